@@ -1,0 +1,44 @@
+"""Running nbgrader in-process on a course directory, as its own commands would."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+
+def load_course_config(root: Path) -> Config:
+    """The course's ``nbgrader_config.py`` with ``CourseDirectory.root`` set to ``root``.
+
+    nbgrader's commands read that file from the course directory, but its Python API
+    (``NbGraderAPI``, the converters) does not: call this first.
+    """
+    root = root.resolve()
+    config = Config()
+    if (root / "nbgrader_config.py").exists():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    ensure_scripts_on_path()
+    return config
+
+
+def ensure_scripts_on_path() -> None:
+    """Put this interpreter's scripts directory first on ``PATH``.
+
+    nbgrader 0.9.6 runs ``alembic`` as a command when it opens a gradebook; in a virtual
+    environment used without activating it (``.venv/bin/python -m ...``), that command is
+    not found and every gradebook operation fails.
+    """
+    scripts = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if path.split(os.pathsep)[0] != scripts:
+        os.environ["PATH"] = scripts + os.pathsep + path
+
+
+def gradebook_url(root: Path) -> str:
+    """The gradebook the course at ``root`` uses (``CourseDirectory.db_url``)."""
+    return str(CourseDirectory(config=load_course_config(root)).db_url)

@@ -1,0 +1,121 @@
+"""Build the nbgrader source notebooks from the cases and their texts.
+
+Every notebook has the same layout, with the ``grade_id``s of the student contract:
+
+===========================  =====================  ======
+cell                         grade_id               points
+===========================  =====================  ======
+rule, math, goal             ``intro``              --
+``import numpy as np``       ``setup``              --
+shape analysis prompt        ``shape_analysis``     --
+answer                       ``jacobian_shape``     --
+tests                        ``test_jacobian_shape``  1
+how to code it               ``coding``             --
+answer                       ``<function>``         --
+tests: shape                 ``test_<function>_shape``  1
+tests: values                ``test_<function>_values`` 2
+===========================  =====================  ======
+
+The values test repeats the shape check, so a wrong shape earns nothing there; a right
+shape with wrong values keeps the shape point. Hidden tests use the case's other sizes and
+seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder.cases import CASES, Case
+
+from .content import HOW_TO_CHECK, RULE, TEXTS
+
+ASSIGNMENT = "jacobians"
+POINTS = {"predicted_shape": 1, "shape": 1, "values": 2}
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def build_notebook(case: Case) -> nbformat.NotebookNode:
+    """The source notebook of one case, with deterministic cell ids."""
+    text = TEXTS[case.key]
+    number = case.notebook.split("_", 1)[0]
+    function = case.function
+    cells = [
+        _read_only("intro", f"# {number}. {case.title}\n\n{RULE}\n{text.math}\n{HOW_TO_CHECK}",
+                   markdown=True),
+        _read_only("setup", "import numpy as np"),
+        _read_only("shape_analysis", text.shape_hint, markdown=True),
+        _answer("jacobian_shape", text.jacobian_shape),
+        _tests("test_jacobian_shape", POINTS["predicted_shape"], _test_source(
+            case, "check_predicted_shape", "jacobian_shape",
+            "# Your predicted shape, for the document's sizes.")),
+        _read_only("coding", text.code_hint.strip(), markdown=True),
+        _answer(function, text.function),
+        _tests(f"test_{function}_shape", POINTS["shape"], _test_source(
+            case, "check_jacobian_shape", function,
+            f"# The shape of what {function} returns, on the document's sizes.")),
+        _tests(f"test_{function}_values", POINTS["values"], _test_source(
+            case, "check_jacobian_values", function,
+            f"# The shape again, then the values of {function} against finite differences.")),
+    ]
+    return new_notebook(cells=cells, metadata={
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"},
+    })
+
+
+def write_source(directory: Path) -> list[Path]:
+    """Write every case's source notebook into ``directory``; return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for case in CASES.values():
+        path = directory / f"{case.notebook}.ipynb"
+        nbformat.write(build_notebook(case), path)
+        paths.append(path)
+    return paths
+
+
+def _test_source(case: Case, check: str, target: str, comment: str) -> str:
+    """A test cell: the visible check, then the hidden checks on other sizes and seeds."""
+    def call(sizes: Mapping[str, int], seed: int, hidden: bool) -> str:
+        arguments = [target, f'"{case.key}"']
+        if check != "check_predicted_shape" and seed:
+            arguments.append(f"seed={seed}")
+        if check == "check_jacobian_values" and hidden:
+            arguments.append("hidden=True")
+        arguments += [f"{name}={value}" for name, value in sizes.items()]
+        return f"{check}({', '.join(arguments)})"
+
+    lines = [f"from autograder import {check}", "", comment, call(case.visible_sizes, 0, False),
+             "", "### BEGIN HIDDEN TESTS"]
+    lines += [call(sizes, seed, True) for seed, sizes in enumerate(case.hidden_sizes, start=1)]
+    lines.append("### END HIDDEN TESTS")
+    return "\n".join(lines)
+
+
+def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False,
+              locked: bool = False, points: int | None = None) -> dict:
+    metadata = {"grade": grade, "grade_id": grade_id, "locked": locked,
+                "schema_version": 3, "solution": solution}
+    if points is not None:
+        metadata["points"] = points
+    return {"nbgrader": metadata}
+
+
+def _read_only(grade_id: str, source: str, *, markdown: bool = False) -> nbformat.NotebookNode:
+    new_cell = new_markdown_cell if markdown else new_code_cell
+    return new_cell(source, id=grade_id.replace("_", "-"),
+                    metadata=_nbgrader(grade_id, locked=True))
+
+
+def _answer(grade_id: str, source: str) -> nbformat.NotebookNode:
+    return new_code_cell(source, id=grade_id.replace("_", "-"),
+                         metadata=_nbgrader(grade_id, solution=True))
+
+
+def _tests(grade_id: str, points: int, source: str) -> nbformat.NotebookNode:
+    return new_code_cell(source, id=grade_id.replace("_", "-"),
+                         metadata=_nbgrader(grade_id, grade=True, locked=True, points=points))

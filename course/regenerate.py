@@ -1,0 +1,90 @@
+"""Rebuild ``source/``, ``release/`` and ``solutions/`` of the `jacobians` assignment.
+
+``source/`` is built from :mod:`course.content` and :mod:`course.notebooks`; ``release/``
+and ``solutions/`` come from the real ``nbgrader generate_assignment`` and
+``nbgrader generate_solution`` run with the course's ``nbgrader_config.py`` in a scratch
+course directory (so no gradebook is left behind). Generating the solutions executes them,
+and a solution whose tests fail stops the rebuild.
+
+Run ``make notebooks`` (or ``python -m course.regenerate``) after changing a case or its text.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.converters import GenerateAssignment, GenerateSolution
+from nbgrader.coursedir import CourseDirectory
+
+from autograder.course_config import load_course_config
+
+from .notebooks import ASSIGNMENT, write_source
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ("source", "release", "solutions")
+
+
+def render_course(workdir: Path) -> dict[str, dict[str, nbformat.NotebookNode]]:
+    """Build all three versions in ``workdir``; ``{directory: {file name: notebook}}``.
+
+    The notebooks are normalized (see :func:`normalize`).
+    """
+    write_source(workdir / "source" / ASSIGNMENT)
+    shutil.copy(ROOT / "nbgrader_config.py", workdir / "nbgrader_config.py")
+    config = load_course_config(workdir)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = ASSIGNMENT
+    for converter in (GenerateAssignment, GenerateSolution):
+        converter(coursedir=coursedir, config=config, force=True).start()
+    rendered = {}
+    for directory in GENERATED:
+        notebooks = sorted((workdir / directory / ASSIGNMENT).glob("*.ipynb"))
+        rendered[directory] = {path.name: normalize(nbformat.read(path, as_version=4))
+                               for path in notebooks}
+    _require_passing_solutions(rendered["solutions"])
+    return rendered
+
+
+def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop the fields that change from one run to the next (execution timestamps)."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    return notebook
+
+
+def write_course(rendered: dict[str, dict[str, nbformat.NotebookNode]], root: Path) -> None:
+    """Replace the committed notebooks under ``root`` with ``rendered``."""
+    for directory, notebooks in rendered.items():
+        target = root / directory / ASSIGNMENT
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for name, notebook in notebooks.items():
+            nbformat.write(notebook, target / name)
+
+
+def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> None:
+    for name, notebook in solutions.items():
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    raise RuntimeError(
+                        f"solutions/{ASSIGNMENT}/{name}: cell {cell.metadata.get('nbgrader', {})}"
+                        f" fails: {output.ename}: {output.evalue}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="jacobians-course-") as scratch:
+        rendered = render_course(Path(scratch))
+    write_course(rendered, ROOT)
+    for directory, notebooks in rendered.items():
+        print(f"{directory}/{ASSIGNMENT}/: {', '.join(notebooks)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Scratch course directories, and the nbgrader commands run in them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def new_course_dir(path: Path) -> Path:
+    """A fresh course directory at ``path``: the course's config and ``source/`` only."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
+    shutil.copytree(ROOT / "source", path / "source")
+    return path
+
+
+def run(course: Path, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m <command...>`` in ``course`` with this interpreter.
+
+    ``command`` is e.g. ``("nbgrader", "autograde", "jacobians")``. The interpreter's
+    scripts directory goes first on ``PATH`` (nbgrader runs ``alembic`` as a command). With
+    ``check``, a non-zero exit raises ``RuntimeError`` carrying the command's output.
+    """
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run([sys.executable, "-m", *command], cwd=course, env=env,
+                            capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed with exit code {result.returncode}:\n"
+                           f"{result.stdout}\n{result.stderr}")
+    return result

@@ -1,0 +1,45 @@
+"""nbgrader configuration of the `jacobians` course (read by every nbgrader command).
+
+Every value that differs from nbgrader 0.9.6's default says why.
+"""
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from autograder.nbgrader_plugins import StripTestTracebacks
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "jacobians-course"
+
+# The three directories of the repository (nbgrader's default for solutions is "solution").
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.solution_directory = "solutions"
+
+# An infinite loop is cut off after 10 s per cell (nbgrader's default is 30 s): the cell
+# is interrupted and scores 0, the rest of the notebook still runs, the next student is
+# graded. The slowest correct answers we know (pure Python loops over every entry) take
+# well under 1 s per test cell.
+c.Execute.timeout = 10
+c.Execute.interrupt_on_timeout = True
+
+# A runaway print loop cannot bloat the graded notebooks or the feedback.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+
+# nbgrader scores a test cell 0 if it wrote anything to stderr, e.g. a NumPy RuntimeWarning
+# raised while checking a correct float32 answer. In a Python kernel a failed test is an
+# error output, never a stderr stream, so every stderr stream is dropped before scoring.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?s).*"
+
+# A test cell the student deleted is put back and graded instead of being silently
+# skipped (nbgrader's default leaves it ungraded, needing a manual grade).
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback without hidden tests: drop the hidden lines from the restored test cells, and
+# keep only the message of a failed check, not the traceback quoting the hidden line.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, ClearHiddenTests, StripTestTracebacks, CSSHTMLHeaderPreprocessor,
+]

@@ -1,0 +1,241 @@
+"""The checks the test cells call: each rejects a wrong answer with the intended message
+and accepts correct answers in unusual styles."""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from autograder import (
+    JacobianCheckError,
+    check_jacobian_shape,
+    check_jacobian_values,
+    check_predicted_shape,
+)
+from autograder.cases import CASES
+
+VECTOR = {"B": 256, "D": 10}
+
+
+def right_dloss_dyhat(y, yhat):
+    return (yhat - y)[:, None, :]
+
+
+def failure(check, *args, **kwargs) -> JacobianCheckError:
+    with pytest.raises(JacobianCheckError) as caught:
+        check(*args, **kwargs)
+    return caught.value
+
+
+# --- predicted shape ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("predict", [
+    lambda B, D: (B, 1, D),
+    lambda B, D: [B, 1, D],
+    lambda B, D: np.zeros((B, 1, D)).shape,
+    lambda B, D: tuple(np.array([B, 1, D])),      # numpy integers
+    lambda B, D: np.array([B, 1, D]),
+])
+def test_predicted_shape_accepts_any_sequence_of_ints(predict):
+    check_predicted_shape(predict, "scalar_wrt_vector", **VECTOR)
+
+
+def test_predicted_shape_rejects_a_transposed_shape_with_the_rule():
+    error = failure(check_predicted_shape, lambda B, D: (B, D, 1), "scalar_wrt_vector", **VECTOR)
+    assert str(error) == "\n".join([
+        "jacobian_shape(256, 10) returned (256, 10, 1).",
+        "Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
+        "then input (D,) = (10,).",
+        "Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
+        "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.",
+        "[autograder] case=scalar_wrt_vector check=predicted_shape verdict=wrong_shape",
+    ])
+    assert (error.case, error.check, error.verdict) == (
+        "scalar_wrt_vector", "predicted_shape", "wrong_shape")
+
+
+@pytest.mark.parametrize("returned", [None, "(256, 1, 10)", (256.0, 1.0, 10.0), 2560,
+                                      (True, 1, 10)])
+def test_predicted_shape_must_be_ints(returned):
+    error = failure(check_predicted_shape, lambda B, D: returned, "scalar_wrt_vector", **VECTOR)
+    assert str(error).startswith(f"jacobian_shape(256, 10) returned {returned!r}; it should "
+                                 "return a tuple of ints, one per axis, like (2, 3).")
+    assert error.verdict == "wrong_type"
+
+
+def test_hidden_sizes_catch_a_hard_coded_prediction():
+    check_predicted_shape(lambda B, D: (256, 1, 10), "scalar_wrt_vector", **VECTOR)
+    hidden = CASES["scalar_wrt_vector"].hidden_sizes[0]
+    with pytest.raises(JacobianCheckError):
+        check_predicted_shape(lambda B, D: (256, 1, 10), "scalar_wrt_vector", **hidden)
+
+
+# --- type and shape -------------------------------------------------------------------------
+
+def test_shape_check_says_expected_and_found_in_symbols_and_numbers():
+    error = failure(check_jacobian_shape, lambda y, yhat: yhat - y, "scalar_wrt_vector", **VECTOR)
+    assert str(error) == "\n".join([
+        "dloss_dyhat(y, yhat) returned an array of shape (256, 10) "
+        "(inputs: y (256, 10), yhat (256, 10)).",
+        "Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
+        "then input (D,) = (10,).",
+        "Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
+        "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.",
+        "[autograder] case=scalar_wrt_vector check=shape verdict=wrong_shape",
+    ])
+
+
+def test_values_check_repeats_the_shape_check():
+    error = failure(check_jacobian_values, lambda y, yhat: yhat - y, "scalar_wrt_vector", **VECTOR)
+    assert error.check == "values" and error.verdict == "wrong_shape"
+
+
+def test_a_scalar_is_not_accepted_by_broadcasting():
+    error = failure(check_jacobian_values, lambda y, yhat: 0.0, "scalar_wrt_vector", **VECTOR)
+    assert "returned an array of shape ()" in str(error)
+
+
+@pytest.mark.parametrize(("returned", "found"), [
+    (None, "returned None. Did you forget the `return` statement?"),
+    ("J", "returned a string ('J'), not numbers"),
+    ([[1.0, 2.0], [3.0]], "returned a list that NumPy cannot turn into an array"),
+    ([None, 1.0], "returned a list holding object values, not numbers"),
+    (np.ones((256, 1, 10)) * 1j, "returned complex numbers; a Jacobian of real functions is real"),
+])
+def test_what_is_not_an_array_is_named(returned, found):
+    error = failure(check_jacobian_shape, lambda y, yhat: returned, "scalar_wrt_vector", **VECTOR)
+    assert str(error).startswith("dloss_dyhat(y, yhat) " + found)
+    assert "It should return a NumPy array of shape (B, 1, D)." in str(error)
+    assert error.verdict == "wrong_type"
+
+
+def test_a_variable_instead_of_a_function_is_named():
+    error = failure(check_jacobian_shape, np.zeros((256, 1, 10)), "scalar_wrt_vector", **VECTOR)
+    assert str(error).startswith("dloss_dyhat should be a function "
+                                 "(def dloss_dyhat(...): ... return ...); found a ndarray.")
+
+
+# --- finiteness and values --------------------------------------------------------------------
+
+def test_nan_entries_are_located():
+    def with_nan(y, yhat):
+        J = right_dloss_dyhat(y, yhat)
+        J[3, 0, 7] = np.nan
+        return J
+
+    error = failure(check_jacobian_values, with_nan, "scalar_wrt_vector", **VECTOR)
+    assert str(error).splitlines()[0] == (
+        "dloss_dyhat(y, yhat) returned 1 entries that are NaN or infinite, out of 2560; "
+        "the first at batch (3,) | output (0,) | input (7,) is nan.")
+    assert error.verdict == "not_finite"
+
+
+def test_wrong_values_get_a_numpy_style_report():
+    error = failure(check_jacobian_values, lambda y, yhat: -right_dloss_dyhat(y, yhat),
+                    "scalar_wrt_vector", **VECTOR)
+    lines = str(error).splitlines()
+    assert lines[0] == ("dloss_dyhat(y, yhat) returned the right shape but wrong values "
+                        "(inputs: y (256, 10), yhat (256, 10)).")
+    assert re.fullmatch(r"Not equal to the finite-difference Jacobian within rtol=1e-06, "
+                        r"atol=\S+\.", lines[1])
+    assert lines[2] == "Mismatched entries: 2560 / 2560 (100%)"
+    assert lines[3] == "Largest differences (batch | output | input):"
+    assert re.fullmatch(r"  batch \(\d+,\) \| output \(0,\) \| input \(\d,\): "
+                        r"yours \S+ vs expected \S+", lines[4])
+    assert lines[-1] == "[autograder] case=scalar_wrt_vector check=values verdict=wrong_values"
+
+
+def test_hidden_value_failures_do_not_show_expected_values():
+    error = failure(check_jacobian_values, lambda y, yhat: -right_dloss_dyhat(y, yhat),
+                    "scalar_wrt_vector", seed=1, hidden=True, B=29, D=7)
+    assert "expected" not in str(error).replace("Expected", "")
+    assert "yours" in str(error)
+
+
+# --- the student's own errors ---------------------------------------------------------------
+
+def test_an_exception_in_the_students_function_is_theirs_with_a_note():
+    def broken(y, yhat):
+        return y @ yhat  # (256, 10) @ (256, 10): a shape error in their code
+
+    with pytest.raises(ValueError) as caught:
+        check_jacobian_shape(broken, "scalar_wrt_vector", **VECTOR)
+    assert caught.value.__notes__ == [
+        "This error was raised inside your function dloss_dyhat, called by the autograder "
+        "with y (256, 10), yhat (256, 10)."]
+    assert caught.traceback[-1].name == "broken"
+
+
+def test_the_untouched_stub_says_what_to_do():
+    def stub(y, yhat):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError) as caught:
+        check_jacobian_values(stub, "scalar_wrt_vector", **VECTOR)
+    assert caught.value.__notes__ == [
+        "dloss_dyhat is not implemented yet: replace `raise NotImplementedError()` in its "
+        "cell with your code, then run that cell again."]
+
+
+def test_students_cannot_corrupt_the_reference_by_mutating_their_inputs():
+    def mutating(y, yhat):
+        J = (yhat - y)[:, None, :].copy()
+        y[...] = 0.0
+        yhat[...] = 0.0
+        return J
+
+    check_jacobian_values(mutating, "scalar_wrt_vector", **VECTOR)
+
+
+# --- correct answers in unusual styles ---------------------------------------------------------
+
+def loops(y, yhat):
+    B, D = y.shape
+    J = np.zeros((B, 1, D))
+    for b in range(B):
+        for j in range(D):
+            J[b, 0, j] = -(y[b, j] - yhat[b, j])
+    return J
+
+
+def nested_list(y, yhat):
+    return [[list(row)] for row in (yhat - y)]
+
+
+def float32(y, yhat):
+    return np.einsum("bj->bj", (yhat - y).astype(np.float32))[:, np.newaxis, :]
+
+
+def float16_of_a_right_answer(y, yhat):
+    return right_dloss_dyhat(y, yhat).astype(np.float16)
+
+
+def broadcasting(y, yhat):
+    return np.ones((1, 1, 1)) * (yhat - y).reshape(y.shape[0], 1, -1)
+
+
+@pytest.mark.parametrize("answer", [loops, nested_list, float32, float16_of_a_right_answer,
+                                    broadcasting])
+@pytest.mark.parametrize("sizes", [CASES["scalar_wrt_vector"].visible_sizes,
+                                   *CASES["scalar_wrt_vector"].hidden_sizes])
+def test_correct_answers_in_unusual_styles_pass(answer, sizes):
+    check_jacobian_shape(answer, "scalar_wrt_vector", **sizes)
+    check_jacobian_values(answer, "scalar_wrt_vector", **sizes)
+
+
+def test_a_correct_float32_answer_raises_no_warning_in_the_checker():
+    def float32_sigmoid(h):
+        s = 1 / (1 + np.exp(-h.astype(np.float32)))
+        return np.einsum("bi,ij->bij", s * (1 - s), np.eye(h.shape[1], dtype=np.float32))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_jacobian_values(float32_sigmoid, "elementwise_nonlinearity", B=256, D=10)
+
+
+def test_unknown_case_and_sizes_are_instructor_errors():
+    with pytest.raises(KeyError, match="unknown case 'nope'; known cases: scalar_wrt_scalar"):
+        check_jacobian_shape(loops, "nope", B=1)
+    with pytest.raises(ValueError, match=re.escape("missing ['D'], unknown ['E']")):
+        check_jacobian_shape(loops, "scalar_wrt_vector", B=3, E=2)
