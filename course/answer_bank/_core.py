@@ -1,0 +1,79 @@
+"""The record type and the vocabularies shared by every module of the answer bank."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+#: What the grader is expected to do with an answer.
+#: - ``pass``: accepted at the visible sizes (seed 0) and at every hidden size (seeds 1 and 2).
+#: - ``fails_shape``: wrong shape; rejected by the shape check and by the values check.
+#: - ``fails_values``: right shape, wrong values; only the values check rejects it.
+#: - ``fails_hidden``: accepted at the visible sizes, rejected (or crashes) at some hidden size.
+EXPECTATIONS = ("pass", "fails_shape", "fails_values", "fails_hidden")
+
+#: Labels for wrong answers.  Shape mistakes first, then value mistakes.
+#: ``diagonal_only`` means the (block-)diagonal entries are right and the off-diagonal ones are
+#: wrong; ``off_diagonal_only`` is its mirror image: the off-diagonal entries are right (zero)
+#: and the diagonal ones are wrong.
+SHAPE_MISTAKES = (
+    "missing_batch_axis",
+    "batch_axis_misplaced",
+    "transposed_axes",
+    "extra_unit_axis",
+    "missing_unit_axis",
+    "per_example_instead_of_mean",
+    "gradient_instead_of_jacobian",
+    "elementwise_instead_of_diagonal",
+    "unexpected_batch_axis",
+)
+VALUE_MISTAKES = (
+    "sign_flipped",
+    "scaled",
+    "transposed_values",
+    "function_instead_of_derivative",
+    "diagonal_only",
+    "off_diagonal_only",
+    "all_zeros",
+    "identity",
+    "some_examples_wrong",
+    "batch_permuted",
+    "hardcoded_sizes",
+    "other",
+)
+MISTAKES = SHAPE_MISTAKES + VALUE_MISTAKES
+
+
+@dataclass(frozen=True)
+class BankAnswer:
+    """One answer a student could leave in a solution cell."""
+
+    case: str  # case key, e.g. "scalar_wrt_vector"
+    name: str  # short id, unique within the case
+    source: str  # the full solution-cell text (imports, helpers and the `def`)
+    expect: str  # one of EXPECTATIONS
+    mistake: str | None = None  # one of MISTAKES for wrong answers, None for right ones
+
+    def __post_init__(self) -> None:
+        if self.expect not in EXPECTATIONS:
+            raise ValueError(f"{self.case}/{self.name}: unknown expect {self.expect!r}")
+        if (self.expect == "pass") != (self.mistake is None):
+            raise ValueError(f"{self.case}/{self.name}: right answers have no mistake label")
+        if self.mistake is not None and self.mistake not in MISTAKES:
+            raise ValueError(f"{self.case}/{self.name}: unknown mistake {self.mistake!r}")
+
+
+def make_answers(
+    case: str, table: list[tuple[str, str, str | None, str]]
+) -> tuple[BankAnswer, ...]:
+    """Build a case's answers from ``(name, expect, mistake, source)`` rows."""
+    return tuple(
+        BankAnswer(
+            case=case,
+            name=name,
+            source=textwrap.dedent(source).strip() + "\n",
+            expect=expect,
+            mistake=mistake,
+        )
+        for name, expect, mistake, source in table
+    )
