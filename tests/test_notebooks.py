@@ -1,0 +1,101 @@
+"""The committed notebooks: in sync with their sources, and laid out as the contract says."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+
+from autograder.cases import CASES
+from course.notebooks import ASSIGNMENT, POINTS
+from course.regenerate import GENERATED, normalize, render_course
+from course.workspace import ROOT
+
+CHECKS = {"check_predicted_shape", "check_jacobian_shape", "check_jacobian_values"}
+
+
+def committed(directory: str) -> dict[str, nbformat.NotebookNode]:
+    return {path.name: normalize(nbformat.read(path, as_version=4))
+            for path in sorted((ROOT / directory / ASSIGNMENT).glob("*.ipynb"))}
+
+
+@pytest.mark.nbgrader
+def test_source_release_and_solutions_are_in_sync(tmp_path):
+    rendered = render_course(tmp_path)
+    for directory in GENERATED:
+        stale = [name for name, notebook in rendered[directory].items()
+                 if committed(directory).get(name) != notebook]
+        missing = set(committed(directory)) ^ set(rendered[directory])
+        assert not stale and not missing, (
+            f"{directory}/{ASSIGNMENT} is stale ({sorted(stale)}, {sorted(missing)}): "
+            "run `make notebooks` and commit the result")
+
+
+def nbgrader_cells(notebook):
+    return [(cell, cell.metadata["nbgrader"]) for cell in notebook.cells
+            if "nbgrader" in cell.metadata]
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_grade_ids_and_points_follow_the_contract(case):
+    notebook = committed("source")[f"{case.notebook}.ipynb"]
+    graded = [(meta["grade_id"], meta.get("points")) for _, meta in nbgrader_cells(notebook)
+              if meta["grade"] or meta["solution"]]
+    function = case.function
+    assert graded == [
+        ("jacobian_shape", None),
+        ("test_jacobian_shape", POINTS["predicted_shape"]),
+        (function, None),
+        (f"test_{function}_shape", POINTS["shape"]),
+        (f"test_{function}_values", POINTS["values"]),
+    ]
+
+
+@pytest.mark.parametrize("directory", ["source", "release"])
+def test_every_test_cell_fails_by_raising_never_by_its_last_value(directory):
+    """nbgrader gives full credit to a test cell whose last expression is a falsy value such
+    as ``False``: every statement of our test cells is an import or a call of a check that
+    raises on failure and returns None."""
+    for name, notebook in committed(directory).items():
+        for cell, meta in nbgrader_cells(notebook):
+            if not meta["grade"]:
+                continue
+            for statement in ast.parse(cell.source).body:
+                if isinstance(statement, ast.ImportFrom):
+                    assert statement.module == "autograder"
+                    continue
+                assert isinstance(statement, ast.Expr), f"{name}: {ast.unparse(statement)}"
+                call = statement.value
+                assert isinstance(call, ast.Call) and call.func.id in CHECKS, (
+                    f"{name}/{meta['grade_id']}: {ast.unparse(statement)}")
+
+
+def test_the_checks_return_none_so_a_test_cell_shows_no_value():
+    case = CASES["scalar_wrt_vector"]
+    from autograder import check_jacobian_shape, check_jacobian_values, check_predicted_shape
+
+    def right(y, yhat):
+        return (yhat - y)[:, None, :]
+
+    assert check_predicted_shape(lambda B, D: (B, 1, D), case.key, **case.visible_sizes) is None
+    assert check_jacobian_shape(right, case.key, **case.visible_sizes) is None
+    assert check_jacobian_values(right, case.key, **case.visible_sizes) is None
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_release_has_no_solutions_or_hidden_tests(case):
+    notebook = committed("release")[f"{case.notebook}.ipynb"]
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN" not in text
+    assert text.count("raise NotImplementedError()") == 2
+    for sizes in case.hidden_sizes:
+        assert ", ".join(f"{k}={v}" for k, v in sizes.items()) not in text
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_hidden_sizes_are_distinct_non_square_and_differ_from_the_visible_ones(case):
+    for sizes in case.hidden_sizes:
+        values = list(sizes.values())
+        assert len(set(values)) == len(values), f"{sizes}: a transposition would hide"
+        assert all(sizes[k] != case.visible_sizes[k] for k in sizes)
