@@ -1,0 +1,378 @@
+"""Tests of the fork-from-zygote kernel provisioner (autograder/forkkernel).
+
+Every test runs real kernels: through nbclient (as nbgrader's Execute does), through a
+kernel manager directly, and once through nbgrader's Autograde converter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+import pytest
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
+
+from autograder.forkkernel import apply_factory_config, client
+from autograder.forkkernel.provisioner import ForkProvisioner
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork() is POSIX-only")
+
+FORK, LOCAL = "autograder-fork", "local-provisioner"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+HIST = "--HistoryManager.hist_file=:memory:"
+
+# Facts about the kernel process, printed as JSON by a notebook cell.
+PROBE = """\
+import json, os, signal, sys
+print(json.dumps({
+    "pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(), "sys_path": sys.path,
+    "argv0": sys.argv[0], "argv_tail": sys.argv[3:], "name": __name__,
+    "executable": sys.executable, "stdin_eof": os.read(0, 1) == b"",
+    "env": {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"},
+    "nbgrader": os.environ.get("NBGRADER_EXECUTION"),
+    "jpy_parent_is_ppid": os.environ.get("JPY_PARENT_PID") == str(os.getppid()),
+    "session_leader": os.getsid(0) == os.getpid(), "group_leader": os.getpgrp() == os.getpid(),
+    "signals": {s.name: getattr(signal.getsignal(s), "__name__", str(signal.getsignal(s)))
+                for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE)},
+    "numpy_loaded": "numpy" in sys.modules, "colorsys_loaded": "colorsys" in sys.modules,
+}))
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_factory() -> Iterator[None]:
+    """Each test starts (and leaves) with a fresh provisioner factory singleton."""
+    KernelProvisionerFactory.clear_instance()
+    yield
+    KernelProvisionerFactory.clear_instance()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stop_zygotes() -> Iterator[None]:
+    """Whatever happens, leave no zygote (hence no kernel) behind this module."""
+    yield
+    client.shutdown_zygotes()
+
+
+@contextmanager
+def default_provisioner(name: str) -> Iterator[None]:
+    factory = KernelProvisionerFactory.instance()
+    factory.default_provisioner_name = name
+    try:
+        yield
+    finally:
+        KernelProvisionerFactory.clear_instance()
+
+
+def run_notebook(sources: list[str], cwd: Path, provisioner: str = FORK,
+                 **options: Any) -> nbformat.NotebookNode:
+    """Execute code cells through nbclient, as nbgrader's Execute preprocessor does."""
+    cells = [new_code_cell(source) for source in sources]
+    nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC})
+    options.setdefault("timeout", 30)
+    with default_provisioner(provisioner):
+        nbclient = NotebookClient(nb, resources={"metadata": {"path": str(cwd)}}, **options)
+        asyncio.run(nbclient.async_execute())
+    return nb
+
+
+def stdout_json(cell: nbformat.NotebookNode) -> dict[str, Any]:
+    text = "".join(o["text"] for o in cell.outputs if o.get("name") == "stdout")
+    return json.loads(text)
+
+
+def zygote_pids() -> set[int]:
+    return {z.pid for z in client.running_zygotes()}
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+DETERMINISTIC_CELLS = [
+    "1 + 1",
+    "print('hello'); import sys; print('err', file=sys.stderr)",
+    "import numpy as np\nnp.ones(3).sum(), np.arange(4)",
+    "from IPython.display import display, Markdown\ndisplay(Markdown('**bold**')); {'a': [1, 2]}",
+    "1 / 0",
+    "x = 3\nx * 2",
+]
+
+
+def test_same_outputs_and_process_setup_as_local_provisioner(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # nbgrader sets it before executing
+    (tmp_path / "local").mkdir()
+    (tmp_path / "fork").mkdir()
+    cells = [PROBE, *DETERMINISTIC_CELLS]
+    local = run_notebook(cells, tmp_path / "local", LOCAL, allow_errors=True)
+    fork = run_notebook(cells, tmp_path / "fork", FORK, allow_errors=True)
+
+    assert [(c.execution_count, c.outputs) for c in fork.cells[1:]] == [
+        (c.execution_count, c.outputs) for c in local.cells[1:]
+    ]
+    lf, ff = stdout_json(local.cells[0]), stdout_json(fork.cells[0])
+    assert lf["ppid"] == os.getpid()
+    assert ff["ppid"] in zygote_pids()  # a fork child of this process's zygote
+    assert ff["cwd"] == str(tmp_path / "fork") and lf["cwd"] == str(tmp_path / "local")
+    assert ff["nbgrader"] == lf["nbgrader"] == "autograde"
+    for key in ("sys_path", "argv0", "argv_tail", "name", "executable", "stdin_eof", "env",
+                "jpy_parent_is_ppid", "session_leader", "group_leader", "signals"):
+        assert ff[key] == lf[key], (key, ff[key], lf[key])
+    assert ff["argv_tail"] == [HIST] and ff["name"] == "__main__" and ff["session_leader"]
+    assert ff["numpy_loaded"] and not lf["numpy_loaded"]  # the visible effect of preloading
+
+
+def test_every_kernel_is_a_fresh_process(tmp_path):
+    first = [
+        "import os, random, numpy, autograder\nx = 1\nnumpy.pi = 3\nautograder.MARK = True",
+        "print(os.getpid(), os.getppid(), random.random(), numpy.random.rand())",
+    ]
+    second = [
+        "import os, random, numpy, autograder",
+        "print(os.getpid(), os.getppid(), random.random(), numpy.random.rand())",
+        "print('x' in globals(), numpy.pi, hasattr(autograder, 'MARK'))",
+    ]
+    nb1, nb2 = run_notebook(first, tmp_path), run_notebook(second, tmp_path)
+    pid1, ppid1, rand1, nprand1 = nb1.cells[1].outputs[0]["text"].split()
+    pid2, ppid2, rand2, nprand2 = nb2.cells[1].outputs[0]["text"].split()
+    assert pid1 != pid2 and ppid1 == ppid2 and int(ppid1) in zygote_pids()
+    assert rand1 != rand2 and nprand1 != nprand2  # RNGs re-seeded after fork
+    assert nb2.cells[2].outputs[0]["text"] == "False 3.141592653589793 False\n"
+
+
+def test_interrupt_on_timeout(tmp_path):
+    nb = run_notebook(["while True:\n    pass", "print('after')"], tmp_path,
+                      timeout=1, interrupt_on_timeout=True, allow_errors=True)
+    assert [o.get("ename") for o in nb.cells[0].outputs] == ["KeyboardInterrupt"]
+    assert nb.cells[1].outputs[0]["text"] == "after\n"
+
+
+def test_dead_kernel_is_reported(tmp_path):
+    with pytest.raises(DeadKernelError):
+        run_notebook(["import os\nos._exit(1)", "print('unreachable')"], tmp_path)
+
+
+async def _start(**kwargs: Any) -> AsyncKernelManager:
+    km = AsyncKernelManager(kernel_name="python3", **kwargs)
+    await km.start_kernel(extra_arguments=[HIST])
+    assert isinstance(km.provisioner, ForkProvisioner) and km.provisioner.has_process
+    return km
+
+
+def test_exit_status_kill_and_terminate():
+    async def scenario() -> None:
+        for action, expected in (("kill", -signal.SIGKILL), ("terminate", -signal.SIGTERM)):
+            km = await _start()
+            prov = km.provisioner
+            assert isinstance(prov, ForkProvisioner) and prov.pid is not None
+            assert await prov.poll() is None and not gone(prov.pid)
+            pid = prov.pid
+            await getattr(prov, action)()
+            assert await asyncio.wait_for(prov.wait(), 5) == expected
+            assert not prov.has_process and gone(pid)
+            await km.cleanup_resources()
+        km = await _start()  # a kernel that exits by itself
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=30)
+        kc.execute("import os; os._exit(3)")
+        assert await asyncio.wait_for(km.provisioner.wait(), 10) == 3
+        kc.stop_channels()
+        assert not await km.is_alive()
+        await km.cleanup_resources()
+
+    with default_provisioner(FORK):
+        asyncio.run(scenario())
+
+
+def test_kernelspec_route_and_preload_config(tmp_path, monkeypatch):
+    spec_dir = tmp_path / "kernels" / "forkspec"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", HIST],
+        "display_name": "fork", "language": "python",
+        "metadata": {"kernel_provisioner": {"provisioner_name": FORK}},
+    }))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    c = Config()
+    c.ForkProvisioner.preload_modules = ["ipykernel.kernelapp", "colorsys"]
+    nb = run_notebook([PROBE], tmp_path, LOCAL, kernel_name="forkspec", config=c)
+    facts = stdout_json(nb.cells[0])
+    assert facts["ppid"] in zygote_pids()  # forked although the default is the local one
+    assert facts["colorsys_loaded"] and not facts["numpy_loaded"]  # preloaded what we asked
+
+
+def test_non_ipykernel_command_falls_back_to_local_launch():
+    async def scenario() -> None:
+        prov = ForkProvisioner(kernel_id="k", kernel_spec=None)
+        await prov.launch_kernel([sys.executable, "-c", "import time; time.sleep(60)"],
+                                 env=dict(os.environ))
+        assert prov.process is not None and prov.has_process  # a plain Popen child
+        await prov.kill()
+        assert await asyncio.wait_for(prov.wait(), 5) == -signal.SIGKILL
+
+    asyncio.run(scenario())
+
+
+def test_zygote_crash_and_unavailable_zygote(monkeypatch):
+    async def scenario() -> None:
+        km = await _start()
+        prov = km.provisioner
+        assert isinstance(prov, ForkProvisioner) and prov._zygote is not None
+        zygote, kernel_pid = prov._zygote, prov.pid
+        os.kill(zygote.pid, signal.SIGKILL)
+        # The orphaned kernel exits through ipykernel's parent poller, and poll() sees it.
+        assert await asyncio.wait_for(prov.wait(), 10) is not None
+        assert gone(kernel_pid) and gone(zygote.pid)
+        await km.cleanup_resources()
+        km = await _start()  # a new zygote replaces the dead one
+        assert km.provisioner._zygote.pid != zygote.pid  # type: ignore[union-attr]
+        await km.shutdown_kernel()
+
+        client.shutdown_zygotes()
+        monkeypatch.setattr(client, "ZYGOTE_SCRIPT", "/nonexistent/zygote.py")
+        with pytest.raises(client.ZygoteError, match="exited with status 2"):
+            await _start()
+
+    with default_provisioner(FORK):
+        asyncio.run(scenario())
+
+
+def test_factory_ignores_config_without_apply_factory_config():
+    c = Config()
+    c.KernelProvisionerFactory.default_provisioner_name = FORK
+    km = AsyncKernelManager(config=c)  # what nbclient's create_kernel_manager does
+    factory = KernelProvisionerFactory.instance(parent=km.parent)  # what km does at start
+    assert factory.default_provisioner_name == LOCAL  # jupyter_client/nbclient limitation
+    apply_factory_config(c)
+    assert KernelProvisionerFactory.instance(parent=km.parent).default_provisioner_name == FORK
+
+
+@pytest.mark.nbgrader
+# nbgrader 0.9.6's Gradebook triggers this SQLAlchemy warning while autograding.
+@pytest.mark.filterwarnings("ignore:Object of type <.*> not in session:sqlalchemy.exc.SAWarning")
+def test_nbgrader_autograde_with_config(tmp_path, monkeypatch):
+    from nbgrader import api
+    from nbgrader.converters import Autograde, GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    # Creating a gradebook runs `alembic heads` in a subprocess (~5 s here) just to stamp
+    # the schema version; that has nothing to do with kernels.
+    monkeypatch.setattr(api, "get_alembic_version", lambda: "forkkernel-test")
+
+    def cell(source: str, grade_id: str, **flags: Any) -> nbformat.NotebookNode:
+        meta = {"grade": False, "solution": False, "locked": True, "task": False,
+                "grade_id": grade_id, "schema_version": 3, **flags}
+        return new_code_cell(source, metadata={"nbgrader": meta})
+
+    source = tmp_path / "source" / "ps1"
+    source.mkdir(parents=True)
+    nb = new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=[
+        cell("import os\nprint(os.getppid(), os.environ.get('NBGRADER_EXECUTION'))", "probe"),
+        cell("def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
+             "add", solution=True, locked=False),
+        cell("assert add(1, 2) == 3", "test_pass", grade=True, points=2),
+        cell("assert add(2, 2) == 5", "test_fail", grade=True, points=1),
+    ])
+    nbformat.write(nb, source / "ps1.ipynb")
+
+    c = Config()
+    c.CourseDirectory.root = str(tmp_path)
+    c.CourseDirectory.assignment_id = "ps1"
+    c.KernelProvisionerFactory.default_provisioner_name = FORK
+    apply_factory_config(c)  # see autograder.forkkernel's docstring (and the test above)
+    coursedir = CourseDirectory(config=c)
+    GenerateAssignment(coursedir=coursedir, config=c).start()
+
+    submitted = tmp_path / "submitted" / "bitdiddle" / "ps1"
+    submitted.mkdir(parents=True)
+    released = nbformat.read(tmp_path / "release" / "ps1" / "ps1.ipynb", as_version=4)
+    released.cells[1].source = "def add(a, b):\n    return a + b"
+    nbformat.write(released, submitted / "ps1.ipynb")
+    coursedir.student_id = "bitdiddle"
+    Autograde(coursedir=coursedir, config=c).start()
+
+    with api.Gradebook(coursedir.db_url) as gradebook:
+        submission = gradebook.find_submission("ps1", "bitdiddle")
+        assert (submission.score, submission.max_score) == (2.0, 3.0)
+    graded = nbformat.read(tmp_path / "autograded" / "bitdiddle" / "ps1" / "ps1.ipynb", 4)
+    ppid, mode = graded.cells[0].outputs[0]["text"].split()
+    assert int(ppid) in zygote_pids() and mode == "autograde"
+
+
+def test_a_forked_grader_forgets_its_parents_zygotes(tmp_path):
+    run_notebook(["1"], tmp_path)
+    zygotes = client.running_zygotes()
+    with warnings.catch_warnings():  # Python >= 3.12 warns about fork() with threads running
+        warnings.filterwarnings("ignore", ".*use of fork.*", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child must not use (nor shut down) the parent's zygote
+        ok = client.running_zygotes() == [] and all(z.sock.fileno() == -1 for z in zygotes)
+        os._exit(0 if ok else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    time.sleep(0.1)
+    assert client.running_zygotes() == zygotes
+    assert all(z.alive and z.proc.poll() is None for z in zygotes)
+
+
+def test_no_zombies_or_orphans_after_shutdown(tmp_path):
+    run_notebook(["print(1)"], tmp_path)
+    zygotes = client.running_zygotes()
+    assert zygotes
+    for zygote in zygotes:
+        process = psutil.Process(zygote.pid)
+        assert process.children() == []  # no kernel left running, and no zombie
+        assert process.num_threads() == 1  # (numpy's OpenBLAS pool stops at the first fork)
+    client.shutdown_zygotes()
+    assert all(z.proc.returncode is not None for z in zygotes)  # reaped by us
+    assert [p for p in psutil.Process().children(recursive=True)] == []
+
+
+@pytest.mark.parametrize("end", ["sys.exit(0)", "os.kill(os.getpid(), 9)"])
+def test_zygote_and_kernels_end_with_their_grader(end, tmp_path):
+    script = textwrap.dedent(f"""
+        import os, sys
+        from autograder.forkkernel import client
+        zygote = client.get_zygote(sys.executable, [], dict(os.environ))  # no preloads: quick
+        zygote.ready.result(30)
+        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[1]]
+        kernel = zygote.request("spawn", (1, 2), module=cmd[2], args=cmd[3:], cmd=cmd,
+                                env=dict(os.environ), cwd=os.getcwd()).result(30)
+        print(zygote.pid, kernel["pid"], flush=True)
+        {end}  # leaving the kernel running
+    """)
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "kernel.json")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, -signal.SIGKILL), proc.stderr
+    zygote_pid, kernel_pid = map(int, proc.stdout.split())
+    assert wait_until(lambda: gone(zygote_pid) and gone(kernel_pid), 10)
