@@ -2,16 +2,25 @@
 
 Each check runs in order -- type, shape, finiteness, values -- and stops at the first
 failure with a :class:`~autograder.errors.JacobianCheckError` whose message says what was
-expected, what was found, where, and what to look at. Checker frames are hidden from the
-student's traceback (``__tracebackhide__``); an exception raised inside the student's own
-function propagates as it is, with their traceback and a note saying how it was called.
+expected, what was found, where, and what to look at. A wrong shape or wrong values are then
+diagnosed (:mod:`autograder.diagnosis`): if the answer matches a common mistake, the message
+starts with a verdict and a pointer. The diagnosis runs only on failure; a passing answer costs
+what it did without it. Checker frames are hidden from the student's traceback
+(``__tracebackhide__``); an exception raised inside the student's own function propagates as
+it is, with their traceback and a note saying how it was called.
 
 Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)``)::
 
-    JacobianCheckError: dloss_dyhat(y, yhat) returned an array of shape (256, 10).
+    JacobianCheckError: Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1),
+    input before output.
+    The axes go batch, then output, then input: check the order of the subscripts after ...
+    dloss_dyhat(y, yhat) returned an array of shape (256, 10, 1) (inputs: ...).
     Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), then input
     (D,) = (10,).
     ...
+    [autograder] case=scalar_wrt_vector check=shape verdict=wrong_shape diagnosis=transposed_axes
+
+(Lines longer than this page are wrapped here; the tag line is always one line.)
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import numpy as np
 from .cases import Case, Inputs, get_case
 from .coerce import Answer, NotAnArray, as_answer
 from .compare import find_mismatch, format_mismatch, tolerance_for
+from .diagnosis_shape import diagnose_shape
+from .diagnosis_values import diagnose_values
 from .errors import fail
 from .layout import format_shape
 
@@ -70,7 +81,8 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
         fail([f"{call} returned {format_shape(found)}.",
               f"Expected {the_case.layout.describe(sizes)}.",
               RULE],
-             case=case, check="predicted_shape", verdict="wrong_shape")
+             case=case, check="predicted_shape", verdict="wrong_shape",
+             diagnosis=diagnose_shape(found, the_case, sizes))
 
 
 def check_jacobian_shape(function: Callable[..., object], case: str, *, seed: int = 0,
@@ -84,7 +96,8 @@ def check_jacobian_values(function: Callable[..., object], case: str, *, seed: i
                           hidden: bool = False, **sizes: int) -> None:
     """Check type, shape, finiteness, then values against central differences.
 
-    With ``hidden=True`` the failure report does not show expected values.
+    With ``hidden=True`` the failure report does not show expected values (a diagnosis
+    never does).
     """
     __tracebackhide__ = True
     run = _run_with_right_shape(function, get_case(case), sizes, seed, check="values")
@@ -96,7 +109,9 @@ def check_jacobian_values(function: Callable[..., object], case: str, *, seed: i
         fail([f"{run.call} returned the right shape but wrong values "
               f"(inputs: {_describe_inputs(run.inputs)}).",
               *format_mismatch(mismatch, run.case.layout, reveal_expected=not hidden)],
-             case=run.case.key, check="values", verdict="wrong_values")
+             case=run.case.key, check="values", verdict="wrong_values",
+             diagnosis=diagnose_values(run.answer.values, reference.values, run.case,
+                                       run.sizes, run.inputs, tolerance))
 
 
 def _run_with_right_shape(function: Callable[..., object], case: Case, sizes: Mapping[str, int],
@@ -122,7 +137,8 @@ def _run_with_right_shape(function: Callable[..., object], case: Case, sizes: Ma
               f"(inputs: {_describe_inputs(inputs)}).",
               f"Expected {case.layout.describe(all_sizes)}.",
               RULE],
-             case=case.key, check=check, verdict="wrong_shape")
+             case=case.key, check=check, verdict="wrong_shape",
+             diagnosis=diagnose_shape(answer.values.shape, case, all_sizes))
     return run
 
 

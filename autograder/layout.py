@@ -80,7 +80,7 @@ class JacobianLayout:
         for name, dims in (("batch", self.batch), ("output", self.output),
                            ("input", self.input)):
             if dims:
-                parts.append(f"{name} {_symbols_and_numbers(dims, sizes)}")
+                parts.append(f"{name} {symbols_and_numbers(dims, sizes)}")
         head = f"{self.symbols()} = {format_shape(self.shape(sizes))}"
         return head + ": " + ", then ".join(parts)
 
@@ -93,7 +93,8 @@ class JacobianLayout:
         return " | ".join(labels)
 
 
-def _symbols_and_numbers(dims: Sequence[Dim], sizes: Sizes) -> str:
+def symbols_and_numbers(dims: Sequence[Dim], sizes: Sizes) -> str:
+    """A shape in symbols and numbers, ``(B, D, 1) = (256, 10, 1)``; numbers alone if equal."""
     symbols = format_shape(dims)
     numbers = format_shape(resolve(dims, sizes))
     return symbols if symbols == numbers else f"{symbols} = {numbers}"

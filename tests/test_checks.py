@@ -44,15 +44,20 @@ def test_predicted_shape_accepts_any_sequence_of_ints(predict):
 def test_predicted_shape_rejects_a_transposed_shape_with_the_rule():
     error = failure(check_predicted_shape, lambda B, D: (B, D, 1), "scalar_wrt_vector", **VECTOR)
     assert str(error) == "\n".join([
+        "Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1), input before "
+        "output.",
+        "The axes go batch, then output, then input: check the order of the subscripts after "
+        "'->' in your einsum, or your transpose or reshape.",
         "jacobian_shape(256, 10) returned (256, 10, 1).",
         "Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
         "then input (D,) = (10,).",
         "Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
         "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.",
-        "[autograder] case=scalar_wrt_vector check=predicted_shape verdict=wrong_shape",
+        "[autograder] case=scalar_wrt_vector check=predicted_shape verdict=wrong_shape "
+        "diagnosis=transposed_axes",
     ])
-    assert (error.case, error.check, error.verdict) == (
-        "scalar_wrt_vector", "predicted_shape", "wrong_shape")
+    assert (error.case, error.check, error.verdict, error.diagnosis) == (
+        "scalar_wrt_vector", "predicted_shape", "wrong_shape", "transposed_axes")
 
 
 @pytest.mark.parametrize("returned", [None, "(256, 1, 10)", (256.0, 1.0, 10.0), 2560,
@@ -76,13 +81,18 @@ def test_hidden_sizes_catch_a_hard_coded_prediction():
 def test_shape_check_says_expected_and_found_in_symbols_and_numbers():
     error = failure(check_jacobian_shape, lambda y, yhat: yhat - y, "scalar_wrt_vector", **VECTOR)
     assert str(error) == "\n".join([
+        "Your Jacobian has the shape of yhat, (B, D) = (256, 10): it looks like the gradient, "
+        "without the output's axis (1,).",
+        "A Jacobian has an axis for every output axis too, even the size-1 axis of a scalar "
+        "output: batch, then output, then input.",
         "dloss_dyhat(y, yhat) returned an array of shape (256, 10) "
         "(inputs: y (256, 10), yhat (256, 10)).",
         "Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
         "then input (D,) = (10,).",
         "Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
         "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.",
-        "[autograder] case=scalar_wrt_vector check=shape verdict=wrong_shape",
+        "[autograder] case=scalar_wrt_vector check=shape verdict=wrong_shape "
+        "diagnosis=gradient_instead_of_jacobian",
     ])
 
 
@@ -134,7 +144,9 @@ def test_nan_entries_are_located():
 def test_wrong_values_get_a_numpy_style_report():
     error = failure(check_jacobian_values, lambda y, yhat: -right_dloss_dyhat(y, yhat),
                     "scalar_wrt_vector", **VECTOR)
-    lines = str(error).splitlines()
+    verdict, pointer, *lines = str(error).splitlines()
+    assert verdict == "Your Jacobian has the wrong sign: its negative is right."
+    assert pointer.startswith("Check each sign: ")
     assert lines[0] == ("dloss_dyhat(y, yhat) returned the right shape but wrong values "
                         "(inputs: y (256, 10), yhat (256, 10)).")
     assert re.fullmatch(r"Not equal to the finite-difference Jacobian within rtol=1e-06, "
@@ -143,7 +155,8 @@ def test_wrong_values_get_a_numpy_style_report():
     assert lines[3] == "Largest differences (batch | output | input):"
     assert re.fullmatch(r"  batch \(\d+,\) \| output \(0,\) \| input \(\d,\): "
                         r"yours \S+ vs expected \S+", lines[4])
-    assert lines[-1] == "[autograder] case=scalar_wrt_vector check=values verdict=wrong_values"
+    assert lines[-1] == ("[autograder] case=scalar_wrt_vector check=values verdict=wrong_values "
+                         "diagnosis=sign_flipped")
 
 
 def test_hidden_value_failures_do_not_show_expected_values():

@@ -1,0 +1,104 @@
+"""What a diagnosis is: the common mistake a failed answer matches, in words a student can act on.
+
+A check that fails asks :func:`autograder.diagnosis_shape.diagnose_shape` (wrong shape) or
+:func:`autograder.diagnosis_values.diagnose_values` (right shape, wrong values) whether the
+answer matches a known mistake. Both are pure functions that return a :class:`Diagnosis` only
+when the evidence is unambiguous, and ``None`` otherwise; the check then puts the verdict and
+the pointer in front of its usual report (see :mod:`autograder.errors`). They run only after a
+check has failed, so a passing answer costs nothing more. The list of diagnoses, with a real
+message for each, is ``docs/diagnoses.md``.
+
+This module holds what both sides share: :class:`Diagnosis`, how messages write shapes, and
+:class:`Failure`, the evidence every value rule gets (:mod:`autograder.diagnosis_values`,
+:mod:`autograder.diagnosis_parts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cases import Case, Inputs
+from .compare import Tolerance, find_mismatch
+from .layout import Sizes
+
+BATCH = "B"
+"""The batch size's symbol, in every case (a case without batch axes still takes it as a size)."""
+
+HARDCODED_POINTER = ("Take every size from the inputs' shapes (B, D = yhat.shape, say): the "
+                     "hidden tests use other sizes.")
+"""What to check when a size of the visible test seems typed in."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A common mistake that a failed answer matches.
+
+    Attributes
+    ----------
+    key : str
+        Short snake_case id, e.g. ``"transposed_axes"`` or ``"sign_flipped"``: what the
+        course report counts.
+    verdict : str
+        One line saying what the answer looks like, e.g. ``"Your Jacobian looks transposed:
+        its axes are (B, D, 1) = (256, 10, 1), input before output."``
+    pointer : str
+        One line pointing at the rule or the code to check, without giving the solution away.
+    """
+
+    key: str
+    verdict: str
+    pointer: str
+
+
+def axes_order(has_batch: bool) -> str:
+    """The order of a Jacobian's axes in words: ``"batch, then output, then input"``."""
+    return ("batch, then output, then input" if has_batch else "output, then input")
+
+
+PROBE = 1024
+"""How many leading entries a confirmation compares before comparing them all."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A right-shaped answer that failed the values check, and what it was compared with.
+
+    Attributes
+    ----------
+    yours, reference : ndarray of float64
+        The answer and the finite-difference Jacobian, both of the layout's shape
+        ``(*batch, *output, *input)``.
+    case : Case
+    sizes : mapping of str to int
+    inputs : dict of str to ndarray
+        The inputs the answer was computed from.
+    tolerance : Tolerance
+        The tolerance the check used.
+    """
+
+    yours: np.ndarray
+    reference: np.ndarray
+    case: Case
+    sizes: Sizes
+    inputs: Inputs
+    tolerance: Tolerance
+
+    def matches(self, yours: np.ndarray, expected: np.ndarray | None = None) -> bool:
+        """``yours`` passes against ``expected`` (the reference by default).
+
+        The first :data:`PROBE` entries are compared first: most transformations fail there,
+        without sorting the mismatches of a large array.
+        """
+        target = self.reference if expected is None else expected
+        probe = slice(0, PROBE)
+        if find_mismatch(yours.reshape(-1)[probe], target.reshape(-1)[probe],
+                         self.tolerance) is not None:
+            return False
+        return find_mismatch(yours, target, self.tolerance) is None
+
+    @property
+    def batch(self) -> int:
+        """The batch size if the Jacobian has a batch axis, else 0."""
+        return self.yours.shape[0] if self.case.layout.batch else 0

@@ -1,0 +1,262 @@
+"""Diagnosing a wrong shape: which common mistake turns the contract's axes into the found ones.
+
+A Jacobian's axes are ``batch + output + input`` (``E + O + I`` below, in symbols such as
+``("B",) + (1,) + ("D",)``). Each rule lists the symbolic shapes that one mistake produces from
+them: ``O + I`` has lost the batch axis, ``E + I + O`` is transposed, ``E + I`` is the input's
+shape (the gradient), and so on. A found shape is diagnosed when exactly one of these symbolic
+shapes, resolved with the test's sizes, equals it.
+
+- The rules run from the most specific explanation to the most general, and a symbolic shape
+  claimed by an earlier rule is not offered again by a later one: for a scalar output,
+  dropping its axis ``(1,)`` *is* returning the gradient, one explanation, not two.
+- When two different symbolic shapes fit (sizes that coincide, e.g. ``B == D``), the evidence
+  is ambiguous and nothing is diagnosed.
+- A size of the visible test in place of this test's (``(256, 1, 1)`` where ``B`` is 37) is a
+  size typed in, not read from the inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations, permutations
+
+from .cases import Case
+from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis, axes_order
+from .layout import Dim, Sizes, format_shape, resolve
+from .layout import symbols_and_numbers as shape_text
+
+Dims = tuple[Dim, ...]
+Candidate = tuple[Dims, Diagnosis]
+"""A symbolic shape that a mistake produces, and what to tell the student who returned it."""
+
+_AVERAGED_POINTER = ("The batch mean is one number, so its Jacobian has no batch axis: the "
+                     "derivative of a mean is the mean of the per-example derivatives.")
+
+
+def diagnose_shape(found: Sequence[int], case: Case, sizes: Sizes) -> Diagnosis | None:
+    """The shape mistake that explains ``found``, or ``None`` if none or several do.
+
+    Parameters
+    ----------
+    found : sequence of int
+        The shape the student returned or predicted, e.g. ``(256, 10, 1)``.
+    case : Case
+        The case whose Jacobian was asked for; its layout gives the expected axes.
+    sizes : mapping of str to int
+        The test's sizes, e.g. ``{"B": 256, "D": 10}``.
+    """
+    found = tuple(found)
+    if found == case.layout.shape(sizes):
+        return None
+    claimed: set[Dims] = {case.layout.axes}
+    fits: list[Diagnosis] = []
+    for rule in RULES:
+        for dims, diagnosis in rule(case, sizes):
+            if dims in claimed:
+                continue
+            claimed.add(dims)
+            if resolve(dims, sizes) == found:
+                fits.append(diagnosis)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``E + I``: the input's axes only -- the gradient, or only the diagonal entries."""
+    layout = case.layout
+    dims = layout.batch + layout.input
+    shown = shape_text(dims, sizes)
+    if _is_scalar(layout.output) and dims == tuple(case.input_shapes[case.wrt]):
+        return [(dims, Diagnosis(
+            "gradient_instead_of_jacobian",
+            f"Your Jacobian has the shape of {case.wrt}, {shown}: it looks like the gradient, "
+            f"without the output's axis {format_shape(layout.output)}.",
+            "A Jacobian has an axis for every output axis too, even the size-1 axis of a "
+            f"scalar output: {axes_order(bool(layout.batch))}."))]
+    if _is_scalar(layout.output) or layout.input[:len(layout.output)] != layout.output:
+        return []
+    if layout.output == layout.input:
+        verdict = (f"Your Jacobian has the shape of {case.wrt}, {shown}: it looks like the "
+                   "elementwise derivative, only the diagonal of the Jacobian.")
+    else:
+        verdict = (f"Your Jacobian {shown} has one axis too few: it looks like only its "
+                   f"diagonal, where the output index equals the first index of {case.wrt}.")
+    return [(dims, Diagnosis(
+        "elementwise_instead_of_diagonal", verdict,
+        "Off the diagonal, an output does not depend on an input: those zeros are part of the "
+        "Jacobian, which has one axis per output axis and one per input axis."))]
+
+
+def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``E + O``: the shape of the function's value."""
+    layout = case.layout
+    dims = layout.batch + layout.output
+    return [(dims, Diagnosis(
+        "function_instead_of_derivative",
+        f"Your Jacobian has the shape of the function's output, {shape_text(dims, sizes)}: it "
+        "looks like the function's value, not its derivative.",
+        "Differentiate: the Jacobian has one entry per output entry and input entry, its axes "
+        f"{axes_order(bool(layout.batch))}."))]
+
+
+def _missing_batch(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``O + I``: one example's Jacobian, or one averaged over the batch."""
+    layout = case.layout
+    if not layout.batch:
+        return []
+    dims = layout.output + layout.input
+    return [(dims, Diagnosis(
+        "missing_batch_axis",
+        f"Your Jacobian has no batch axis: {shape_text(dims, sizes)} looks like the Jacobian "
+        "of one example, or of an average over the batch.",
+        "Each example has its own Jacobian, so the batch axis B comes first: "
+        f"{axes_order(True)}."))]
+
+
+def _per_example(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``(B,) + O + I``, with or without O's size-1 axes, where the batch mean was asked."""
+    layout = case.layout
+    if layout.batch or case.kind != "shared" or BATCH not in sizes:
+        return []
+    shapes = [(BATCH,) + layout.output + layout.input,
+              (BATCH,) + _without_units(layout.output) + layout.input]
+    return [(dims, Diagnosis(
+        "per_example_instead_of_mean",
+        f"Your Jacobian {shape_text(dims, sizes)} looks like one gradient per example, but the "
+        "loss is averaged over the batch.",
+        _AVERAGED_POINTER)) for dims in dict.fromkeys(shapes)]
+
+
+def _unexpected_batch(case: Case, sizes: Sizes) -> list[Candidate]:
+    """A batch axis inside a batch-averaged Jacobian, or a second batch axis."""
+    layout = case.layout
+    if not layout.batch and BATCH in sizes:
+        axes = layout.axes
+        return [(dims, Diagnosis(
+            "unexpected_batch_axis",
+            f"Your Jacobian {shape_text(dims, sizes)} has a batch axis B, but the loss is "
+            "averaged over the batch.",
+            _AVERAGED_POINTER))
+            for dims in (axes[:at] + (BATCH,) + axes[at:] for at in range(1, len(axes) + 1))]
+    if case.kind != "per_example" or not layout.batch:
+        return []
+    shapes = [layout.batch + output + layout.batch + layout.input
+              for output in (layout.output, _without_units(layout.output))]
+    return [(dims, Diagnosis(
+        "unexpected_batch_axis",
+        f"Your Jacobian {shape_text(dims, sizes)} has the batch axis twice: it looks like the "
+        "Jacobian of the whole batch's output with respect to the whole batch's input.",
+        "Example b's output depends only on example b's input: keep one batch axis, and for "
+        "each example only its own Jacobian.")) for dims in dict.fromkeys(shapes)]
+
+
+def _misplaced_batch(case: Case, sizes: Sizes) -> list[Candidate]:
+    """The batch axis moved from the front to any other place."""
+    layout = case.layout
+    if not layout.batch:
+        return []
+    core = layout.output + layout.input
+    return [(dims, Diagnosis(
+        "batch_axis_misplaced",
+        f"Your Jacobian's batch axis is in the wrong place: {shape_text(dims, sizes)} has B at "
+        f"axis {at}, not at axis 0.",
+        f"The axes go {axes_order(True)}: check the order of the subscripts after '->' in "
+        "your einsum, or your transpose."))
+        for at, dims in ((at, core[:at] + layout.batch + core[at:])
+                         for at in range(1, len(core) + 1))]
+
+
+def _transposed(case: Case, sizes: Sizes) -> list[Candidate]:
+    """The batch axis first, then the output's and input's axes in another order."""
+    layout = case.layout
+    core = layout.output + layout.input
+    return [(layout.batch + order, Diagnosis(
+        "transposed_axes",
+        f"Your Jacobian looks transposed: its axes are {shape_text(layout.batch + order, sizes)}"
+        f", {_describe_order(order, case)}.",
+        f"The axes go {axes_order(bool(layout.batch))}: check the order of the subscripts "
+        "after '->' in your einsum, or your transpose or reshape."))
+        for order in dict.fromkeys(permutations(core)) if order != core]
+
+
+def _describe_order(order: Dims, case: Case) -> str:
+    """Name a permutation of ``O + I`` if exactly one known transposition gives it."""
+    output, inputs = case.layout.output, case.layout.input
+    known = {"input before output": inputs + output}
+    if len(inputs) > 1:
+        known[f"with the axes of {case.wrt} swapped, as in {case.wrt}.T"] = output + inputs[::-1]
+        known[f"input before output, and the axes of {case.wrt} swapped"] = inputs[::-1] + output
+    names = [name for name, dims in known.items() if dims == order]
+    return names[0] if len(names) == 1 else "not output then input"
+
+
+def _extra_unit(case: Case, sizes: Sizes) -> list[Candidate]:
+    """An axis of size 1 inserted anywhere."""
+    axes = case.layout.axes
+    return [(dims, Diagnosis(
+        "extra_unit_axis",
+        f"Your Jacobian has an extra axis of size 1: {shape_text(dims, sizes)} has "
+        f"{_axes(len(dims))}, the Jacobian has {_axes(len(axes))}.",
+        f"Count the axes ({axes_order(bool(case.layout.batch))}): look for an extra None, "
+        "np.newaxis, keepdims=True or reshape, or a trailing comma that makes a tuple."))
+        for dims in dict.fromkeys(axes[:at] + (1,) + axes[at:] for at in range(len(axes) + 1))]
+
+
+def _missing_unit(case: Case, sizes: Sizes) -> list[Candidate]:
+    """One or more of the Jacobian's axes of size 1 left out."""
+    axes = case.layout.axes
+    units = [at for at, dim in enumerate(axes) if dim == 1]
+    dropped = (combination for count in range(1, len(units) + 1)
+               for combination in combinations(units, count))
+    shapes = (tuple(dim for at, dim in enumerate(axes) if at not in drop) for drop in dropped)
+    return [(dims, Diagnosis(
+        "missing_unit_axis",
+        f"Your Jacobian is missing an axis of size 1: {shape_text(dims, sizes)} has "
+        f"{_axes(len(dims))}, the Jacobian has {_axes(len(axes))}.",
+        "Every axis of the output and of the input keeps its place in the Jacobian, even an "
+        "axis of size 1 (a scalar output is kept as shape (1,))."))
+        for dims in dict.fromkeys(shapes)]
+
+
+def _hardcoded(case: Case, sizes: Sizes) -> list[Candidate]:
+    """The Jacobian's shape with some sizes of the visible test in place of this test's."""
+    changed = [name for name in case.size_names
+               if name in case.layout.axes and case.visible_sizes[name] != sizes[name]]
+    typed = (names for count in range(1, len(changed) + 1)
+             for names in combinations(changed, count))
+    return [(dims, Diagnosis(
+        "hardcoded_sizes",
+        f"Your Jacobian has the shape {shape_text(dims, sizes)}: it looks like the visible "
+        f"test's {_listing(case.visible_sizes, names)} {'is' if len(names) == 1 else 'are'} "
+        f"typed in, where this test has {_listing(sizes, names)}.",
+        HARDCODED_POINTER))
+        for names, dims in ((names, tuple(case.visible_sizes[dim] if dim in names else dim
+                                          for dim in case.layout.axes)) for names in typed)]
+
+
+def _listing(sizes: Sizes, names: Sequence[str]) -> str:
+    return ", ".join(f"{name} = {sizes[name]}" for name in names)
+
+
+def _is_scalar(dims: Dims) -> bool:
+    """True for an output kept as ``(1,)`` (or ``(1, 1)``): every axis a literal 1."""
+    return bool(dims) and all(dim == 1 for dim in dims)
+
+
+def _axes(count: int) -> str:
+    return f"{count} axis" if count == 1 else f"{count} axes"
+
+
+def _without_units(dims: Dims) -> Dims:
+    return tuple(dim for dim in dims if dim != 1)
+
+
+RULES: tuple[Callable[[Case, Sizes], list[Candidate]], ...] = (
+    _input_shape, _output_shape, _missing_batch, _per_example, _unexpected_batch,
+    _misplaced_batch, _transposed, _extra_unit, _missing_unit, _hardcoded)
+"""The shape rules, from the most specific explanation to the most general."""
+
+KEYS = ("gradient_instead_of_jacobian", "elementwise_instead_of_diagonal",
+        "function_instead_of_derivative", "missing_batch_axis", "per_example_instead_of_mean",
+        "unexpected_batch_axis", "batch_axis_misplaced", "transposed_axes", "extra_unit_axis",
+        "missing_unit_axis", "hardcoded_sizes")
+"""Every key :func:`diagnose_shape` can return, in the order of :data:`RULES`."""

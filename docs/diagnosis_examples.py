@@ -1,0 +1,253 @@
+"""One real wrong answer per diagnosis, and the message the checks give it, for diagnoses.md.
+
+Each :class:`Example` is a solution cell a student could write, run through the same check as
+the notebook's test cell. ``docs/diagnoses.md`` shows every example's answer and message
+between ``<!-- example: ID -->`` and ``<!-- end example -->``; refresh them with::
+
+    .venv/bin/python docs/diagnosis_examples.py
+
+``tests/test_diagnosis.py`` asserts each example's verdict line and that the doc is current.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import (
+    JacobianCheckError,
+    check_jacobian_shape,
+    check_jacobian_values,
+    check_predicted_shape,
+)
+from autograder.cases import CASES
+
+DOC = Path(__file__).with_name("diagnoses.md")
+
+_CHECKS = {"predicted_shape": check_predicted_shape, "shape": check_jacobian_shape,
+           "values": check_jacobian_values}
+
+
+@dataclass(frozen=True)
+class Example:
+    """A wrong answer, the check it fails, and the diagnosis it should get.
+
+    Attributes
+    ----------
+    id : str
+        Name of the example in the doc, e.g. ``"sign_flipped"``.
+    key : str
+        The diagnosis it gets.
+    case : str
+    check : {"predicted_shape", "shape", "values"}
+    source : str
+        The solution cell: ``import numpy as np`` and the graded function.
+    sizes : dict of str to int
+        The test's sizes; the case's visible sizes if empty.
+    seed : int
+    hidden : bool
+        Run as a hidden test (``hidden=True``, other sizes).
+    """
+
+    id: str
+    key: str
+    case: str
+    check: str
+    source: str
+    sizes: dict[str, int] = field(default_factory=dict)
+    seed: int = 0
+    hidden: bool = False
+
+    @property
+    def call(self) -> str:
+        """The test cell's line, e.g. ``check_jacobian_values(da_dh, "...", B=256, D=10)``."""
+        function = "jacobian_shape" if self.check == "predicted_shape" else (
+            CASES[self.case].function)
+        options = ([f"seed={self.seed}"] if self.seed else []) + (
+            ["hidden=True"] if self.hidden else [])
+        sizes = [f"{name}={size}" for name, size in self.test_sizes().items()]
+        arguments = ", ".join([function, f'"{self.case}"', *options, *sizes])
+        return f"{_CHECKS[self.check].__name__}({arguments})"
+
+    def test_sizes(self) -> dict[str, int]:
+        return self.sizes or dict(CASES[self.case].visible_sizes)
+
+    def error(self) -> JacobianCheckError:
+        """Run the check on the answer; the error it raises."""
+        namespace: dict[str, object] = {}
+        exec(compile("import numpy as np\n" + self.source, f"<example {self.id}>", "exec"),
+             namespace)
+        function = namespace["jacobian_shape" if self.check == "predicted_shape" else (
+            CASES[self.case].function)]
+        options: dict[str, object] = {} if self.check == "predicted_shape" else {
+            "seed": self.seed}
+        if self.hidden:
+            options["hidden"] = True
+        try:
+            _CHECKS[self.check](function, self.case, **options, **self.test_sizes())
+        except JacobianCheckError as error:
+            return error
+        raise AssertionError(f"example {self.id}: the check accepted the answer")
+
+
+def _example(id: str, key: str, case: str, check: str, source: str, *,
+             sizes: dict[str, int] | None = None, seed: int = 0,
+             hidden: bool = False) -> Example:
+    return Example(id, key, case, check, textwrap.dedent(source).strip() + "\n",
+                   sizes=sizes or {}, seed=seed, hidden=hidden)
+
+
+EXAMPLES: tuple[Example, ...] = (
+    # --- shape ------------------------------------------------------------------------------
+    _example("missing_batch_axis", "missing_batch_axis", "elementwise_nonlinearity", "shape", """
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h[0]))
+            return np.diag(s * (1 - s))
+        """),
+    _example("batch_axis_misplaced", "batch_axis_misplaced", "scalar_wrt_vector", "shape", """
+        def dloss_dyhat(y, yhat):
+            return np.einsum("i,bj->ijb", np.ones(1), yhat - y)
+        """),
+    _example("transposed_axes", "transposed_axes", "scalar_wrt_vector", "shape", """
+        def dloss_dyhat(y, yhat):
+            return (yhat - y)[:, :, None]
+        """),
+    _example("transposed_axes_matrix", "transposed_axes", "vector_wrt_matrix", "shape", """
+        def dyhat_dW(W, x):
+            return np.multiply.outer(x, np.eye(W.shape[0]))
+        """),
+    _example("transposed_axes_predicted", "transposed_axes", "scalar_wrt_matrix",
+             "predicted_shape", """
+        def jacobian_shape(B, output_dim, input_dim):
+            return (1, input_dim, output_dim)
+        """),
+    _example("extra_unit_axis", "extra_unit_axis", "scalar_wrt_vector", "shape", """
+        def dloss_dyhat(y, yhat):
+            return (yhat - y)[:, None, None, :]
+        """),
+    _example("missing_unit_axis", "missing_unit_axis", "scalar_wrt_scalar", "shape", """
+        def dloss_dyhat(y, yhat):
+            return (yhat - y)[:, 0]
+        """),
+    _example("gradient_instead_of_jacobian", "gradient_instead_of_jacobian",
+             "scalar_wrt_vector", "shape", """
+        def dloss_dyhat(y, yhat):
+            return yhat - y
+        """),
+    _example("elementwise_instead_of_diagonal", "elementwise_instead_of_diagonal",
+             "elementwise_nonlinearity", "shape", """
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return s * (1 - s)
+        """),
+    _example("function_shape", "function_instead_of_derivative", "vector_wrt_matrix", "shape",
+             """
+        def dyhat_dW(W, x):
+            return x @ W.T
+        """),
+    _example("per_example_instead_of_mean", "per_example_instead_of_mean", "scalar_wrt_matrix",
+             "shape", """
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y
+            return np.einsum("bi,bk->bik", r, x)
+        """),
+    _example("unexpected_batch_axis", "unexpected_batch_axis", "elementwise_nonlinearity",
+             "shape", """
+        def da_dh(h):
+            B, D = h.shape
+            s = 1 / (1 + np.exp(-h))
+            return np.einsum("bc,bi,ij->bicj", np.eye(B), s * (1 - s), np.eye(D))
+        """),
+    _example("hardcoded_sizes_shape", "hardcoded_sizes", "scalar_wrt_vector", "values", """
+        def dloss_dyhat(y, yhat):
+            J = np.zeros((len(y), 1, 10))
+            for j in range(10):
+                J[:, 0, j] = yhat[:, j] - y[:, j]
+            return J
+        """, sizes={"B": 6, "D": 13}, seed=2, hidden=True),
+    # --- values -----------------------------------------------------------------------------
+    _example("all_zeros", "all_zeros", "scalar_wrt_vector", "values", """
+        def dloss_dyhat(y, yhat):
+            return np.zeros((y.shape[0], 1, y.shape[1]))
+        """),
+    _example("sign_flipped", "sign_flipped", "scalar_wrt_vector", "values", """
+        def dloss_dyhat(y, yhat):
+            return np.einsum("i,bj->bij", np.ones(1), y - yhat)
+        """),
+    _example("scaled", "scaled", "scalar_wrt_matrix", "values", """
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y
+            return np.einsum("bi,bk->ik", r, x)[None]
+        """),
+    _example("hardcoded_sizes_values", "hardcoded_sizes", "scalar_wrt_matrix", "values", """
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y
+            return (r.T @ x / 256)[None]
+        """, sizes={"B": 17, "output_dim": 4, "input_dim": 9}, seed=1, hidden=True),
+    _example("transposed_values", "transposed_values", "scalar_wrt_matrix", "values", """
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y
+            return (x.T @ r / len(x))[None]
+        """, sizes={"B": 7, "output_dim": 4, "input_dim": 4}),
+    _example("identity", "identity", "elementwise_nonlinearity", "values", """
+        def da_dh(h):
+            B, D = h.shape
+            return np.tile(np.eye(D), (B, 1, 1))
+        """),
+    _example("function_values", "function_instead_of_derivative", "elementwise_nonlinearity",
+             "values", """
+        def da_dh(h):
+            a = 1 / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))
+        """),
+    _example("batch_permuted", "batch_permuted", "vector_wrt_matrix", "values", """
+        def dyhat_dW(W, x):
+            return np.einsum("ij,bk->bijk", np.eye(W.shape[0]), x[::-1])
+        """),
+    _example("some_examples_wrong", "some_examples_wrong", "scalar_wrt_vector", "values", """
+        def dloss_dyhat(y, yhat):
+            B, D = y.shape
+            J = np.zeros((B, 1, D))
+            for b in range(B // 2):
+                J[b, 0] = yhat[b] - y[b]
+            return J
+        """),
+    _example("diagonal_only", "diagonal_only", "elementwise_nonlinearity", "values", """
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return (s * (1 - s))[:, :, None] * np.ones(h.shape[1])
+        """),
+    _example("off_diagonal_only", "off_diagonal_only", "elementwise_nonlinearity", "values", """
+        def da_dh(h):
+            ds = np.exp(-h) / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", ds, np.eye(h.shape[1]))
+        """),
+)
+
+
+_BLOCK = re.compile(r"(<!-- example: (?P<id>\w+) -->\n).*?(<!-- end example -->)", re.DOTALL)
+
+
+def render_example(example: Example) -> str:
+    """The answer and the message, as two fenced blocks."""
+    error = example.error()
+    return (f"```python\nimport numpy as np\n\n{example.source}```\n\n"
+            f"```text\n>>> {example.call}\nJacobianCheckError: {error}\n```\n")
+
+
+def render(doc: str) -> str:
+    """``doc`` with every example block replaced by the current answer and message."""
+    examples = {example.id: example for example in EXAMPLES}
+    return _BLOCK.sub(
+        lambda match: match.group(1) + render_example(examples[match.group("id")])
+        + match.group(3), doc)
+
+
+def main() -> None:
+    DOC.write_text(render(DOC.read_text()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,478 @@
+"""Diagnoses of failed checks: each names its mistake, and only its mistake.
+
+- Every diagnosis: a wrong answer that gets it, asserted on the exact verdict line (the
+  examples of docs/diagnoses.md, which must be current).
+- Near misses: wrong answers of another kind that must not get it.
+- Correct answers in unusual styles: the checks pass, and nothing is diagnosed.
+- The answer bank (course/answer_bank): every wrong answer labelled with a mistake we diagnose
+  gets that diagnosis, and no other answer gets one, except the listed, justified cases.
+- Hidden tests reveal no expected value; the tag line parses back.
+- End to end: a release notebook with a sign-flipped answer, executed in a real kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from autograder import (
+    JacobianCheckError,
+    check_jacobian_shape,
+    check_jacobian_values,
+    check_predicted_shape,
+    diagnosis_shape,
+    diagnosis_values,
+)
+from autograder.cases import CASES
+from autograder.compare import tolerance_for
+from autograder.diagnosis_shape import diagnose_shape
+from autograder.diagnosis_values import diagnose_values
+from autograder.errors import parse_tag, tag_line
+from course.answer_bank import ANSWERS, MISTAKES, PREDICTED_SHAPES, BankAnswer
+from docs.diagnosis_examples import DOC, EXAMPLES, Example, render
+
+RELEASE = Path(__file__).resolve().parents[1] / "release" / "jacobians"
+
+VERDICTS = {
+    "missing_batch_axis":
+        "Your Jacobian has no batch axis: (D, D) = (10, 10) looks like the Jacobian of one "
+        "example, or of an average over the batch.",
+    "batch_axis_misplaced":
+        "Your Jacobian's batch axis is in the wrong place: (1, D, B) = (1, 10, 256) has B at "
+        "axis 2, not at axis 0.",
+    "transposed_axes":
+        "Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1), input before "
+        "output.",
+    "transposed_axes_matrix":
+        "Your Jacobian looks transposed: its axes are (B, input_dim, output_dim, output_dim) = "
+        "(256, 20, 10, 10), input before output, and the axes of W swapped.",
+    "transposed_axes_predicted":
+        "Your Jacobian looks transposed: its axes are (1, input_dim, output_dim) = (1, 20, 10), "
+        "with the axes of W swapped, as in W.T.",
+    "extra_unit_axis":
+        "Your Jacobian has an extra axis of size 1: (B, 1, 1, D) = (256, 1, 1, 10) has 4 axes, "
+        "the Jacobian has 3 axes.",
+    "missing_unit_axis":
+        "Your Jacobian is missing an axis of size 1: (B,) = (256,) has 1 axis, the Jacobian "
+        "has 3 axes.",
+    "gradient_instead_of_jacobian":
+        "Your Jacobian has the shape of yhat, (B, D) = (256, 10): it looks like the gradient, "
+        "without the output's axis (1,).",
+    "elementwise_instead_of_diagonal":
+        "Your Jacobian has the shape of h, (B, D) = (256, 10): it looks like the elementwise "
+        "derivative, only the diagonal of the Jacobian.",
+    "function_shape":
+        "Your Jacobian has the shape of the function's output, (B, output_dim) = (256, 10): it "
+        "looks like the function's value, not its derivative.",
+    "per_example_instead_of_mean":
+        "Your Jacobian (B, output_dim, input_dim) = (256, 10, 20) looks like one gradient per "
+        "example, but the loss is averaged over the batch.",
+    "unexpected_batch_axis":
+        "Your Jacobian (B, D, B, D) = (256, 10, 256, 10) has the batch axis twice: it looks "
+        "like the Jacobian of the whole batch's output with respect to the whole batch's input.",
+    "hardcoded_sizes_shape":
+        "Your Jacobian has the shape (B, 1, 10) = (6, 1, 10): it looks like the visible test's "
+        "D = 10 is typed in, where this test has D = 13.",
+    "all_zeros": "Your Jacobian is all zeros.",
+    "sign_flipped": "Your Jacobian has the wrong sign: its negative is right.",
+    "scaled": "Your Jacobian is off by a constant factor: it is the right one times B = 256.",
+    "hardcoded_sizes_values":
+        "Your Jacobian is off by a constant factor: it is the right one times B/256 = 17/256, "
+        "as if the visible test's B = 256 were typed in.",
+    "transposed_values":
+        "Your Jacobian's values look transposed: swapping its axes 1 (input axis output_dim) "
+        "and 2 (input axis input_dim), both of size 4, makes them right.",
+    "identity":
+        "Your Jacobian is an identity pattern: 1 on the diagonal (output index = input index), "
+        "0 elsewhere.",
+    "function_values": "Your Jacobian holds the function's values where its derivatives belong.",
+    "batch_permuted":
+        "Your Jacobian has the right examples in the wrong order (the batch looks reversed): "
+        "example b holds the Jacobian of example B - 1 - b.",
+    "some_examples_wrong":
+        "Only part of the batch is right: examples 0-127 of 256 are right, examples 128-255 "
+        "are not.",
+    "diagonal_only":
+        "Your Jacobian's diagonal (output index = input index) is right, but 23040 of its 23040 "
+        "entries off the diagonal are wrong.",
+    "off_diagonal_only":
+        "Your Jacobian's entries off the diagonal (output index = input index) are right, but "
+        "2560 of its 2560 diagonal entries are wrong.",
+}
+
+
+# --- every diagnosis: a wrong answer that gets it ------------------------------------------------
+
+def test_every_diagnosis_has_an_example_and_a_verdict():
+    keys = set(diagnosis_shape.KEYS) | set(diagnosis_values.KEYS)
+    assert {example.key for example in EXAMPLES} == keys
+    assert set(VERDICTS) == {example.id for example in EXAMPLES}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[example.id for example in EXAMPLES])
+def test_each_example_gets_its_diagnosis_first_then_the_report(example: Example):
+    error = example.error()
+    verdict, pointer, report, *_, tag = str(error).splitlines()
+    assert verdict == VERDICTS[example.id]
+    assert pointer and "expected" not in pointer.lower()
+    function = "jacobian_shape(" if example.check == "predicted_shape" else (
+        CASES[example.case].function + "(")
+    assert report.startswith(function)
+    assert error.diagnosis == example.key
+    assert tag == tag_line(example.case, example.check, error.verdict, example.key)
+
+
+def test_the_doc_shows_the_current_messages():
+    assert DOC.read_text() == render(DOC.read_text()), (
+        "docs/diagnoses.md is out of date: run .venv/bin/python docs/diagnosis_examples.py")
+
+
+# --- no false diagnosis --------------------------------------------------------------------------
+
+def _right_dloss_dyhat(y, yhat):
+    return (yhat - y)[:, None, :]
+
+
+def _dsigmoid(h):
+    s = 1 / (1 + np.exp(-h))
+    return s * (1 - s)
+
+
+def _half_negated(y, yhat):
+    J = _right_dloss_dyhat(y, yhat)
+    J[len(y) // 2:] *= -1
+    return J
+
+
+def _first_component_negated(y, yhat):
+    J = _right_dloss_dyhat(y, yhat)
+    J[:, :, 0] *= -1
+    return J
+
+
+def _factor_per_example(y, yhat):
+    return _right_dloss_dyhat(y, yhat) * (2 + np.arange(len(y)) / len(y))[:, None, None]
+
+
+def _zeros_but_one(y, yhat):
+    J = np.zeros((len(y), 1, y.shape[1]))
+    J[0, 0, 0] = yhat[0, 0] - y[0, 0]
+    return J
+
+
+def _every_other_example(y, yhat):
+    J = _right_dloss_dyhat(y, yhat)
+    J[::2] = 0.0
+    return J
+
+
+def _first_example_everywhere(y, yhat):
+    return np.broadcast_to(_right_dloss_dyhat(y, yhat)[:1], (len(y), 1, y.shape[1]))
+
+
+def _transposed_and_negated(y, W, x):
+    return -(x.T @ (x @ W.T - y) / len(x))[None]
+
+
+SQUARE = {"B": 7, "output_dim": 4, "input_dim": 4}
+
+#: (name, case, answer, sizes, diagnosis it must not get, diagnosis it gets)
+NEAR_MISSES = [
+    ("half_negated", "scalar_wrt_vector", _half_negated, None,
+     "sign_flipped", "some_examples_wrong"),
+    ("first_component_negated", "scalar_wrt_vector", _first_component_negated, None,
+     "sign_flipped", None),
+    ("factor_per_example", "scalar_wrt_vector", _factor_per_example, None, "scaled", None),
+    ("zeros_but_one", "scalar_wrt_vector", _zeros_but_one, None, "all_zeros", None),
+    ("every_other_example", "scalar_wrt_vector", _every_other_example, None,
+     "some_examples_wrong", None),
+    ("first_example_everywhere", "scalar_wrt_vector", _first_example_everywhere, None,
+     "batch_permuted", "some_examples_wrong"),
+    ("transposed_and_negated", "scalar_wrt_matrix", _transposed_and_negated, SQUARE,
+     "transposed_values", None),
+    ("twice_the_identity", "elementwise_nonlinearity",
+     lambda h: 2 * np.tile(np.eye(h.shape[1]), (len(h), 1, 1)), None,
+     "identity", "off_diagonal_only"),
+    ("one_minus_sigmoid", "elementwise_nonlinearity",
+     lambda h: np.einsum("bi,ij->bij", 1 / (1 + np.exp(h)), np.eye(h.shape[1])), None,
+     "function_instead_of_derivative", "off_diagonal_only"),
+    ("one_minus_eye", "elementwise_nonlinearity",
+     lambda h: _dsigmoid(h)[:, :, None] * (1 - np.eye(h.shape[1])), None,
+     "diagonal_only", None),
+    ("no_eye", "elementwise_nonlinearity",
+     lambda h: _dsigmoid(h)[:, :, None] * np.ones(h.shape[1]), None,
+     "off_diagonal_only", "diagonal_only"),
+]
+
+
+@pytest.mark.parametrize(("case", "answer", "sizes", "avoided", "diagnosis"),
+                         [row[1:] for row in NEAR_MISSES], ids=[row[0] for row in NEAR_MISSES])
+def test_a_wrong_answer_of_another_kind_is_not_misdiagnosed(case, answer, sizes, avoided,
+                                                            diagnosis):
+    with pytest.raises(JacobianCheckError) as caught:
+        check_jacobian_values(answer, case, **(sizes or CASES[case].visible_sizes))
+    assert caught.value.verdict == "wrong_values"
+    assert caught.value.diagnosis != avoided
+    assert caught.value.diagnosis == diagnosis
+
+
+def test_a_huge_answer_is_not_diagnosed_and_raises_no_overflow_warning():
+    def huge(h):  # 1e300 everywhere: its transformations overflow to inf
+        return np.full((len(h), h.shape[1], h.shape[1]), 1e300)
+
+    with pytest.raises(JacobianCheckError) as caught:  # filterwarnings = error
+        check_jacobian_values(huge, "elementwise_nonlinearity", B=256, D=10)
+    assert caught.value.diagnosis is None
+
+
+@pytest.mark.parametrize(("case", "found", "sizes"), [
+    ("scalar_wrt_vector", (2560,), None),
+    ("scalar_wrt_vector", (10, 1, 256), None),  # transposed and the batch moved
+    ("scalar_wrt_vector", (256, 10, 2), None),
+    ("scalar_wrt_matrix", (256, 20, 10), None),  # per example and transposed
+    ("elementwise_nonlinearity", (256, 100), None),
+    ("vector_wrt_matrix", (256, 10, 10), None),
+    # sizes that coincide: two mistakes fit, so neither is named
+    ("scalar_wrt_vector", (1, 10, 10), {"B": 10, "D": 10}),  # batch moved to axis 1 or 2
+    ("scalar_wrt_scalar", (1, 1), {"B": 1}),  # no batch axis, or the gradient
+    # no batch axis (output_dim, output_dim, input_dim), or only the diagonal (B, ...)
+    ("vector_wrt_matrix", (10, 10, 20), {"B": 10, "output_dim": 10, "input_dim": 20}),
+])
+def test_a_shape_no_single_mistake_explains_gets_no_diagnosis(case, found, sizes):
+    assert diagnose_shape(found, CASES[case], sizes or CASES[case].visible_sizes) is None
+
+
+def test_with_coinciding_sizes_a_shape_only_one_mistake_explains_is_still_named():
+    diagnosis = diagnose_shape((10, 10, 1), CASES["scalar_wrt_vector"], {"B": 10, "D": 10})
+    assert diagnosis is not None and diagnosis.key == "transposed_axes"
+
+
+# --- correct answers in unusual styles -----------------------------------------------------------
+
+UNUSUAL_BUT_RIGHT = [
+    ("scalar_wrt_scalar", ("python_loops", "tuple_of_tuples", "float32", "np_diff")),
+    ("scalar_wrt_vector", ("nested_list", "swapaxes_of_column", "broadcast_to_readonly",
+                           "own_central_differences")),
+    ("vector_wrt_matrix", ("swapped_symmetric_axes", "kron_batched", "float32", "nested_list")),
+    ("scalar_wrt_matrix", ("column_convention_matmul", "multi_dot", "float32", "nested_list")),
+    ("elementwise_nonlinearity", ("transposed_symmetric", "strided_diagonal_write",
+                                  "lambda_assignment", "own_central_differences")),
+]
+
+
+def _load(answer: BankAnswer, name: str) -> Callable[..., object]:
+    namespace: dict[str, object] = {}
+    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
+    function = namespace[name]
+    assert callable(function)
+    return function
+
+
+@pytest.mark.parametrize(("case", "name"), [(case, name) for case, names in UNUSUAL_BUT_RIGHT
+                                            for name in names])
+def test_a_correct_answer_in_an_unusual_style_triggers_nothing(case, name):
+    (answer,) = [a for a in ANSWERS if (a.case, a.name) == (case, name)]
+    assert answer.expect == "pass"
+    the_case = CASES[case]
+    function = _load(answer, the_case.function)
+    for seed, sizes in [(0, the_case.visible_sizes), (1, the_case.hidden_sizes[0])]:
+        check_jacobian_shape(function, case, seed=seed, **sizes)
+        check_jacobian_values(function, case, seed=seed, hidden=seed > 0, **sizes)
+        inputs = the_case.sample_inputs(sizes, seed)
+        values = np.asarray(function(*inputs.values()), dtype=np.float64)
+        reference = the_case.reference_jacobian(inputs)
+        tolerance = tolerance_for(reference, np.dtype(np.float64))
+        assert diagnose_shape(values.shape, the_case, sizes) is None
+        assert diagnose_values(values, reference.values, the_case, sizes, inputs,
+                               tolerance) is None
+
+
+# --- hidden tests --------------------------------------------------------------------------------
+
+VALUE_EXAMPLES = [example for example in EXAMPLES if example.check == "values"
+                  and example.key != "hardcoded_sizes"]
+
+
+@pytest.mark.parametrize("example", VALUE_EXAMPLES, ids=[e.id for e in VALUE_EXAMPLES])
+def test_a_hidden_test_shows_the_diagnosis_but_no_expected_value(example: Example):
+    case = CASES[example.case]
+    sizes = example.sizes or dict(case.hidden_sizes[0])
+    hidden = Example(example.id, example.key, example.case, example.check, example.source,
+                     sizes=sizes, seed=1, hidden=True)
+    error = hidden.error()
+    assert error.diagnosis == example.key
+    verdict, pointer = str(error).splitlines()[:2]
+    numbers = re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", verdict + " " + pointer)
+    assert all(number.isdigit() for number in numbers), numbers  # sizes, counts, indices
+    assert "expected" not in str(error).replace("Expected", "")
+
+
+# --- the answer bank -----------------------------------------------------------------------------
+
+#: Mistake labels of the answer bank that are also diagnosis keys.
+DIAGNOSED = frozenset(MISTAKES) & (set(diagnosis_shape.KEYS) | set(diagnosis_values.KEYS))
+
+_GRADIENT = ("for a scalar output (1,), leaving out its axis gives the input's shape: we name "
+             "it the gradient, as the bank does in scalar_wrt_vector")
+_NO_BATCH_AXIS = ("the batch-averaged Jacobian has no batch axis: the examples' contributions "
+                  "to the mean cannot be told apart without the per-example math")
+_DIAGONAL_RIGHT = ("checked by hand: the entries off the diagonal are zero in the answer and in "
+                   "the reference, the diagonal is wrong")
+
+#: (bank, case, name) -> (the diagnosis it gets, why it is not its label's).
+EXCEPTIONS: dict[tuple[str, str, str], tuple[str | None, str]] = {
+    ("answers", "scalar_wrt_scalar", "no_unit_axis"): ("gradient_instead_of_jacobian", _GRADIENT),
+    ("answers", "scalar_wrt_matrix", "plain_gradient_matrix"): (
+        "gradient_instead_of_jacobian", _GRADIENT),
+    ("answers", "scalar_wrt_matrix", "summed_document_loss"): (
+        "gradient_instead_of_jacobian", _GRADIENT),
+    ("shapes", "scalar_wrt_scalar", "no_unit_axis"): ("gradient_instead_of_jacobian", _GRADIENT),
+    ("shapes", "scalar_wrt_matrix", "like_W"): ("gradient_instead_of_jacobian", _GRADIENT),
+    ("answers", "scalar_wrt_scalar", "nan_placeholder_for_last"): (
+        None, "the NaN fails the finiteness check, whose message locates it; values with NaN "
+              "are not diagnosed"),
+    ("answers", "scalar_wrt_matrix", "first_example_only"): (None, _NO_BATCH_AXIS),
+    ("answers", "scalar_wrt_matrix", "off_by_one_loop"): (None, _NO_BATCH_AXIS),
+    ("answers", "scalar_wrt_matrix", "x_reversed"): (None, _NO_BATCH_AXIS),
+    ("answers", "elementwise_nonlinearity", "outer_product_transposed"): (
+        "diagonal_only", "checked by hand: s_j (1 - s_i) has the right diagonal and wrong "
+                         "entries off it; the reference is symmetric, so no transpose fixes it"),
+    # labelled `other`, diagnosed, each checked by hand to be right
+    ("answers", "scalar_wrt_vector", "trailing_comma_tuple"): (
+        "extra_unit_axis", "checked by hand: the trailing comma makes a tuple, NumPy adds a "
+                           "leading axis of size 1"),
+    ("answers", "vector_wrt_matrix", "used_w_instead_of_x"): ("off_diagonal_only",
+                                                              _DIAGONAL_RIGHT),
+    ("answers", "vector_wrt_matrix", "loop_misses_last_row"): ("off_diagonal_only",
+                                                               _DIAGONAL_RIGHT),
+    ("answers", "elementwise_nonlinearity", "tanh_derivative"): ("off_diagonal_only",
+                                                                 _DIAGONAL_RIGHT),
+    ("answers", "elementwise_nonlinearity", "formula_applied_to_h"): ("off_diagonal_only",
+                                                                      _DIAGONAL_RIGHT),
+    ("answers", "elementwise_nonlinearity", "forward_difference"): ("off_diagonal_only",
+                                                                    _DIAGONAL_RIGHT),
+    ("answers", "elementwise_nonlinearity", "constant_quarter"): ("off_diagonal_only",
+                                                                  _DIAGONAL_RIGHT),
+    ("answers", "elementwise_nonlinearity", "copied_document_inputs"): ("off_diagonal_only",
+                                                                        _DIAGONAL_RIGHT),
+}
+
+#: Answers no check rejects with a message: they crash in the student's code at the hidden sizes.
+CRASH_AT_HIDDEN_SIZES = {
+    ("scalar_wrt_scalar", "hardcoded_reshape_256"), ("scalar_wrt_vector", "hardcoded_reshape"),
+    ("vector_wrt_matrix", "hardcoded_zeros"),
+    ("scalar_wrt_matrix", "document_hardcoded_output_dim"),
+    ("elementwise_nonlinearity", "document_hardcoded_d"),
+    ("elementwise_nonlinearity", "hardcoded_reshape"),
+}
+
+
+def _diagnoses(runs: list[Callable[[], None]]) -> set[str | None] | None:
+    """The diagnoses of the runs that fail with a message; ``None`` if none does."""
+    found: set[str | None] = set()
+    failed = False
+    for run in runs:
+        state = np.random.get_state()  # some answers reseed the global generator
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                run()
+        except JacobianCheckError as error:
+            failed = True
+            found.add(error.diagnosis)
+        except Exception:  # the student's own code crashed: nothing to diagnose
+            pass
+        finally:
+            np.random.set_state(state)
+    return found if failed else None
+
+
+def _runs(bank: str, answer: BankAnswer) -> list[Callable[[], None]]:
+    """The failing checks of a wrong answer, as the notebook runs them."""
+    case = CASES[answer.case]
+    if bank == "shapes":
+        function = _load(answer, "jacobian_shape")
+        every = [case.visible_sizes, *case.hidden_sizes]
+        return [lambda s=s: check_predicted_shape(function, answer.case, **s) for s in every]
+    function = _load(answer, case.function)
+    if answer.expect == "fails_hidden":
+        return [lambda s=s, seed=seed, check=check: check(function, answer.case, seed=seed, **s)
+                for s in case.hidden_sizes for seed in (1, 2)
+                for check in (check_jacobian_shape, check_jacobian_values)]
+    return [lambda check=check: check(function, answer.case, **case.visible_sizes)
+            for check in (check_jacobian_shape, check_jacobian_values)]
+
+
+WRONG = [("answers", a) for a in ANSWERS if a.expect != "pass"] + [
+    ("shapes", a) for a in PREDICTED_SHAPES if a.expect != "pass"]
+
+
+@pytest.mark.parametrize(("bank", "answer"), WRONG,
+                         ids=[f"{bank}-{a.case}-{a.name}" for bank, a in WRONG])
+def test_the_answer_banks_wrong_answers_get_their_diagnosis(bank: str, answer: BankAnswer):
+    found = _diagnoses(_runs(bank, answer))
+    if (answer.case, answer.name) in CRASH_AT_HIDDEN_SIZES and bank == "answers":
+        assert found is None
+        return
+    default = answer.mistake if answer.mistake in DIAGNOSED else None
+    expected, reason = EXCEPTIONS.get((bank, answer.case, answer.name), (default, ""))
+    assert found == {expected}, reason
+
+
+def test_the_listed_exceptions_are_wrong_answers_of_the_bank():
+    wrong = {(bank, a.case, a.name) for bank, a in WRONG}
+    assert set(EXCEPTIONS) <= wrong
+    assert {("answers", case, name) for case, name in CRASH_AT_HIDDEN_SIZES} <= wrong
+
+
+# --- the tag line --------------------------------------------------------------------------------
+
+def test_the_tag_line_parses_back_with_and_without_a_diagnosis():
+    assert parse_tag("Your Jacobian ...\nreport\n" + tag_line(
+        "scalar_wrt_vector", "values", "wrong_values", "sign_flipped")) == {
+        "case": "scalar_wrt_vector", "check": "values", "verdict": "wrong_values",
+        "diagnosis": "sign_flipped"}
+    assert parse_tag(tag_line("scalar_wrt_scalar", "shape", "wrong_type")) == {
+        "case": "scalar_wrt_scalar", "check": "shape", "verdict": "wrong_type",
+        "diagnosis": None}
+    assert parse_tag("AssertionError: no tag here") is None
+    assert parse_tag("[autograder] case=a check=b") is None
+
+
+def test_the_tag_is_found_in_a_coloured_traceback():
+    traceback = ["\x1b[0;31m-----------\x1b[0m", "\x1b[0;31mJacobianCheckError\x1b[0m: Your ...",
+                 "[autograder] case=x check=values verdict=wrong_values diagnosis=scaled\x1b[0m"]
+    assert parse_tag("\n".join(traceback)) == {
+        "case": "x", "check": "values", "verdict": "wrong_values", "diagnosis": "scaled"}
+
+
+# --- end to end ----------------------------------------------------------------------------------
+
+SIGN_FLIPPED = '''\
+def dloss_dyhat(y, yhat):
+    return np.einsum("i,bj->bij", np.ones(1), y - yhat)
+'''
+
+
+def test_a_release_notebook_shows_the_diagnosis_in_the_test_cell(tmp_path: Path):
+    notebook = nbformat.read(RELEASE / "02_scalar_wrt_vector.ipynb", as_version=4)
+    cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
+    cells["dloss_dyhat"].source = SIGN_FLIPPED
+    NotebookClient(notebook, kernel_name="python3", timeout=120, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+    assert not [o for o in cells["test_dloss_dyhat_shape"].outputs if o.output_type == "error"]
+    (error,) = [o for o in cells["test_dloss_dyhat_values"].outputs if o.output_type == "error"]
+    assert error.ename == "JacobianCheckError"
+    assert error.evalue.splitlines()[0] == VERDICTS["sign_flipped"]
+    expected_tag = {"case": "scalar_wrt_vector", "check": "values", "verdict": "wrong_values",
+                    "diagnosis": "sign_flipped"}
+    assert parse_tag(error.evalue) == expected_tag
+    assert parse_tag("\n".join(error.traceback)) == expected_tag
