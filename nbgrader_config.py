@@ -4,9 +4,16 @@ Every value that differs from nbgrader 0.9.6's default says why.
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    GetGrades,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
 
-from autograder.nbgrader_plugins import StripTestTracebacks
+from autograder.nbgrader_plugins import RepairGradeIds, StripTestTracebacks
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -37,6 +44,13 @@ c.IgnorePattern.pattern = r"(?s).*"
 # A test cell the student deleted is put back and graded instead of being silently
 # skipped (nbgrader's default leaves it ungraded, needing a manual grade).
 c.OverwriteCells.add_missing_cells = True
+
+# A copy-pasted graded cell aborts the whole autograde run (jupyter/nbgrader#1083), and a
+# cell whose grade_id a student changed fails the notebook: such cells run as plain cells
+# instead; the last copy, or the original test put back from the gradebook, is graded.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, RepairGradeIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
 
 # Feedback without hidden tests: drop the hidden lines from the restored test cells, and
 # keep only the message of a failed check, not the traceback quoting the hidden line.

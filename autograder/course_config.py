@@ -6,9 +6,35 @@ import os
 import sys
 from pathlib import Path
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+
+class CommandError(Exception):
+    """An instructor command cannot run (no course, no gradebook, ...): the message says why."""
+
+
+def open_course(root: Path) -> CourseDirectory:
+    """The nbgrader course directory at ``root``, configured from its ``nbgrader_config.py``."""
+    if not root.is_dir():
+        raise CommandError(f"course directory {root.resolve()} does not exist")
+    return CourseDirectory(config=load_course_config(root))
+
+
+def require_assignment(db_url: str, assignment: str) -> None:
+    """Fail unless the gradebook knows ``assignment``; never create a gradebook."""
+    first_step = f"run `nbgrader generate_assignment {assignment}` in the course directory first"
+    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
+        raise CommandError(f"no gradebook at {db_url.removeprefix('sqlite:///')}: {first_step}")
+    with Gradebook(db_url) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            raise CommandError(
+                f"assignment {assignment!r} is not in the gradebook {db_url}: {first_step}"
+            ) from None
 
 
 def load_course_config(root: Path) -> Config:

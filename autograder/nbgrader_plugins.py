@@ -5,6 +5,7 @@ from __future__ import annotations
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 
@@ -24,3 +25,44 @@ class StripTestTracebacks(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+class RepairGradeIds(NbGraderPreprocessor):
+    """Turn graded cells nbgrader cannot place into plain cells, instead of failing.
+
+    Replaces nbgrader's ``DeduplicateIds`` in ``Autograde.sanitize_preprocessors``.
+
+    - A copy-pasted graded cell: two cells with one ``grade_id``. nbgrader 0.9.6 keeps the
+      last copy and *empties* the others' nbgrader metadata, which then fails validation as
+      "an old version of the nbgrader metadata format" and aborts the whole
+      ``nbgrader autograde`` run, every later student included (jupyter/nbgrader#1083).
+    - A cell whose ``grade_id`` the student changed: nbgrader deletes the unknown id and the
+      notebook then fails validation, scoring nothing.
+
+    Here such cells lose their nbgrader metadata: they run as ordinary cells. The last copy of
+    a duplicated cell is graded, and a test cell whose id was changed counts as deleted, so
+    ``OverwriteCells.add_missing_cells`` puts the original back and grades it.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        known = self._known_grade_ids(resources["nbgrader"])
+        seen: set[str] = set()
+        for cell in reversed(nb.cells):
+            if not (utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell)):
+                continue
+            grade_id = cell.metadata.nbgrader.get("grade_id")
+            if grade_id in seen or grade_id not in known:
+                problem = "exists multiple times" if grade_id in seen else "is unknown"
+                self.log.warning("Cell with id '%s' %s: grading it as a plain cell",
+                                 grade_id, problem)
+                del cell.metadata["nbgrader"]
+            else:
+                seen.add(grade_id)
+        return nb, resources
+
+    @staticmethod
+    def _known_grade_ids(ids: dict) -> set[str]:
+        with Gradebook(ids["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(ids["notebook"], ids["assignment"])
+            return {cell.name for cell in notebook.source_cells}

@@ -1,0 +1,208 @@
+"""``python -m autograder grade``: autograde a class in parallel worker processes.
+
+The parent process plans the run (which submissions are new or changed), scans them for
+problems, hands students to ``jobs`` worker processes (:mod:`.worker`), shows progress, and
+records the outcome of every student. A worker that dies or takes longer than
+``student_timeout`` on one student is killed and replaced; that student is reported as
+failed and the run goes on.
+
+Concurrency and the gradebook: all workers write to the course's one gradebook, through
+nbgrader. Each nbgrader step opens the gradebook, writes one student's rows and commits at
+once, and no two workers ever grade the same student, so writers only contend for sqlite's
+lock for milliseconds (sqlite waits up to 5 s for it; a student whose grading still hits a
+lock is retried). ``tests/test_grading.py`` grades many students at once and checks every
+row against a serial ``nbgrader autograde``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import queue
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ..course_config import CommandError, open_course, require_assignment
+from .outcome import NotebookFailure, Outcome
+from .progress import Progress
+from .scan import Finding, read_release, scan
+from .state import (
+    StudentRecord,
+    fingerprint,
+    load_state,
+    needs_grading,
+    save_state,
+    state_path,
+)
+from .worker import WorkerSettings, serve
+
+
+@dataclass
+class GradeRun:
+    """What a run did.
+
+    Attributes
+    ----------
+    outcomes : list of Outcome
+        Students graded in this run, sorted by student.
+    skipped : list of str
+        Students whose submission was unchanged since it was last graded.
+    findings : dict of str to list of Finding
+        Problems seen in the submissions graded in this run.
+    seconds : float
+    jobs : int
+    """
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    seconds: float = 0.0
+    jobs: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.status == "graded" for outcome in self.outcomes)
+
+
+def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
+                     students: Sequence[str] = (), force: bool = False,
+                     feedback: bool = False, fork_kernels: bool = True,
+                     student_timeout: float = 900.0, stream: TextIO = sys.stderr) -> GradeRun:
+    """Autograde the submissions of ``assignment`` in the course directory ``root``.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Worker processes; default: the number of CPU cores.
+    students : sequence of str
+        Glob patterns of student ids; default: every student with a submission.
+    force : bool
+        Grade every selected submission, even if unchanged since it was last graded.
+    feedback : bool
+        Also generate feedback for the graded students.
+    fork_kernels : bool
+        Fork each notebook's kernel from a warm process (fast); otherwise start each
+        kernel from scratch, as nbgrader does.
+    student_timeout : float
+        Seconds after which a worker stuck on one student is killed.
+    """
+    started = time.monotonic()
+    root = root.resolve()
+    coursedir = open_course(root)
+    require_assignment(coursedir.db_url, assignment)
+    submitted = root / coursedir.submitted_directory
+    autograded = root / coursedir.autograded_directory
+    everyone = _students_with_submissions(submitted, assignment)
+    selected = [s for s in everyone if not students or any(
+        fnmatch.fnmatchcase(s, pattern) for pattern in students)]
+    if not selected:
+        raise CommandError(f"no submissions of {assignment!r} match "
+                           f"{list(students) or '*'} in {submitted}")
+    records = load_state(root, assignment)
+    prints = {s: fingerprint(submitted / s / assignment) for s in selected}
+    to_grade = [s for s in selected if force or needs_grading(
+        records.get(s), prints[s], autograded / s / assignment)]
+    release = read_release(root / coursedir.release_directory / assignment)
+    run = GradeRun(skipped=[s for s in selected if s not in to_grade],
+                   findings={s: scan(submitted / s / assignment, release) for s in to_grade},
+                   jobs=min(jobs or os.cpu_count() or 1, max(len(to_grade), 1)))
+    settings = WorkerSettings(root=str(root), assignment=assignment, feedback=feedback,
+                              fork_kernels=fork_kernels,
+                              log=str(state_path(root, assignment).with_suffix(".log")))
+    for outcome in _run_workers(settings, to_grade, run.jobs, student_timeout, stream):
+        run.outcomes.append(outcome)
+        records[outcome.student] = StudentRecord(prints[outcome.student], outcome,
+                                                 run.findings[outcome.student])
+        save_state(root, assignment, records)
+    run.outcomes.sort(key=lambda outcome: outcome.student)
+    run.seconds = time.monotonic() - started
+    return run
+
+
+def _students_with_submissions(submitted: Path, assignment: str) -> list[str]:
+    if not submitted.is_dir():
+        return []
+    return sorted(path.name for path in submitted.iterdir() if (path / assignment).is_dir())
+
+
+def _run_workers(settings: WorkerSettings, students: list[str], jobs: int,
+                 student_timeout: float, stream: TextIO):
+    """Yield each student's :class:`Outcome` as workers finish them."""
+    if not students:
+        return
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    for name in students:
+        tasks.put(name)
+    for _ in range(jobs):
+        tasks.put(None)
+
+    def start_worker():
+        process = context.Process(target=serve, args=(settings, tasks, results), daemon=True)
+        process.start()
+        return process
+
+    workers = {process.pid: process for process in (start_worker() for _ in range(jobs))}
+    current: dict[int, tuple[str, float]] = {}
+    pending = set(students)
+    progress = Progress(len(students), stream)
+    crashes = 0
+    try:
+        while pending:
+            try:
+                kind, pid, payload = results.get(timeout=0.5)
+            except queue.Empty:
+                pass
+            else:
+                if kind == "start":
+                    current[pid] = (payload, time.monotonic())
+                else:
+                    current.pop(pid, None)
+                    outcome = Outcome.from_json(payload)
+                    pending.discard(outcome.student)
+                    progress.finished(outcome)
+                    yield outcome
+            for pid, process in list(workers.items()):
+                student, since = current.get(pid) or (None, 0.0)
+                stuck = student is not None and time.monotonic() - since > student_timeout
+                if process.is_alive() and not stuck:
+                    continue
+                if process.is_alive():
+                    process.kill()
+                process.join()
+                del workers[pid]
+                if student is None and process.exitcode == 0:
+                    continue  # finished its share of the work
+                crashes += 1
+                if student is not None:
+                    current.pop(pid)
+                    reason = (f"grading took longer than {student_timeout:g} s" if stuck else
+                              f"the grading process died (exit code {process.exitcode})")
+                    outcome = Outcome(student=student, status="failed",
+                                      failures=[NotebookFailure("*", reason)],
+                                      seconds=time.monotonic() - since)
+                    pending.discard(student)
+                    progress.finished(outcome)
+                    yield outcome
+                if crashes > len(students) + jobs:
+                    raise CommandError("grading processes keep dying; see the worker log")
+                replacement = start_worker()
+                workers[replacement.pid] = replacement
+            if not workers:  # every worker took its stop signal, yet students are left
+                for student in sorted(pending):
+                    outcome = Outcome(student=student, status="failed", failures=[
+                        NotebookFailure("*", "not graded: its grading process was lost")])
+                    progress.finished(outcome)
+                    yield outcome
+                pending.clear()
+    finally:
+        progress.close()
+        for process in workers.values():
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()

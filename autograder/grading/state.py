@@ -1,0 +1,76 @@
+"""What the last grading runs left: per student, the submission graded and the outcome.
+
+Stored as JSON in ``<course>/.autograder/<assignment>.json``; it decides which submissions
+are new or changed, and the course report reads it for failed and timed-out students.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .outcome import Outcome
+from .scan import Finding
+
+STATE_DIRECTORY = ".autograder"
+
+
+def fingerprint(submission: Path) -> str:
+    """SHA-256 over the names and contents of every file of a submission directory."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in submission.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(submission).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class StudentRecord:
+    """The last grading of one student."""
+
+    fingerprint: str
+    outcome: Outcome
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fingerprint": self.fingerprint, "outcome": self.outcome.to_json(),
+                "findings": [vars(f) for f in self.findings]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StudentRecord:
+        return cls(fingerprint=data["fingerprint"], outcome=Outcome.from_json(data["outcome"]),
+                   findings=[Finding(**f) for f in data.get("findings", [])])
+
+
+def state_path(root: Path, assignment: str) -> Path:
+    return root / STATE_DIRECTORY / f"{assignment}.json"
+
+
+def load_state(root: Path, assignment: str) -> dict[str, StudentRecord]:
+    """Records by student; empty if nothing was graded yet."""
+    path = state_path(root, assignment)
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    return {student: StudentRecord.from_json(record)
+            for student, record in data["students"].items()}
+
+
+def save_state(root: Path, assignment: str, records: dict[str, StudentRecord]) -> None:
+    """Write atomically: a crash mid-write leaves the previous state intact."""
+    path = state_path(root, assignment)
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(
+        {"students": {s: r.to_json() for s, r in sorted(records.items())}}, indent=1))
+    os.replace(temporary, path)
+
+
+def needs_grading(record: StudentRecord | None, current: str, autograded: Path) -> bool:
+    """New, changed, not fully graded last time, or its autograded output is gone."""
+    return (record is None or record.fingerprint != current
+            or record.outcome.status != "graded" or not autograded.exists())

@@ -1,0 +1,39 @@
+"""The summary printed at the end of a grading run."""
+
+from __future__ import annotations
+
+from statistics import mean, median
+
+from .progress import format_duration
+from .run import GradeRun
+
+
+def format_summary(run: GradeRun) -> str:
+    """Counts, problems by student, findings, and the score distribution."""
+    graded = [o for o in run.outcomes if o.status == "graded"]
+    partial = [o for o in run.outcomes if o.status == "partial"]
+    failed = [o for o in run.outcomes if o.status == "failed"]
+    lines = [f"Graded {len(run.outcomes)} submission(s) in {format_duration(run.seconds)} with "
+             f"{run.jobs} worker(s): {len(graded)} complete, {len(partial)} partial, "
+             f"{len(failed)} failed; {len(run.skipped)} unchanged, skipped "
+             "(--force grades them again)."]
+    problems = [o for o in run.outcomes if o.failures or o.timed_out]
+    if problems:
+        lines.append("Problems:")
+        for outcome in problems:
+            for failure in outcome.failures:
+                where = "whole submission" if failure.notebook == "*" else failure.notebook
+                lines.append(f"  {outcome.student}: {where}: {failure.reason}")
+            if outcome.timed_out:
+                lines.append(f"  {outcome.student}: a cell timed out (scored 0) in "
+                             f"{', '.join(outcome.timed_out)}")
+    findings = [(student, f) for student, found in sorted(run.findings.items()) for f in found]
+    if findings:
+        lines.append("Found in submissions:")
+        lines += [f"  {student}: {f.notebook}: {f.detail}" for student, f in findings]
+    scores = [o.score for o in run.outcomes if o.score is not None]
+    maximum = next((o.max_score for o in run.outcomes if o.max_score), None)
+    if scores and maximum:
+        lines.append(f"Scores out of {maximum:g}: mean {mean(scores):.1f}, median "
+                     f"{median(scores):g}, min {min(scores):g}, max {max(scores):g}.")
+    return "\n".join(lines)

@@ -1,0 +1,207 @@
+"""A grading worker: one long-lived process that autogrades students with nbgrader.
+
+Each student is graded by nbgrader's own ``Autograde`` converter, configured from the
+course's ``nbgrader_config.py`` exactly as ``nbgrader autograde`` would be, so scores and
+gradebook rows are nbgrader's. What this adds around it:
+
+- every notebook still runs in its own new kernel process, but with fork kernels on, that
+  process is forked from a warm zygote (:mod:`autograder.forkkernel`) instead of started
+  from scratch;
+- a failure is explained in one sentence (:mod:`.failures`); a kernel that failed to start
+  is retried once; a submission that still fails is graded notebook by notebook, so one
+  broken notebook does not cost the student the others; a notebook that cannot be graded
+  is flagged ``needs_manual_grade`` with score 0 in the gradebook.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
+
+from ..course_config import load_course_config
+from ..timeouts import timed_out
+from .failures import explain
+from .outcome import NotebookFailure, Outcome, Status
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What every worker needs to know, picklable for ``multiprocessing``."""
+
+    root: str
+    assignment: str
+    feedback: bool
+    fork_kernels: bool
+    log: str
+    """File that receives the worker's and its kernels' stderr, and nbgrader's log."""
+
+
+class Grader:
+    """Grades students of one assignment in this process, one at a time."""
+
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        self.config = load_course_config(Path(settings.root))
+        if settings.fork_kernels:
+            from ..forkkernel import apply_factory_config
+
+            self.config.KernelProvisionerFactory.default_provisioner_name = "autograder-fork"
+            apply_factory_config(self.config)
+        coursedir = CourseDirectory(config=self.config)
+        self.db_url = coursedir.db_url
+        self.autograded = Path(coursedir.autograded_directory)
+        if not self.autograded.is_absolute():
+            self.autograded = Path(coursedir.root) / self.autograded
+
+    def grade(self, student: str) -> Outcome:
+        """Autograde one student (and generate their feedback if asked)."""
+        started = time.monotonic()
+        attempts, error = 0, None
+        while attempts < 2:
+            attempts += 1
+            error = self._autograde(student, notebook="*")
+            if error is None or not explain(error).retry:
+                break
+        failures: list[NotebookFailure] = []
+        if error is not None:
+            failures = self._grade_notebook_by_notebook(student, error)
+        graded_any = error is None or len(failures) < len(self._notebooks())
+        if self.settings.feedback and graded_any:
+            self._feedback(student)
+        status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
+        score, max_score = self._score(student)
+        return Outcome(student=student, status=status, score=score, max_score=max_score,
+                       failures=failures, timed_out=self._timed_out(student),
+                       seconds=time.monotonic() - started, attempts=attempts)
+
+    def _autograde(self, student: str, notebook: str) -> str | None:
+        """Run nbgrader's Autograde; ``None`` on success, else its error log."""
+        coursedir = self._coursedir(student, notebook)
+        with _captured_log() as log:
+            try:
+                Autograde(coursedir=coursedir, config=self.config, force=True).start()
+            except Exception as exc:  # nbgrader's failure, reported for this student
+                return "\n".join([*log, f"{type(exc).__name__}: {exc}"])
+        return None
+
+    def _grade_notebook_by_notebook(self, student: str, error: str) -> list[NotebookFailure]:
+        """Salvage what can be graded; explain and flag the notebooks that cannot."""
+        submitted = Path(self.config.CourseDirectory.root) / "submitted" / student / (
+            self.settings.assignment)
+        present = {path.stem for path in submitted.glob("*.ipynb")}
+        failures = []
+        for notebook in self._notebooks():
+            if notebook not in present:
+                continue  # nbgrader already scored it 0 as missing
+            notebook_error = self._autograde(student, notebook=notebook)
+            if notebook_error is not None:
+                failures.append(NotebookFailure(notebook, explain(notebook_error).reason))
+                self._flag_ungraded(student, notebook)
+        return failures or [NotebookFailure("*", explain(error).reason)]
+
+    def _notebooks(self) -> list[str]:
+        with Gradebook(self.db_url) as gradebook:
+            return sorted(nb.name for nb in gradebook.find_assignment(
+                self.settings.assignment).notebooks)
+
+    def _flag_ungraded(self, student: str, notebook: str) -> None:
+        """Score 0 and ``needs_manual_grade`` for a notebook nbgrader could not grade."""
+        with Gradebook(self.db_url) as gradebook:
+            try:
+                submission = gradebook.find_submission_notebook(
+                    notebook, self.settings.assignment, student)
+            except MissingEntry:
+                return
+            for grade in submission.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = True
+            gradebook.db.commit()
+
+    def _feedback(self, student: str) -> None:
+        GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
+                         force=True).start()
+
+    def _score(self, student: str) -> tuple[float | None, float | None]:
+        with Gradebook(self.db_url) as gradebook:
+            try:
+                submission = gradebook.find_submission(self.settings.assignment, student)
+            except MissingEntry:
+                return None, None
+            return float(submission.score), float(submission.max_score)
+
+    def _timed_out(self, student: str) -> list[str]:
+        """Notebooks whose autograded version shows a cell cut off by the timeout."""
+        directory = self.autograded / student / self.settings.assignment
+        return [path.stem for path in sorted(directory.glob("*.ipynb"))
+                if timed_out(nbformat.read(path, as_version=4))]
+
+    def _coursedir(self, student: str, notebook: str) -> CourseDirectory:
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.assignment_id = self.settings.assignment
+        coursedir.student_id = student
+        coursedir.notebook_id = notebook
+        return coursedir
+
+
+def _log_to(path: Path) -> None:
+    """Send this process's stderr (inherited by its kernels) and nbgrader's log to ``path``,
+    so that the parent's terminal shows only the progress."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(descriptor, 2)
+    os.close(descriptor)
+    logger = logging.getLogger("traitlets")
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(f"%(asctime)s worker {os.getpid()} %(message)s"))
+    logger.addHandler(handler)
+
+
+@contextmanager
+def _captured_log() -> Iterator[list[str]]:
+    """Collect nbgrader's warnings and errors (it logs through the ``traitlets`` logger)."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger("traitlets")
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+
+
+def serve(settings: WorkerSettings, tasks: Any, results: Any) -> None:
+    """Worker process body: grade students from ``tasks`` until ``None``; report each.
+
+    Messages to ``results``: ``("start", pid, student)`` then ``("done", pid, outcome_json)``.
+    """
+    _log_to(Path(settings.log))
+    grader = Grader(settings)
+    pid = os.getpid()
+    try:
+        while (student := tasks.get()) is not None:
+            results.put(("start", pid, student))
+            results.put(("done", pid, grader.grade(student).to_json()))
+    finally:
+        if settings.fork_kernels:
+            from ..forkkernel import shutdown_zygotes
+
+            shutdown_zygotes()
+

@@ -1,0 +1,232 @@
+"""`python -m autograder grade`: the same grades as nbgrader, in parallel, robust to broken
+submissions, incremental, and safe for manual grades."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.course_config import gradebook_url
+from autograder.grading.state import load_state
+from autograder.scores import read_grades
+from course.classroom import solution_answers, write_submission
+from course.notebooks import ASSIGNMENT
+from course.workspace import copy_course, new_course_dir, run
+
+pytestmark = pytest.mark.nbgrader
+
+
+def gradebook_dump(course: Path) -> list[tuple]:
+    """Every submission, notebook, grade and comment row, without ids and paths."""
+    rows = []
+    with Gradebook(gradebook_url(course)) as gradebook:
+        for submission in gradebook.assignment_submissions(ASSIGNMENT):
+            student = submission.student.id
+            rows.append(("submission", student, str(submission.timestamp),
+                         submission.late_submission_penalty, submission.needs_manual_grade))
+            for notebook in submission.notebooks:
+                rows.append(("notebook", student, notebook.name, notebook.flagged,
+                             notebook.late_submission_penalty))
+                rows += [("grade", student, notebook.name, g.name, g.auto_score, g.manual_score,
+                          g.extra_credit, g.needs_manual_grade) for g in notebook.grades]
+                rows += [("comment", student, notebook.name, c.name, c.auto_comment,
+                          c.manual_comment) for c in notebook.comments]
+    return sorted(rows, key=repr)
+
+
+def autograded_notebooks(course: Path) -> dict[str, nbformat.NotebookNode]:
+    """The autograded notebooks, without the fields that differ between any two runs:
+    execution timestamps, and cell ids (nbformat invents one for a test cell that nbgrader
+    puts back)."""
+    notebooks = {}
+    for path in sorted((course / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            cell.metadata.pop("execution", None)
+            cell.pop("id", None)
+        notebooks[str(path.relative_to(course / "autograded"))] = notebook
+    return notebooks
+
+
+# --- the same result as a serial nbgrader autograde --------------------------------------------
+
+def test_gradebook_rows_are_identical_to_serial_nbgrader(graded_class):
+    serial, parallel = gradebook_dump(graded_class.serial), gradebook_dump(graded_class.parallel)
+    assert len(serial) > 50
+    assert parallel == serial
+
+
+def test_autograded_notebooks_are_identical_to_serial_nbgrader(graded_class):
+    serial = autograded_notebooks(graded_class.serial)
+    parallel = autograded_notebooks(graded_class.parallel)
+    assert len(serial) == 4 * 5
+    assert sorted(parallel) == sorted(serial)
+    for name in serial:
+        assert parallel[name] == serial[name], name
+
+
+def test_a_timed_out_notebook_is_recorded(graded_class):
+    outcome = load_state(graded_class.parallel, ASSIGNMENT)["mistakes"].outcome
+    assert outcome.status == "graded"
+    assert outcome.timed_out == ["01_scalar_wrt_scalar"]
+
+
+# --- broken submissions -------------------------------------------------------------------------
+
+DIES = "import os\nos._exit(1)\n"
+
+
+@pytest.fixture(scope="module")
+def broken_class(generated_course, tmp_path_factory):
+    """A class with one broken submission of each kind, graded once with --feedback."""
+    course = copy_course(generated_course, tmp_path_factory.mktemp("broken") / "course")
+    solutions = solution_answers(course)
+    students = ["good", "invalid-json", "missing", "copy-paste", "dies", "unknown-cell"]
+    for student in students:
+        answers = solutions
+        if student == "dies":
+            answers = {**solutions, "05_elementwise_nonlinearity": {
+                **solutions["05_elementwise_nonlinearity"], "da_dh": DIES}}
+        write_submission(course, student, answers)
+    folder = course / "submitted"
+    (folder / "invalid-json" / ASSIGNMENT / "02_scalar_wrt_vector.ipynb").write_text("{not json")
+    (folder / "missing" / ASSIGNMENT / "03_vector_wrt_matrix.ipynb").unlink()
+    edit(folder / "copy-paste" / ASSIGNMENT / "04_scalar_wrt_matrix.ipynb", copy_cell("dloss_dW"))
+    edit(folder / "unknown-cell" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb",
+         rename_cell("test_jacobian_shape", "my_test"))
+    result = run(course, "autograder", "grade", ASSIGNMENT, "--feedback", check=False)
+    return course, result
+
+
+def edit(path: Path, change) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    change(notebook)
+    nbformat.write(notebook, path)
+
+
+def copy_cell(grade_id):
+    def change(notebook):
+        index = next(i for i, c in enumerate(notebook.cells)
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        duplicate = nbformat.from_dict(json.loads(json.dumps(notebook.cells[index])))
+        duplicate.id = "pasted-copy"
+        notebook.cells.insert(index + 1, duplicate)
+    return change
+
+
+def rename_cell(grade_id, new_id):
+    def change(notebook):
+        for cell in notebook.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                cell.metadata.nbgrader.grade_id = new_id
+    return change
+
+
+def scores_by_notebook(course: Path, student: str) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for row in read_grades(gradebook_url(course), ASSIGNMENT):
+        if row.student == student:
+            totals[row.notebook] = totals.get(row.notebook, 0) + row.score
+    return totals
+
+
+def test_every_student_is_graded_and_the_broken_ones_are_named(broken_class):
+    course, result = broken_class
+    assert result.returncode == 1, "a run with failures exits 1"
+    summary = result.stdout
+    assert summary.startswith("Graded 6 submission(s)")
+    assert "4 complete, 2 partial, 0 failed" in summary
+    assert ("  invalid-json: 02_scalar_wrt_vector: the notebook file is not valid JSON"
+            in summary)
+    assert ("  dies: 05_elementwise_nonlinearity: the kernel died while running the notebook"
+            in summary)
+    assert "  missing: 03_vector_wrt_matrix: 03_vector_wrt_matrix.ipynb was not submitted" in (
+        summary)
+    assert "  copy-paste: 04_scalar_wrt_matrix: cell 'dloss_dW' appears 2 times" in summary
+    assert "  unknown-cell: 01_scalar_wrt_scalar: a cell has the unknown grade_id 'my_test'" in (
+        summary)
+
+
+def test_a_broken_notebook_costs_only_that_notebook(broken_class):
+    course, _ = broken_class
+    assert scores_by_notebook(course, "good") == dict.fromkeys(scores_by_notebook(course, "good"),
+                                                               4)
+    for student, broken in [("invalid-json", "02_scalar_wrt_vector"),
+                            ("dies", "05_elementwise_nonlinearity"),
+                            ("missing", "03_vector_wrt_matrix")]:
+        scores = scores_by_notebook(course, student)
+        assert scores.pop(broken) == 0, student
+        assert set(scores.values()) == {4}, student
+
+
+def test_a_notebook_that_cannot_be_graded_is_flagged_for_manual_grading(broken_class):
+    course, _ = broken_class
+    rows = [r for r in read_grades(gradebook_url(course), ASSIGNMENT)
+            if r.student == "dies" and r.notebook == "05_elementwise_nonlinearity"]
+    assert rows and all(r.needs_manual_grade and r.auto_score == 0 for r in rows)
+
+
+def test_copied_or_renamed_graded_cells_no_longer_abort_grading(broken_class):
+    course, result = broken_class
+    assert sum(scores_by_notebook(course, "copy-paste").values()) == 20
+    assert sum(scores_by_notebook(course, "unknown-cell").values()) == 20
+    assert ("  unknown-cell: 01_scalar_wrt_scalar: test cell 'test_jacobian_shape' was deleted"
+            in result.stdout)
+
+
+def test_feedback_is_generated_without_hidden_tests(broken_class):
+    course, _ = broken_class
+    pages = sorted((course / "feedback" / "good" / ASSIGNMENT).glob("*.html"))
+    assert len(pages) == 5
+    for page in pages:
+        html = page.read_text()
+        assert "HIDDEN TESTS" not in html
+        assert "seed=1" not in html and "hidden=True" not in html
+
+
+def test_only_new_or_changed_submissions_are_graded_again(broken_class, tmp_path):
+    course = copy_course(broken_class[0], tmp_path / "course")
+    again = run(course, "autograder", "grade", ASSIGNMENT, "--student", "good",
+                "--student", "copy-*", check=False)
+    assert again.returncode == 0
+    assert again.stdout.startswith("Graded 0 submission(s)")
+    assert "2 unchanged, skipped" in again.stdout
+
+    notebook = course / "submitted" / "good" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb"
+    notebook.write_text(notebook.read_text().replace("return (B, 1, 1)", "return (B, 1, 2)"))
+    changed = run(course, "autograder", "grade", ASSIGNMENT, "--student", "good",
+                  "--student", "copy-*", check=False)
+    assert changed.stdout.startswith("Graded 1 submission(s)")
+    assert scores_by_notebook(course, "good")["01_scalar_wrt_scalar"] == 3
+
+
+def test_manual_grades_are_never_overwritten(broken_class, tmp_path):
+    course = copy_course(broken_class[0], tmp_path / "course")
+    with Gradebook(gradebook_url(course)) as gradebook:
+        grade = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
+                                     ASSIGNMENT, "good")
+        grade.manual_score = 1.5
+        gradebook.db.commit()
+    run(course, "autograder", "grade", ASSIGNMENT, "--force", "--student", "good")
+    with Gradebook(gradebook_url(course)) as gradebook:
+        grade = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
+                                     ASSIGNMENT, "good")
+        assert (grade.manual_score, grade.auto_score, grade.score) == (1.5, 2.0, 1.5)
+
+
+def test_instructor_errors_are_clear(tmp_path):
+    course = new_course_dir(tmp_path / "course")
+    result = run(course, "autograder", "grade", ASSIGNMENT, check=False)
+    assert result.returncode == 2
+    assert result.stderr == (f"error: no gradebook at {course / 'gradebook.db'}: run "
+                             f"`nbgrader generate_assignment {ASSIGNMENT}` in the course "
+                             "directory first\n")
+    assert not (course / "gradebook.db").exists()
+    missing = run(course, "autograder", "grade", ASSIGNMENT, "--course-dir", "nowhere",
+                  check=False)
+    assert (missing.returncode, missing.stderr) == (
+        2, f"error: course directory {course / 'nowhere'} does not exist\n")
