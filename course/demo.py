@@ -2,7 +2,8 @@
 
 In the scratch course directory ``.demo/`` (git-ignored, rebuilt each run): generate the
 assignment, submit a class of six students (a full solution, an untouched release copy, and
-typical mistakes), autograde, generate feedback, export the grades, and print the table.
+typical mistakes), autograde them with feedback (``python -m autograder grade``, nbgrader's
+autograde in parallel), export the grades, write the course report, and print the table.
 """
 
 from __future__ import annotations
@@ -63,23 +64,26 @@ def demo_class(course: Path) -> dict[str, dict[str, dict[str, str]]]:
 def main() -> int:
     course = new_course_dir(DEMO_DIR)
     print(f"Course directory: {course}")
-    print("1/5 nbgrader generate_assignment")
+    print("1/5 nbgrader generate_assignment", flush=True)
     run(course, "nbgrader", "generate_assignment", ASSIGNMENT)
     students = demo_class(course)
     for student, answers in students.items():
         write_submission(course, student, answers)
     print(f"2/5 submitted: {', '.join(students)}")
-    print("3/5 nbgrader autograde (each notebook in a fresh kernel)")
-    run(course, "nbgrader", "autograde", ASSIGNMENT)
-    print("4/5 nbgrader generate_feedback")
-    run(course, "nbgrader", "generate_feedback", ASSIGNMENT)
-    print("5/5 nbgrader export")
+    print("3/5 python -m autograder grade --feedback (nbgrader autograde, in parallel)",
+          flush=True)
+    graded = run(course, "autograder", "grade", ASSIGNMENT, "--feedback")
+    print(graded.stdout.strip())
+    print("4/5 nbgrader export", flush=True)
     run(course, "nbgrader", "export", "--to", str(course / "grades.csv"))
+    print("5/5 python -m autograder report", flush=True)
+    run(course, "autograder", "report", ASSIGNMENT)
     print()
     print(format_score_table(read_grades(gradebook_url(course), ASSIGNMENT)))
     print()
     print(f"Feedback: {course / 'feedback'}/<student>/{ASSIGNMENT}/*.html")
     print(f"Grades:   {course / 'grades.csv'}")
+    print(f"Report:   {course / 'reports' / ASSIGNMENT}.html")
     return 0
 
 

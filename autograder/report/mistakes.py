@@ -1,0 +1,128 @@
+"""The mistakes behind failed test cells, read from the error outputs of autograded notebooks.
+
+A check's failure ends with the tag line of :mod:`autograder.errors`; failures are counted
+by ``(case, check, diagnosis)`` when the check diagnosed the mistake, else by
+``(case, check, verdict)`` and the message's first line with its numbers normalised away.
+An error without a tag line was raised by the student's own code (``NotImplementedError``
+for an unanswered question, ``NameError``, ...) and is counted by exception name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import parse_tag
+from ..timeouts import TIMEOUT_ERRORS
+
+MistakeKind = Literal["diagnosis", "verdict", "error"]
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+@dataclass(frozen=True)
+class FailedCell:
+    """The first error output of one failed test cell of one student's notebook."""
+
+    student: str
+    notebook: str
+    cell: str
+    ename: str
+    evalue: str
+    traceback: str = ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One kind of failure, and who made it.
+
+    Attributes
+    ----------
+    notebook : str
+    case, check : str
+        From the tag line (``""`` for errors raised by the student's code).
+    kind : {"diagnosis", "verdict", "error"}
+        What ``name`` is: a diagnosis key (``sign_flipped``), a check's verdict when no
+        diagnosis was made (``wrong_values``), or an exception name (``NameError``).
+    name : str
+    example : str
+        The most common first line of the messages, numbers replaced by ``N``.
+    failures : int
+        Failed test cells.
+    students : tuple of str
+        The students who made it, sorted.
+    """
+
+    notebook: str
+    case: str
+    check: str
+    kind: MistakeKind
+    name: str
+    example: str
+    failures: int
+    students: tuple[str, ...]
+
+
+def failed_cells(student: str, notebook_name: str,
+                 notebook: Mapping[str, Any]) -> list[FailedCell]:
+    """The error of every failed test cell (nbgrader ``grade`` cell) of a notebook.
+
+    ``notebook`` is the parsed JSON of an autograded notebook. A cell cut off by the
+    execution timeout is returned with the timeout's exception name (see
+    :func:`autograder.report.problems.timed_out`).
+    """
+    failed = []
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        outputs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if meta.get("grade") and outputs:
+            first = outputs[0]
+            failed.append(FailedCell(
+                student, notebook_name, str(meta.get("grade_id", "")), str(first.get("ename")),
+                str(first.get("evalue", "")), "\n".join(first.get("traceback", []))))
+    return failed
+
+
+def normalise_message(text: str) -> str:
+    """The first non-empty line of ``text`` with every number replaced by ``N``.
+
+    Example: ``"returned an array of shape (256, 10)"`` gives
+    ``"returned an array of shape (N, N)"``.
+    """
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return _NUMBER.sub("N", first)
+
+
+def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
+    """Group failed test cells by mistake; timeouts are left out (they are run problems).
+
+    Sorted by notebook; in a notebook, the checks' failures before the errors of the
+    students' code, each by the number of students, most first.
+    """
+    groups: dict[tuple[str, str, str, MistakeKind, str, str], list[FailedCell]] = (
+        defaultdict(list))
+    for error in errors:
+        if error.ename in TIMEOUT_ERRORS:
+            continue
+        tag = parse_tag(error.evalue) or parse_tag(error.traceback)
+        key: tuple[str, str, str, MistakeKind, str, str]
+        if tag is None:
+            key = (error.notebook, "", "", "error", error.ename, "")
+        elif tag["diagnosis"]:
+            key = (error.notebook, str(tag["case"]), str(tag["check"]), "diagnosis",
+                   str(tag["diagnosis"]), "")
+        else:
+            key = (error.notebook, str(tag["case"]), str(tag["check"]), "verdict",
+                   str(tag["verdict"]), normalise_message(error.evalue))
+        groups[key].append(error)
+    mistakes = []
+    for (notebook, case, check, kind, name, _), members in groups.items():
+        examples = Counter(normalise_message(e.evalue) for e in members)
+        mistakes.append(Mistake(notebook, case, check, kind, name,
+                                examples.most_common(1)[0][0], len(members),
+                                tuple(sorted({e.student for e in members}))))
+    return sorted(mistakes, key=lambda m: (m.notebook, m.kind == "error", -len(m.students),
+                                           -m.failures, m.case, m.check, m.name, m.example))

@@ -1,0 +1,93 @@
+"""``python -m autograder report``: read a graded course, write the report page and its CSVs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..course_config import CommandError, open_course, require_assignment
+from ..grading.scan import read_release
+from ..grading.state import load_state
+from ..scores import read_grades
+from .collect import CourseReport, collect_report
+from .csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
+from .page import render_page
+from .plots import draw_report_images
+
+REPORTS_DIRECTORY = "reports"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files of one report: the page and the CSV tables behind it."""
+
+    page: Path
+    scores: Path
+    cells: Path
+    mistakes: Path
+    problems: Path
+
+    def paths(self) -> list[Path]:
+        return list(astuple(self))
+
+
+def write_report(root: Path, assignment: str, out_dir: Path | None = None) -> ReportFiles:
+    """Write the report of ``assignment`` of the course directory ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        The nbgrader course directory, graded by ``python -m autograder grade`` or by
+        ``nbgrader autograde``.
+    assignment : str
+    out_dir : Path, optional
+        Where to write; default ``<root>/reports``. Files: ``<assignment>.html``,
+        ``<assignment>-scores.csv``, ``-cells.csv``, ``-mistakes.csv``, ``-problems.csv``.
+
+    Raises
+    ------
+    CommandError
+        If ``root`` is not a directory or the gradebook has no submission of ``assignment``.
+    """
+    report = read_report(root, assignment)
+    directory = out_dir if out_dir is not None else root.resolve() / REPORTS_DIRECTORY
+    directory.mkdir(parents=True, exist_ok=True)
+    files = ReportFiles(*(directory / f"{assignment}{suffix}" for suffix in (
+        ".html", "-scores.csv", "-cells.csv", "-mistakes.csv", "-problems.csv")))
+    tables = {files.scores: scores_csv(report), files.cells: cells_csv(report),
+              files.mistakes: mistakes_csv(report), files.problems: problems_csv(report)}
+    for path, text in tables.items():
+        path.write_text(text, encoding="utf-8", newline="")
+    downloads = {path.name: path.name for path in tables}
+    files.page.write_text(render_page(report, draw_report_images(report), downloads),
+                          encoding="utf-8")
+    return files
+
+
+def read_report(root: Path, assignment: str) -> CourseReport:
+    """Read the gradebook, the release, the autograded notebooks and the grading records."""
+    root = root.resolve()
+    coursedir = open_course(root)
+    require_assignment(str(coursedir.db_url), assignment)
+    rows = read_grades(str(coursedir.db_url), assignment)
+    if not rows:
+        raise CommandError(f"the gradebook {coursedir.db_url} has no graded submissions of "
+                          f"{assignment!r} (is the name right? Grade them with: "
+                          f"python -m autograder grade {assignment})")
+    release = read_release(root / coursedir.release_directory / assignment)
+    autograded = root / coursedir.autograded_directory
+    notebooks = {(path.parent.parent.name, path.stem): notebook
+                 for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
+                 if (notebook := _read_json(path)) is not None}
+    return collect_report(assignment, rows, {name: list(cells) for name, cells in release.items()},
+                          notebooks, load_state(root, assignment))
+
+
+def _read_json(path: Path) -> Any:
+    """The parsed file, or ``None`` if unreadable (the grading records say what went wrong)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
