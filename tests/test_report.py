@@ -41,9 +41,8 @@ from autograder.report.score_tables import (
 )
 from autograder.scores import GradeRow, read_grades
 from autograder.timeouts import timed_out
-from course.classroom import solution_answers, write_submission
 from course.notebooks import ASSIGNMENT
-from course.workspace import new_course_dir, run
+from course.workspace import copy_course
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -273,34 +272,17 @@ def test_a_missing_course_directory_is_a_clear_error(tmp_path, capsys):
 
 # --- end to end --------------------------------------------------------------------------------
 
-SIGN_ERROR = '''\
-def dloss_dyhat(y, yhat):
-    return np.einsum("i,bj->bij", np.ones(1), y - yhat)
-'''
-WRONG_SHAPE = '''\
-def da_dh(h):
-    s = 1 / (1 + np.exp(-h))
-    return s * (1 - s)
-'''
-
-
 @pytest.fixture(scope="module")
-def reported_class(tmp_path_factory):
-    """Four students, graded by `autograder grade`, reported by `autograder report`.
+def reported_class(graded_class, tmp_path_factory):
+    """The end-to-end class (``tests/e2e_class.py``) as graded by `autograder grade`, then
+    reported by `autograder report`.
 
-    ``ann``: the full solution; ``bob``: untouched; ``cy``: a sign error in 02; ``dee``: only
-    notebook 05 answered, with a wrong shape. So 1 of 4 passes the values test of 02.
+    ``solution``: 20/20; ``untouched``: 0; ``mistakes``: 01 timed out, a sign error in 02, a
+    hard-coded size in 03, a wrong shape in 05; ``tampering``: a sign error in 02 with its
+    values test deleted, a wrong 05 with its values test edited. So 1 of 4 passes the values
+    test of 02.
     """
-    course = new_course_dir(tmp_path_factory.mktemp("report") / "course")
-    run(course, "nbgrader", "generate_assignment", ASSIGNMENT)
-    solutions = solution_answers(course)
-    write_submission(course, "ann", solutions)
-    write_submission(course, "bob", {})
-    write_submission(course, "cy", {**solutions, "02_scalar_wrt_vector": {
-        **solutions["02_scalar_wrt_vector"], "dloss_dyhat": SIGN_ERROR}})
-    write_submission(course, "dee", {"05_elementwise_nonlinearity": {
-        **solutions["05_elementwise_nonlinearity"], "da_dh": WRONG_SHAPE}})
-    run(course, "autograder", "grade", ASSIGNMENT)
+    course = copy_course(graded_class.parallel, tmp_path_factory.mktemp("report") / "course")
     printed = io.StringIO()
     with redirect_stdout(printed):  # in-process: saves the imports of another Python process
         assert main(["report", ASSIGNMENT, "--course-dir", str(course)]) == 0
@@ -319,7 +301,7 @@ def test_the_report_page_shows_scores_pass_rates_and_mistakes(reported_class):
     assert stdout.splitlines() == [str(reports / f"{ASSIGNMENT}{suffix}") for suffix in (
         ".html", "-scores.csv", "-cells.csv", "-mistakes.csv", "-problems.csv")]
     page = (reports / f"{ASSIGNMENT}.html").read_text()
-    for student in ("ann", "bob", "cy", "dee"):
+    for student in ("solution", "untouched", "mistakes", "tampering"):
         assert f"<td>{student}</td>" in page
     images = dict(re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', page))
     assert len(images) == 7  # the total, five notebooks, the pass rates
@@ -330,9 +312,9 @@ def test_the_report_page_shows_scores_pass_rates_and_mistakes(reported_class):
             in page)
     mistakes_of_02 = page.split("<h3>02_scalar_wrt_vector (case <code>scalar_wrt_vector"
                                 "</code>)</h3>")[1].split("</table>")[0]
-    assert re.search(r'<td>values</td><td>(diagnosis: sign_flipped|verdict: wrong_values)</td>'
-                     r'<td class="number">1</td><td class="number">1</td><td>[^<]*</td>'
-                     r'<td>cy</td>', mistakes_of_02)
+    assert re.search(r'<td>values</td><td>diagnosis: sign_flipped</td>'
+                     r'<td class="number">2</td><td class="number">2</td><td>[^<]*</td>'
+                     r'<td>mistakes, tampering</td>', mistakes_of_02)
 
 
 @pytest.mark.nbgrader
@@ -346,7 +328,7 @@ def test_the_report_csv_tables_match_the_gradebook(reported_class):
     assert {r["student"]: {k: float(v) for k, v in r.items() if k not in ("student", "total")}
             for r in scores} == expected
     assert {r["student"]: float(r["total"]) for r in scores} == {
-        "ann": 20, "bob": 0, "cy": 18, "dee": 1}
+        "solution": 20, "untouched": 0, "mistakes": 11, "tampering": 16}
     cells = read_csv(reports / f"{ASSIGNMENT}-cells.csv")
     assert len(cells) == 15
     values_02 = next(r for r in cells if r["notebook"] == "02_scalar_wrt_vector"
@@ -358,22 +340,32 @@ def test_the_report_csv_tables_match_the_gradebook(reported_class):
         return [(r["kind"], r["students"]) for r in mistakes
                 if (r["notebook"], r["case"], r["check"]) == (notebook, case, check)]
 
-    assert who("02_scalar_wrt_vector", "scalar_wrt_vector", "values") in (
-        [("diagnosis", "cy")], [("verdict", "cy")])
+    assert who("02_scalar_wrt_vector", "scalar_wrt_vector", "values") == [
+        ("diagnosis", "mistakes tampering")]
     assert [students for _, students in who(
-        "05_elementwise_nonlinearity", "elementwise_nonlinearity", "shape")] == ["dee"]
-    assert who("02_scalar_wrt_vector", "", "") == [("error", "bob dee")]  # NotImplementedError
-    assert read_csv(reports / f"{ASSIGNMENT}-problems.csv") == []
+        "05_elementwise_nonlinearity", "elementwise_nonlinearity", "shape")] == ["mistakes"]
+    assert who("02_scalar_wrt_vector", "", "") == [("error", "untouched")]  # NotImplementedError
+    problems = read_csv(reports / f"{ASSIGNMENT}-problems.csv")
+    assert sorted((r["student"], r["notebook"], r["kind"]) for r in problems) == [
+        ("mistakes", "01_scalar_wrt_scalar", "timed_out"),
+        ("tampering", "02_scalar_wrt_vector", "deleted_test"),
+        ("tampering", "04_scalar_wrt_matrix", "deleted_test"),
+        ("tampering", "05_elementwise_nonlinearity", "edited_test")]
 
 
 @pytest.mark.nbgrader
-def test_an_assignment_without_submissions_is_a_clear_error(reported_class, capsys):
+def test_an_unknown_or_ungraded_assignment_is_a_clear_error(reported_class, generated_course,
+                                                            capsys):
     course, _ = reported_class
     assert main(["report", "homework", "--course-dir", str(course)]) == 2
     assert capsys.readouterr().err == (
-        f"error: the gradebook {gradebook_url(course)} has no graded submissions of "
-        "'homework' (is the name right? Grade them with: python -m autograder grade "
-        "homework)\n")
+        f"error: assignment 'homework' is not in the gradebook {gradebook_url(course)}: run "
+        "`nbgrader generate_assignment homework` in the course directory first\n")
+    assert main(["report", ASSIGNMENT, "--course-dir", str(generated_course)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: the gradebook {gradebook_url(generated_course)} has no graded submissions of "
+        f"'{ASSIGNMENT}' (is the name right? Grade them with: python -m autograder grade "
+        f"{ASSIGNMENT})\n")
 
 
 @pytest.mark.nbgrader
