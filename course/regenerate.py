@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.converters import GenerateAssignment, GenerateSolution
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
 
 from autograder.course_config import load_course_config
 
@@ -28,14 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ("source", "release", "solutions")
 
 
-def render_course(workdir: Path) -> dict[str, dict[str, nbformat.NotebookNode]]:
+def render_course(workdir: Path, *, execute_solutions: bool = True
+                  ) -> dict[str, dict[str, nbformat.NotebookNode]]:
     """Build all three versions in ``workdir``; ``{directory: {file name: notebook}}``.
 
-    The notebooks are normalized (see :func:`normalize`).
+    The notebooks are normalized (see :func:`normalize`). Without ``execute_solutions`` the
+    solutions are generated without running them: same sources, no outputs.
     """
     write_source(workdir / "source" / ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", workdir / "nbgrader_config.py")
     config = load_course_config(workdir)
+    if not execute_solutions:
+        config.GenerateSolution.preprocessors = [
+            pp for pp in GenerateSolution.class_traits()["preprocessors"].default()
+            if pp is not Execute]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = ASSIGNMENT
     for converter in (GenerateAssignment, GenerateSolution):
@@ -45,14 +52,19 @@ def render_course(workdir: Path) -> dict[str, dict[str, nbformat.NotebookNode]]:
         notebooks = sorted((workdir / directory / ASSIGNMENT).glob("*.ipynb"))
         rendered[directory] = {path.name: normalize(nbformat.read(path, as_version=4))
                                for path in notebooks}
-    _require_passing_solutions(rendered["solutions"])
+    if execute_solutions:
+        _require_passing_solutions(rendered["solutions"])
     return rendered
 
 
 def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop the fields that change from one run to the next (execution timestamps)."""
+    """Drop the fields that change from one run or machine to the next: execution timestamps,
+    and the details of ``language_info`` (such as the Python version) an executing kernel adds.
+    """
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+    language = notebook.metadata.get("language_info", {}).get("name", "python")
+    notebook.metadata["language_info"] = {"name": language}
     return notebook
 
 

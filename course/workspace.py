@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
+
+from autograder.course_config import load_course_config
+
+from .notebooks import ASSIGNMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,6 +26,14 @@ def new_course_dir(path: Path) -> Path:
     shutil.copy(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
     shutil.copytree(ROOT / "source", path / "source")
     return path
+
+
+def generate_assignment(course: Path) -> None:
+    """``nbgrader generate_assignment jacobians`` in this process (no interpreter start-up)."""
+    config = load_course_config(course)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = ASSIGNMENT
+    GenerateAssignment(coursedir=coursedir, config=config, force=True).start()
 
 
 def copy_course(course: Path, destination: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.notebooks import ASSIGNMENT
-from course.workspace import copy_course, new_course_dir, run
+from course.workspace import copy_course, generate_assignment, new_course_dir, run
 from tests.e2e_class import submit_class
 
 
@@ -19,7 +19,7 @@ def generated_course(tmp_path_factory) -> Path:
     Copy it with :func:`course.workspace.copy_course`, never change it: creating a gradebook
     costs several seconds."""
     course = new_course_dir(tmp_path_factory.mktemp("generated") / "course")
-    run(course, "nbgrader", "generate_assignment", ASSIGNMENT)
+    generate_assignment(course)
     return course
 
 

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.cli import main
 from autograder.course_config import gradebook_url
 from autograder.grading.state import load_state
 from autograder.scores import read_grades
@@ -188,45 +189,48 @@ def test_feedback_is_generated_without_hidden_tests(broken_class):
         assert "seed=1" not in html and "hidden=True" not in html
 
 
-def test_only_new_or_changed_submissions_are_graded_again(broken_class, tmp_path):
+def grade(capsys, course: Path, *arguments: str) -> tuple[int, str, str]:
+    """``python -m autograder grade jacobians`` in-process: (exit code, stdout, stderr)."""
+    code = main(["grade", ASSIGNMENT, "--course-dir", str(course), *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_only_new_or_changed_submissions_are_graded_again(broken_class, tmp_path, capsys):
     course = copy_course(broken_class[0], tmp_path / "course")
-    again = run(course, "autograder", "grade", ASSIGNMENT, "--student", "good",
-                "--student", "copy-*", check=False)
-    assert again.returncode == 0
-    assert again.stdout.startswith("Graded 0 submission(s)")
-    assert "2 unchanged, skipped" in again.stdout
+    code, out, _ = grade(capsys, course, "--student", "good", "--student", "copy-*")
+    assert code == 0
+    assert out.startswith("Graded 0 submission(s)")
+    assert "2 unchanged, skipped" in out
 
     notebook = course / "submitted" / "good" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb"
     notebook.write_text(notebook.read_text().replace("return (B, 1, 1)", "return (B, 1, 2)"))
-    changed = run(course, "autograder", "grade", ASSIGNMENT, "--student", "good",
-                  "--student", "copy-*", check=False)
-    assert changed.stdout.startswith("Graded 1 submission(s)")
+    code, out, _ = grade(capsys, course, "--student", "good", "--student", "copy-*")
+    assert out.startswith("Graded 1 submission(s)")
+    assert "1 unchanged, skipped" in out
     assert scores_by_notebook(course, "good")["01_scalar_wrt_scalar"] == 3
 
 
-def test_manual_grades_are_never_overwritten(broken_class, tmp_path):
+def test_manual_grades_are_never_overwritten(broken_class, tmp_path, capsys):
     course = copy_course(broken_class[0], tmp_path / "course")
     with Gradebook(gradebook_url(course)) as gradebook:
-        grade = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
-                                     ASSIGNMENT, "good")
-        grade.manual_score = 1.5
+        grade_row = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
+                                         ASSIGNMENT, "good")
+        grade_row.manual_score = 1.5
         gradebook.db.commit()
-    run(course, "autograder", "grade", ASSIGNMENT, "--force", "--student", "good")
+    code, out, _ = grade(capsys, course, "--force", "--student", "good")
+    assert (code, out.splitlines()[0][:25]) == (0, "Graded 1 submission(s) in")
     with Gradebook(gradebook_url(course)) as gradebook:
-        grade = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
-                                     ASSIGNMENT, "good")
-        assert (grade.manual_score, grade.auto_score, grade.score) == (1.5, 2.0, 1.5)
+        grade_row = gradebook.find_grade("test_dloss_dyhat_values", "02_scalar_wrt_vector",
+                                         ASSIGNMENT, "good")
+        assert (grade_row.manual_score, grade_row.auto_score, grade_row.score) == (1.5, 2.0, 1.5)
 
 
-def test_instructor_errors_are_clear(tmp_path):
+def test_instructor_errors_are_clear(tmp_path, capsys):
     course = new_course_dir(tmp_path / "course")
-    result = run(course, "autograder", "grade", ASSIGNMENT, check=False)
-    assert result.returncode == 2
-    assert result.stderr == (f"error: no gradebook at {course / 'gradebook.db'}: run "
-                             f"`nbgrader generate_assignment {ASSIGNMENT}` in the course "
-                             "directory first\n")
+    assert grade(capsys, course) == (
+        2, "", f"error: no gradebook at {course / 'gradebook.db'}: run "
+               f"`nbgrader generate_assignment {ASSIGNMENT}` in the course directory first\n")
     assert not (course / "gradebook.db").exists()
-    missing = run(course, "autograder", "grade", ASSIGNMENT, "--course-dir", "nowhere",
-                  check=False)
-    assert (missing.returncode, missing.stderr) == (
-        2, f"error: course directory {course / 'nowhere'} does not exist\n")
+    assert grade(capsys, course / "nowhere") == (
+        2, "", f"error: course directory {course / 'nowhere'} does not exist\n")

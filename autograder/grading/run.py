@@ -132,15 +132,17 @@ def _students_with_submissions(submitted: Path, assignment: str) -> list[str]:
 
 def _run_workers(settings: WorkerSettings, students: list[str], jobs: int,
                  student_timeout: float, stream: TextIO):
-    """Yield each student's :class:`Outcome` as workers finish them."""
+    """Yield each student's :class:`Outcome` as workers finish them.
+
+    Workers are forked from this process, which has imported nbgrader already (a fresh
+    interpreter would spend seconds importing it again). This process runs no threads when it
+    forks: it only ever puts on ``tasks``, a ``SimpleQueue`` that writes synchronously, and
+    only reads ``results``, whose feeder threads live in the workers.
+    """
     if not students:
         return
-    context = multiprocessing.get_context("spawn")
-    tasks, results = context.Queue(), context.Queue()
-    for name in students:
-        tasks.put(name)
-    for _ in range(jobs):
-        tasks.put(None)
+    context = multiprocessing.get_context("fork")
+    tasks, results = context.SimpleQueue(), context.Queue()
 
     def start_worker():
         process = context.Process(target=serve, args=(settings, tasks, results), daemon=True)
@@ -148,6 +150,10 @@ def _run_workers(settings: WorkerSettings, students: list[str], jobs: int,
         return process
 
     workers = {process.pid: process for process in (start_worker() for _ in range(jobs))}
+    for name in students:
+        tasks.put(name)
+    for _ in range(jobs):
+        tasks.put(None)
     current: dict[int, tuple[str, float]] = {}
     pending = set(students)
     progress = Progress(len(students), stream)

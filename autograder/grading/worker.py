@@ -53,6 +53,11 @@ class Grader:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
         self.config = load_course_config(Path(settings.root))
+        # Two waits that cost time, not results: a kernel is ready on its kernel_info idle
+        # status, and is stopped at once once its notebook has run.
+        self.config.AsyncKernelManager.client_class = (
+            "autograder.grading.kernel_client.ReadyOnIdleKernelClient")
+        self.config.Execute.shutdown_kernel = "immediate"
         if settings.fork_kernels:
             from ..forkkernel import apply_factory_config
 
