@@ -3,17 +3,23 @@ submissions, incremental, and safe for manual grades."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import random
+import warnings
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.cases import CASES
 from autograder.cli import main
 from autograder.course_config import gradebook_url
 from autograder.grading.state import load_state
 from autograder.scores import read_grades
+from course.answer_bank import ANSWERS
 from course.classroom import solution_answers, write_submission
 from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course, new_course_dir, run
@@ -53,7 +59,7 @@ def autograded_notebooks(course: Path) -> dict[str, nbformat.NotebookNode]:
     return notebooks
 
 
-# --- the same result as a serial nbgrader autograde --------------------------------------------
+# --- the same result as a serial nbgrader autograde ----------------------------------------------
 
 def test_gradebook_rows_are_identical_to_serial_nbgrader(graded_class):
     serial, parallel = gradebook_dump(graded_class.serial), gradebook_dump(graded_class.parallel)
@@ -76,7 +82,7 @@ def test_a_timed_out_notebook_is_recorded(graded_class):
     assert outcome.timed_out == ["01_scalar_wrt_scalar"]
 
 
-# --- broken submissions -------------------------------------------------------------------------
+# --- broken submissions --------------------------------------------------------------------------
 
 DIES = "import os\nos._exit(1)\n"
 
@@ -234,3 +240,54 @@ def test_instructor_errors_are_clear(tmp_path, capsys):
     assert not (course / "gradebook.db").exists()
     assert grade(capsys, course / "nowhere") == (
         2, "", f"error: course directory {course / 'nowhere'} does not exist\n")
+
+
+# --- many students at once on one sqlite gradebook -----------------------------------------------
+
+def oracle_scores(course: Path, student: str) -> dict[tuple[str, str], float]:
+    """Each test cell's score, computed without nbgrader or kernels: the student's notebook
+    run cell by cell in one namespace, with the source's test cells (hidden tests included);
+    a test cell scores its points unless it raises."""
+    scores = {}
+    for source_path in sorted((course / "source" / ASSIGNMENT).glob("*.ipynb")):
+        source = {c.metadata.nbgrader.grade_id: c for c in nbformat.read(source_path, 4).cells
+                  if "nbgrader" in c.metadata}
+        submitted = nbformat.read(
+            course / "submitted" / student / ASSIGNMENT / source_path.name, as_version=4)
+        namespace: dict = {}
+        for cell in submitted.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code":
+                continue
+            code = source[meta["grade_id"]].source if meta.get("grade") else cell.source
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exec(code, namespace)
+                passed = True
+            except Exception:
+                passed = False
+            if meta.get("grade"):
+                scores[(source_path.stem, meta["grade_id"])] = meta["points"] if passed else 0.0
+    return scores
+
+
+def test_many_students_at_once_land_in_one_gradebook_intact(generated_course, tmp_path, capsys):
+    """12 students graded by 4 workers at once on the course's sqlite gradebook: every row is
+    there, and every score is what the notebook's own tests say."""
+    course = copy_course(generated_course, tmp_path / "course")
+    rng = random.Random(174)
+    students = [f"s{number:02d}" for number in range(12)]
+    for student in students:
+        write_submission(course, student, {
+            case.notebook: {case.function: rng.choice(
+                [a for a in ANSWERS if a.case == case.key]).source}
+            for case in CASES.values()})
+    code, out, _ = grade(capsys, course, "--jobs", "4")
+    assert out.startswith("Graded 12 submission(s)") and "12 complete" in out, out
+    rows = read_grades(gradebook_url(course), ASSIGNMENT)
+    assert len(rows) == 12 * 15
+    for student in students:
+        graded = {(r.notebook, r.cell): r.score for r in rows if r.student == student}
+        assert graded == oracle_scores(course, student), student
+    assert code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -51,3 +52,12 @@ def explain(log_text: str) -> Explanation:
     error_lines = [line for line in lines if "Error" in line or "Exception" in line]
     last = (error_lines or lines or ["unknown error"])[-1]
     return Explanation(f"nbgrader failed: {last[:200]}")
+
+
+def with_one_retry(attempt: Callable[[], str | None]) -> tuple[str | None, int]:
+    """Run ``attempt`` (``None`` on success, else its error log), and once more if the error
+    says trying again may help; return the last error and the number of attempts."""
+    error = attempt()
+    if error is not None and explain(error).retry:
+        return attempt(), 2
+    return error, 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,8 +32,11 @@ from nbgrader.coursedir import CourseDirectory
 
 from ..course_config import load_course_config
 from ..timeouts import timed_out
-from .failures import explain
+from .failures import explain, with_one_retry
 from .outcome import NotebookFailure, Outcome, Status
+
+LOGGER = "autograder.grading"
+"""The logger that nbgrader's converters and preprocessors get in a worker."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Grader:
 
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
+        self.log = logging.getLogger(LOGGER)
         self.config = load_course_config(Path(settings.root))
         # Two waits that cost time, not results: a kernel is ready on its kernel_info idle
         # status, and is stopped at once once its notebook has run.
@@ -65,23 +70,18 @@ class Grader:
             apply_factory_config(self.config)
         coursedir = CourseDirectory(config=self.config)
         self.db_url = coursedir.db_url
-        self.autograded = Path(coursedir.autograded_directory)
-        if not self.autograded.is_absolute():
-            self.autograded = Path(coursedir.root) / self.autograded
+        self.submitted = Path(coursedir.root) / coursedir.submitted_directory
+        self.autograded = Path(coursedir.root) / coursedir.autograded_directory
 
     def grade(self, student: str) -> Outcome:
         """Autograde one student (and generate their feedback if asked)."""
         started = time.monotonic()
-        attempts, error = 0, None
-        while attempts < 2:
-            attempts += 1
-            error = self._autograde(student, notebook="*")
-            if error is None or not explain(error).retry:
-                break
-        failures: list[NotebookFailure] = []
-        if error is not None:
-            failures = self._grade_notebook_by_notebook(student, error)
-        graded_any = error is None or len(failures) < len(self._notebooks())
+        error, attempts = with_one_retry(lambda: self._autograde(student, notebook="*"))
+        notebooks = self._notebooks()
+        failures = [] if error is None else self._grade_notebook_by_notebook(
+            student, error, notebooks)
+        ungraded = {failure.notebook for failure in failures}
+        graded_any = "*" not in ungraded and len(ungraded) < len(notebooks)
         if self.settings.feedback and graded_any:
             self._feedback(student)
         status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
@@ -93,27 +93,33 @@ class Grader:
     def _autograde(self, student: str, notebook: str) -> str | None:
         """Run nbgrader's Autograde; ``None`` on success, else its error log."""
         coursedir = self._coursedir(student, notebook)
-        with _captured_log() as log:
+        with _captured_log(self.log) as log:
             try:
-                Autograde(coursedir=coursedir, config=self.config, force=True).start()
+                Autograde(coursedir=coursedir, config=self.config, force=True,
+                          log=self.log).start()
             except Exception as exc:  # nbgrader's failure, reported for this student
                 return "\n".join([*log, f"{type(exc).__name__}: {exc}"])
         return None
 
-    def _grade_notebook_by_notebook(self, student: str, error: str) -> list[NotebookFailure]:
-        """Salvage what can be graded; explain and flag the notebooks that cannot."""
-        submitted = Path(self.config.CourseDirectory.root) / "submitted" / student / (
-            self.settings.assignment)
-        present = {path.stem for path in submitted.glob("*.ipynb")}
+    def _grade_notebook_by_notebook(self, student: str, error: str,
+                                    notebooks: list[str]) -> list[NotebookFailure]:
+        """Salvage what can be graded; explain and flag the notebooks that cannot.
+
+        Missing notebooks are left alone (nbgrader scores them 0). If every submitted
+        notebook can be graded on its own, there is no failure left to report; if none of
+        the assignment's notebooks was submitted, the whole submission failed.
+        """
+        submission = self.submitted / student / self.settings.assignment
+        present = [name for name in notebooks if (submission / f"{name}.ipynb").exists()]
+        if not present:
+            return [NotebookFailure("*", explain(error).reason)]
         failures = []
-        for notebook in self._notebooks():
-            if notebook not in present:
-                continue  # nbgrader already scored it 0 as missing
+        for notebook in present:
             notebook_error = self._autograde(student, notebook=notebook)
             if notebook_error is not None:
                 failures.append(NotebookFailure(notebook, explain(notebook_error).reason))
                 self._flag_ungraded(student, notebook)
-        return failures or [NotebookFailure("*", explain(error).reason)]
+        return failures
 
     def _notebooks(self) -> list[str]:
         with Gradebook(self.db_url) as gradebook:
@@ -135,7 +141,7 @@ class Grader:
 
     def _feedback(self, student: str) -> None:
         GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
-                         force=True).start()
+                         force=True, log=self.log).start()
 
     def _score(self, student: str) -> tuple[float | None, float | None]:
         with Gradebook(self.db_url) as gradebook:
@@ -166,17 +172,17 @@ def _log_to(path: Path) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(descriptor, 2)
     os.close(descriptor)
-    logger = logging.getLogger("traitlets")
+    logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.WARNING)
     logger.propagate = False
-    handler = logging.StreamHandler()
+    handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter(f"%(asctime)s worker {os.getpid()} %(message)s"))
     logger.addHandler(handler)
 
 
 @contextmanager
-def _captured_log() -> Iterator[list[str]]:
-    """Collect nbgrader's warnings and errors (it logs through the ``traitlets`` logger)."""
+def _captured_log(logger: logging.Logger) -> Iterator[list[str]]:
+    """Collect the warnings and errors nbgrader logs to ``logger`` meanwhile."""
     lines: list[str] = []
 
     class Collect(logging.Handler):
@@ -184,7 +190,6 @@ def _captured_log() -> Iterator[list[str]]:
             lines.append(record.getMessage())
 
     handler = Collect(level=logging.WARNING)
-    logger = logging.getLogger("traitlets")
     logger.addHandler(handler)
     try:
         yield lines
@@ -198,6 +203,9 @@ def serve(settings: WorkerSettings, tasks: Any, results: Any) -> None:
     Messages to ``results``: ``("start", pid, student)`` then ``("done", pid, outcome_json)``.
     """
     _log_to(Path(settings.log))
+    # A worker forked from a process with strict warning filters (a test run) would turn
+    # nbgrader's harmless warnings into errors: warnings are logged, never raised.
+    warnings.resetwarnings()
     grader = Grader(settings)
     pid = os.getpid()
     try:

@@ -1,0 +1,234 @@
+"""The grading command's own logic, without nbgrader: failure reasons, retry, progress,
+summary, submission scan and the record of what was graded."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder.grading.failures import explain, with_one_retry
+from autograder.grading.outcome import NotebookFailure, Outcome
+from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
+from autograder.grading.run import GradeRun
+from autograder.grading.scan import Finding, ReleasedCell, scan
+from autograder.grading.state import (
+    StudentRecord,
+    fingerprint,
+    load_state,
+    needs_grading,
+    save_state,
+)
+from autograder.grading.summary import format_summary
+
+# --- failure reasons and the retry ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("log", "reason", "retry"), [
+    ("RuntimeError: Kernel didn't respond in 60 seconds", "the kernel failed to start", True),
+    ("sqlite3.OperationalError: database is locked", "the gradebook was busy (sqlite lock)",
+     True),
+    ("nbclient.exceptions.DeadKernelError: Kernel died",
+     "the kernel died while running the notebook (the student's code crashed or exited the "
+     "process)", False),
+    ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{not json'",
+     "the notebook file is not valid JSON", False),
+    ("Cell 'my_test' does not exist in the database\nKeyError: 'grade_id'",
+     "a cell's nbgrader metadata is broken (a graded cell whose grade_id or metadata was "
+     "edited)", False),
+])
+def test_known_failures_get_a_reason(log, reason, retry):
+    assert (explain(log).reason, explain(log).retry) == (reason, retry)
+
+
+def test_an_unknown_failure_quotes_its_last_error_line():
+    log = "Converting notebook x\nTraceback (most recent call last):\nOSError: disk full\nbye"
+    assert explain(log).reason == "nbgrader failed: OSError: disk full"
+
+
+def test_a_kernel_that_failed_to_start_is_retried_once():
+    errors = iter(["RuntimeError: Kernel didn't respond in 60 seconds", None])
+    assert with_one_retry(lambda: next(errors)) == (None, 2)
+    twice = iter(["Kernel didn't respond in 60 seconds"] * 2)
+    assert with_one_retry(lambda: next(twice)) == ("Kernel didn't respond in 60 seconds", 2)
+
+
+def test_other_failures_are_not_retried():
+    calls = []
+
+    def attempt():
+        calls.append(1)
+        return "DeadKernelError: Kernel died"
+
+    assert with_one_retry(attempt) == ("DeadKernelError: Kernel died", 1)
+    assert len(calls) == 1
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_durations_read_like_a_clock():
+    assert [format_duration(s) for s in (0, 42.4, 725, 3725)] == [
+        "0:00", "0:42", "12:05", "1:02:05"]
+
+
+def test_status_line_has_bar_counts_rate_and_eta():
+    assert status_line(12, 40, 3, 6.0) == (
+        "[#######-----------------]  12/40 students  3 failed  2.0/s  ETA 0:14")
+    assert status_line(0, 40, 0, 0.0) == (
+        "[------------------------]   0/40 students  0.0/s  ETA ?")
+
+
+def test_a_log_gets_one_plain_line_per_student():
+    stream, clock = io.StringIO(), FakeClock()
+    progress = Progress(2, stream, tty=False, clock=clock)
+    clock.now += 2.0
+    progress.finished(Outcome("ann", "graded", score=20, max_score=20, seconds=1.5))
+    clock.now += 2.0
+    progress.finished(Outcome("bob", "partial", score=16, max_score=20, seconds=2.0,
+                              failures=[NotebookFailure("02", "the kernel died")]))
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "[############------------]  1/2 students  0.5/s  ETA 0:02  ann: 20/20 (1.5 s)",
+        "[########################]  2/2 students  1 failed  0.5/s  ETA 0:00  "
+        "bob: 16/20 (2.0 s)  PARTIAL: 02: the kernel died",
+    ]
+    assert "\r" not in stream.getvalue()
+
+
+def test_a_terminal_gets_one_redrawn_bar_and_a_line_per_problem():
+    stream, clock = io.StringIO(), FakeClock()
+    progress = Progress(2, stream, tty=True, clock=clock)
+    clock.now += 1.0
+    progress.finished(Outcome("ann", "graded", score=20, max_score=20, seconds=1.0))
+    progress.finished(Outcome("bob", "graded", score=4, max_score=20, seconds=1.0,
+                              timed_out=["01"]))
+    progress.close()
+    screen = stream.getvalue()
+    assert screen.count("\r\033[K[") == 3  # the bar, drawn at the start and after each student
+    assert "\r\033[Kbob: 4/20 (1.0 s)  timed out in 01\n" in screen
+    assert "ann:" not in screen
+    assert screen.endswith("2/2 students  2.0/s  ETA 0:00\n")
+
+
+def test_an_outcome_without_a_score_says_so():
+    assert outcome_line(Outcome("cy", "failed", failures=[NotebookFailure("*", "boom")])) == (
+        "cy: no score (0.0 s)  FAILED: *: boom")
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+def test_the_summary_counts_and_names_every_problem():
+    run = GradeRun(
+        outcomes=[Outcome("ann", "graded", 20, 20), Outcome("bob", "partial", 16, 20, failures=[
+            NotebookFailure("02_x", "the notebook file is not valid JSON")]),
+            Outcome("cy", "failed", failures=[NotebookFailure("*", "no notebooks")]),
+            Outcome("dee", "graded", 19, 20, timed_out=["01_x"])],
+        skipped=["eve"], findings={"ann": [Finding("03_x", "edited_test", "test cell 't' was "
+                                                   "edited")]},
+        seconds=75, jobs=2)
+    assert format_summary(run).splitlines() == [
+        "Graded 4 submission(s) in 1:15 with 2 worker(s): 2 complete, 1 partial, 1 failed; "
+        "1 unchanged, skipped (--force grades them again).",
+        "Problems:",
+        "  bob: 02_x: the notebook file is not valid JSON",
+        "  cy: whole submission: no notebooks",
+        "  dee: a cell timed out (scored 0) in 01_x",
+        "Found in submissions:",
+        "  ann: 03_x: test cell 't' was edited",
+        "Scores out of 20: mean 18.3, median 19, min 16, max 20.",
+    ]
+    assert not run.ok
+
+
+# --- the submission scan -------------------------------------------------------------------------
+
+RELEASE = {"01_a": {"answer": ReleasedCell("def f(): ...", locked=False, grade=False),
+                    "test_f": ReleasedCell("check(f)", locked=True, grade=True)},
+           "02_b": {"test_g": ReleasedCell("check(g)", locked=True, grade=True)}}
+
+
+def graded_cell(grade_id: str, source: str, **flags: bool):
+    meta = {"grade_id": grade_id, "grade": False, "solution": False, "locked": False,
+            "schema_version": 3, **flags}
+    return new_code_cell(source, metadata={"nbgrader": meta})
+
+
+def test_a_clean_submission_has_no_findings(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("answer", "def f(): return 1", solution=True),
+                                       graded_cell("test_f", "check(f)", grade=True,
+                                                   locked=True)]), tmp_path / "01_a.ipynb")
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), tmp_path / "02_b.ipynb")
+    assert scan(tmp_path, RELEASE) == []
+
+
+def test_every_kind_of_broken_submission_is_found(tmp_path):
+    nbformat.write(new_notebook(cells=[
+        graded_cell("answer", "def f(): return 1", solution=True),
+        graded_cell("answer", "def f(): return 2", solution=True),
+        graded_cell("mine", "pass", grade=True, locked=True)]), tmp_path / "01_a.ipynb")
+    (tmp_path / "03_renamed.ipynb").write_text(json.dumps({"cells": []}))
+    assert scan(tmp_path, RELEASE) == [
+        Finding("02_b", "missing_notebook", "02_b.ipynb was not submitted (nbgrader scores it 0)"),
+        Finding("03_renamed", "unknown_notebook", "03_renamed.ipynb is not part of the "
+                "assignment (renamed?); nbgrader does not grade it"),
+        Finding("01_a", "duplicate_cell", "cell 'answer' appears 2 times (copy-pasted)"),
+        Finding("01_a", "unknown_cell", "a cell has the unknown grade_id 'mine'"),
+        Finding("01_a", "deleted_test", "test cell 'test_f' was deleted (it is put back and "
+                "graded)"),
+    ]
+
+
+def test_an_edited_test_and_an_unreadable_notebook_are_found(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("test_f", "pass", grade=True, locked=True)]),
+                   tmp_path / "01_a.ipynb")
+    (tmp_path / "02_b.ipynb").write_text("{not json")
+    findings = scan(tmp_path, RELEASE)
+    assert findings[0] == Finding("01_a", "edited_test", "test cell 'test_f' was edited (the "
+                                  "original is restored and graded)")
+    assert findings[1].kind == "invalid_notebook"
+    assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook (")
+
+
+# --- what was graded -----------------------------------------------------------------------------
+
+def test_the_fingerprint_changes_with_any_file_of_the_submission(tmp_path):
+    (tmp_path / "01.ipynb").write_text("a")
+    first = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == first
+    (tmp_path / "timestamp.txt").write_text("2026")
+    second = fingerprint(tmp_path)
+    (tmp_path / "01.ipynb").write_text("b")
+    assert len({first, second, fingerprint(tmp_path)}) == 3
+
+
+def test_what_needs_grading(tmp_path):
+    graded = StudentRecord("abc", Outcome("ann", "graded"))
+    output = tmp_path / "autograded"
+    output.mkdir()
+    assert needs_grading(None, "abc", output)
+    assert not needs_grading(graded, "abc", output)
+    assert needs_grading(graded, "changed", output)
+    assert needs_grading(StudentRecord("abc", Outcome("ann", "partial")), "abc", output)
+    assert needs_grading(graded, "abc", tmp_path / "gone")
+
+
+def test_records_round_trip_through_the_state_file(tmp_path: Path):
+    records = {"ann": StudentRecord("abc", Outcome(
+        "ann", "partial", 12.0, 20.0, [NotebookFailure("02", "died")], ["01"], 3.5, 2),
+        [Finding("03", "edited_test", "edited")])}
+    save_state(tmp_path, "hw", records)
+    assert load_state(tmp_path, "hw") == records
+    assert load_state(tmp_path, "other") == {}
