@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Reinstall whenever the dependency list changes.
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint pytest notebooks bench clean
+.PHONY: venv demo test lint pytest notebooks bench bench-grade clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -36,6 +36,10 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_checks.py
+
+# Serial nbgrader autograde against python -m autograder grade on 100 students (~20 min).
+bench-grade: $(STAMP)
+	$(BIN)/python benchmarks/bench_grade.py --students 100
 
 clean:
 	rm -rf .demo .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis
