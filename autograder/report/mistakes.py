@@ -72,7 +72,7 @@ def failed_cells(student: str, notebook_name: str,
 
     ``notebook`` is the parsed JSON of an autograded notebook. A cell cut off by the
     execution timeout is returned with the timeout's exception name (see
-    :func:`autograder.report.problems.timed_out`).
+    :func:`autograder.timeouts.timed_out`).
     """
     failed = []
     for cell in notebook.get("cells", []):
