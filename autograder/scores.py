@@ -42,6 +42,65 @@ def read_grades(db_url: str, assignment: str) -> list[GradeRow]:
     return sorted(rows)
 
 
+@dataclass(frozen=True)
+class StudentScores:
+    """One student's score in every notebook, and the total.
+
+    Attributes
+    ----------
+    student : str
+    by_notebook : dict of str to float
+        Score by notebook name; a notebook without gradebook rows scores 0.
+    total : float
+    """
+
+    student: str
+    by_notebook: dict[str, float]
+    total: float
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """The class's scores: one :class:`StudentScores` per student, sorted by student.
+
+    Attributes
+    ----------
+    notebooks : list of str
+        Notebook names, sorted.
+    max_by_notebook : dict of str to float
+        The points each notebook is worth.
+    students : list of StudentScores
+    """
+
+    notebooks: list[str]
+    max_by_notebook: dict[str, float]
+    students: list[StudentScores]
+
+    @property
+    def max_total(self) -> float:
+        return sum(self.max_by_notebook.values())
+
+
+def score_table(rows: Iterable[GradeRow]) -> ScoreTable:
+    """Sum the gradebook rows per student and notebook.
+
+    Example: rows of two students, each with two 1-point cells in notebook ``01`` give
+    ``ScoreTable(notebooks=["01"], max_by_notebook={"01": 2.0}, students=[...])``.
+    """
+    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    maxima: dict[tuple[str, str], float] = defaultdict(float)
+    for row in rows:
+        scores[row.student][row.notebook] += row.score
+        maxima[row.student, row.notebook] += row.max_score
+    notebooks = sorted({notebook for _, notebook in maxima})
+    max_by_notebook = {name: max(total for (_, notebook), total in maxima.items()
+                                 if notebook == name) for name in notebooks}
+    students = [StudentScores(student, {name: by_notebook.get(name, 0.0) for name in notebooks},
+                              sum(by_notebook.values()))
+                for student, by_notebook in sorted(scores.items())]
+    return ScoreTable(notebooks, max_by_notebook, students)
+
+
 def format_score_table(rows: Iterable[GradeRow]) -> str:
     """A fixed-width table: one line per student, one column per notebook, and the total.
 
@@ -50,28 +109,19 @@ def format_score_table(rows: Iterable[GradeRow]) -> str:
         student        01     02     03     04     05   total
         alice         4/4    4/4    4/4    4/4    4/4   20/20
     """
-    scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    notebooks: set[str] = set()
-    for row in rows:
-        cell = scores[row.student][row.notebook]
-        cell[0] += row.score
-        cell[1] += row.max_score
-        notebooks.add(row.notebook)
-    columns = sorted(notebooks)
-    width = max([len("student"), *map(len, scores)])
-    header = [f"{'student':<{width}}", *(f"{name.split('_', 1)[0]:>7}" for name in columns),
-              f"{'total':>8}"]
+    table = score_table(rows)
+    width = max([len("student"), *(len(s.student) for s in table.students)])
+    header = [f"{'student':<{width}}",
+              *(f"{name.split('_', 1)[0]:>7}" for name in table.notebooks), f"{'total':>8}"]
     lines = ["  ".join(header)]
-    for student in sorted(scores):
-        cells = [scores[student][name] for name in columns]
-        total = [sum(c[0] for c in cells), sum(c[1] for c in cells)]
-        lines.append("  ".join([f"{student:<{width}}",
-                                *(f"{_fraction(c):>7}" for c in cells),
-                                f"{_fraction(total):>8}"]))
-    legend = ", ".join(f"{name.split('_', 1)[0]} = {name}" for name in columns)
+    for scores in table.students:
+        cells = [_fraction(scores.by_notebook[name], table.max_by_notebook[name])
+                 for name in table.notebooks]
+        lines.append("  ".join([f"{scores.student:<{width}}", *(f"{c:>7}" for c in cells),
+                                f"{_fraction(scores.total, table.max_total):>8}"]))
+    legend = ", ".join(f"{name.split('_', 1)[0]} = {name}" for name in table.notebooks)
     return "\n".join([*lines, "", f"Notebooks: {legend}"])
 
 
-def _fraction(score_and_max: list[float]) -> str:
-    score, maximum = score_and_max
+def _fraction(score: float, maximum: float) -> str:
     return f"{score:g}/{maximum:g}"

@@ -33,13 +33,8 @@ from autograder.report.mistakes import (
 from autograder.report.page import render_page
 from autograder.report.plots import ReportImages, score_histogram, score_step
 from autograder.report.problems import StudentProblem, student_problems
-from autograder.report.score_tables import (
-    CellPassRate,
-    StudentScores,
-    cell_pass_rates,
-    score_table,
-)
-from autograder.scores import GradeRow, read_grades
+from autograder.report.score_tables import CellPassRate, cell_pass_rates
+from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.timeouts import timed_out
 from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course

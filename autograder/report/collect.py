@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..grading.state import StudentRecord
-from ..scores import GradeRow
+from ..scores import GradeRow, ScoreTable, score_table
 from ..timeouts import timed_out
 from .mistakes import Mistake, count_mistakes, failed_cells
 from .problems import StudentProblem, student_problems
-from .score_tables import CellPassRate, ScoreTable, cell_pass_rates, score_table
+from .score_tables import CellPassRate, cell_pass_rates
 
 AutogradedNotebooks = Mapping[tuple[str, str], Mapping[str, Any]]
 """``{(student, notebook name): parsed JSON of the autograded notebook}``."""
