@@ -53,7 +53,7 @@ class _Run:
 
     @property
     def call(self) -> str:
-        return f"{self.case.function}({', '.join(self.case.arguments)})"
+        return _call_text(self.case)
 
 
 def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
@@ -123,7 +123,7 @@ def _run_with_right_shape(function: Callable[..., object], case: Case, sizes: Ma
     inputs = case.sample_inputs(all_sizes, seed)
     returned = _call_student(function, case.function,
                              {name: inputs[name].copy() for name in case.arguments})
-    call = f"{case.function}({', '.join(case.arguments)})"
+    call = _call_text(case)
     try:
         answer = as_answer(returned)
     except NotAnArray as exc:
@@ -140,6 +140,11 @@ def _run_with_right_shape(function: Callable[..., object], case: Case, sizes: Ma
              case=case.key, check=check, verdict="wrong_shape",
              diagnosis=diagnose_shape(answer.values.shape, case, all_sizes))
     return run
+
+
+def _call_text(case: Case) -> str:
+    """How messages write the call of the student's function: ``dloss_dyhat(y, yhat)``."""
+    return f"{case.function}({', '.join(case.arguments)})"
 
 
 def _require_callable(function: object, name: str, case: Case, check: str) -> None:

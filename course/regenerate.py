@@ -18,14 +18,13 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.converters import GenerateAssignment, GenerateSolution
-from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from autograder.course_config import load_course_config
 
 from .notebooks import ASSIGNMENT, write_source
+from .workspace import ROOT, convert
 
-ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ("source", "release", "solutions")
 
 
@@ -43,10 +42,7 @@ def render_course(workdir: Path, *, execute_solutions: bool = True
         config.GenerateSolution.preprocessors = [
             pp for pp in GenerateSolution.class_traits()["preprocessors"].default()
             if pp is not Execute]
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = ASSIGNMENT
-    for converter in (GenerateAssignment, GenerateSolution):
-        converter(coursedir=coursedir, config=config, force=True).start()
+    convert(workdir, GenerateAssignment, GenerateSolution, config=config)
     rendered = {}
     for directory in GENERATED:
         notebooks = sorted((workdir / directory / ASSIGNMENT).glob("*.ipynb"))

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 from nbgrader.converters import GenerateAssignment
+from nbgrader.converters.base import BaseConverter
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 
 from autograder.course_config import load_course_config
 
@@ -28,12 +30,19 @@ def new_course_dir(path: Path) -> Path:
     return path
 
 
-def generate_assignment(course: Path) -> None:
-    """``nbgrader generate_assignment jacobians`` in this process (no interpreter start-up)."""
-    config = load_course_config(course)
+def convert(course: Path, *converters: type[BaseConverter], config: Config | None = None) -> None:
+    """Run nbgrader converters on the assignment in this process (no interpreter start-up),
+    with ``--force``; ``config`` defaults to the course's ``nbgrader_config.py``."""
+    config = config or load_course_config(course)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = ASSIGNMENT
-    GenerateAssignment(coursedir=coursedir, config=config, force=True).start()
+    for converter in converters:
+        converter(coursedir=coursedir, config=config, force=True).start()
+
+
+def generate_assignment(course: Path) -> None:
+    """``nbgrader generate_assignment jacobians``, in this process."""
+    convert(course, GenerateAssignment)
 
 
 def copy_course(course: Path, destination: Path) -> Path:
