@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: venv demo test lint pytest notebooks bench bench-grade clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml student/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11+ is required, '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run e.g. 'make PYTHON=python3.11 test'."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ./student -e '.[dev]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -24,7 +24,7 @@ demo: $(STAMP)
 test: lint pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check autograder course tests benchmarks nbgrader_config.py
+	$(BIN)/ruff check autograder student course tests benchmarks nbgrader_config.py
 	$(BIN)/mypy
 
 pytest: $(STAMP)

@@ -5,15 +5,20 @@ Every value that differs from nbgrader 0.9.6's default says why.
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
+    AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
     ClearOutput,
     GetGrades,
+    IgnorePattern,
+    LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
+    SaveAutoGrades,
 )
 
 from autograder.nbgrader_plugins import RepairGradeIds, StripTestTracebacks
+from autograder.verify.executor import VerifiedExecute
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -50,6 +55,15 @@ c.OverwriteCells.add_missing_cells = True
 # instead; the last copy, or the original test put back from the gradebook, is graded.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, RepairGradeIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
+
+# Graded verdicts are made outside the student's kernel: after the notebook has run, the
+# grader calls the student's functions in it on the notebook's sizes and on hidden ones drawn
+# from the course secret (course_secret.key, created on first use: keep it), and replaces the
+# test cells' outputs with its verdicts, which nbgrader then scores (autograder/verify).
+c.Autograde.autograde_preprocessors = [
+    VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    CheckCellMetadata,
 ]
 
 # Feedback without hidden tests: drop the hidden lines from the restored test cells, and

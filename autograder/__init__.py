@@ -1,19 +1,11 @@
-"""Autograder for the `jacobians` course: finite-difference checks of students' Jacobians.
+"""The grader of the Jacobians course: trusted code that never runs in a student's kernel.
 
-The notebooks' test cells call three checks::
+- :mod:`autograder.verify`: verdicts made outside the student's kernel, on the notebook's
+  sizes and on hidden ones drawn from the course secret (:mod:`autograder.hidden`);
+- :mod:`autograder.sandbox`: the Linux namespaces every student kernel runs in;
+- :mod:`autograder.grading`, :mod:`autograder.report`: ``python -m autograder grade|report``.
 
-    from autograder import check_predicted_shape, check_jacobian_shape, check_jacobian_values
-    check_predicted_shape(jacobian_shape, "scalar_wrt_vector", B=256, D=10)
-    check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)
-    check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)
+The checks the notebooks' test cells import are the separate student package
+``jacobian_checks``; the grader uses its verdicts and adds what students never receive: the
+reference Jacobians (:mod:`autograder.references`) and the hidden runs.
 """
-
-from .checks import check_jacobian_shape, check_jacobian_values, check_predicted_shape
-from .errors import JacobianCheckError
-
-__all__ = [
-    "JacobianCheckError",
-    "check_jacobian_shape",
-    "check_jacobian_values",
-    "check_predicted_shape",
-]

@@ -16,7 +16,8 @@ so ``|D(h) - D(2h)|`` is about three times the truncation error of ``D(h)`` plus
 noise of both. As the rounding noise of a few entries can cancel by chance, the estimate is
 at least the rounding bound ``ROUNDING_ULPS * u * max|f(x)| / h`` (``f`` evaluated with up to
 ``ROUNDING_ULPS`` ulps of error, generous for reductions over a few thousand terms). The
-larger of the two is returned as :attr:`NumericalJacobian.error`. For the course's
+larger of the two is returned as the :attr:`~jacobian_checks.compare.Reference.error` of the
+result. For the course's
 functions (polynomials of degree <= 2 in the perturbed variable, and the sigmoid, whose third
 derivative is at most 1/8) it is between 1e-9 and 1e-7 at the course's sizes, and about 100
 times the actual error (both measured by ``benchmarks/bench_checks.py``): far below the size
@@ -29,10 +30,11 @@ mutated, and integer arrays are never perturbed in place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from jacobian_checks.compare import Reference
 
 STEP = 2.0**-17
 """Relative step of the central differences (``h = STEP * max(1, |x_k|)``)."""
@@ -43,25 +45,7 @@ ROUNDING_ULPS = 64
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class NumericalJacobian:
-    """A finite-difference Jacobian and the estimated size of its error.
-
-    Attributes
-    ----------
-    values : ndarray of float64
-        ``(*output_shape, *input_shape)``, or ``(B, *output_shape, *input_shape)`` for a
-        per-example Jacobian.
-    error : float
-        ``max |D(h) - D(2h)|`` over all entries, or the rounding bound if larger: an
-        estimate of the largest absolute error of ``values`` (see the module docstring).
-    """
-
-    values: Array
-    error: float
-
-
-def numerical_jacobian(f: Callable[[Array], ArrayLike], x: ArrayLike) -> NumericalJacobian:
+def numerical_jacobian(f: Callable[[Array], ArrayLike], x: ArrayLike) -> Reference:
     """Jacobian of ``f`` at ``x``: shape ``(*f(x).shape, *x.shape)``.
 
     Every entry of ``x`` is perturbed in turn (``2 * x.size`` evaluations per step size),
@@ -81,12 +65,12 @@ def numerical_jacobian(f: Callable[[Array], ArrayLike], x: ArrayLike) -> Numeric
     columns_2h = _differences(f, point, point.size, 2 * STEP, per_example=False)
     output_shape = columns_h.shape[:-1]
     values = columns_h.reshape(output_shape + point.shape)
-    return NumericalJacobian(values, _error_estimate(f, point, columns_h, columns_2h))
+    return Reference(values, _error_estimate(f, point, columns_h, columns_2h))
 
 
 def numerical_jacobian_per_example(
     f: Callable[[Array], ArrayLike], x: ArrayLike
-) -> NumericalJacobian:
+) -> Reference:
     """Per-example Jacobian of a batched ``f``: shape ``(B, *out, *in)``.
 
     ``f`` maps ``(B, *in)`` to ``(B, *out)`` and example ``b`` of the output depends only on
@@ -108,7 +92,7 @@ def numerical_jacobian_per_example(
     columns_2h = _differences(f, point, coordinates, 2 * STEP, per_example=True)
     batch, output_shape = columns_h.shape[0], columns_h.shape[1:-1]
     values = columns_h.reshape((batch,) + output_shape + point.shape[1:])
-    return NumericalJacobian(values, _error_estimate(f, point, columns_h, columns_2h))
+    return Reference(values, _error_estimate(f, point, columns_h, columns_2h))
 
 
 def _differences(

@@ -21,13 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograder.cases import CASES  # noqa: E402
 from autograder.course_config import gradebook_url  # noqa: E402
+from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
 from course.answer_bank import ANSWERS, PREDICTED_SHAPES  # noqa: E402
 from course.classroom import write_submission  # noqa: E402
 from course.notebooks import ASSIGNMENT  # noqa: E402
 from course.workspace import ROOT, copy_course, new_course_dir, run  # noqa: E402
+from jacobian_checks.cases import CASES  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 
@@ -64,6 +65,7 @@ def main() -> int:
     base = new_course_dir(BENCH_DIR / "base")
     run(base, "nbgrader", "generate_assignment", ASSIGNMENT)
     synthetic_class(base, args.students, args.seed)
+    course_secret(base)  # one secret for both copies: the same hidden runs
     serial = _fresh_copy(base, BENCH_DIR / "serial")
     parallel = _fresh_copy(base, BENCH_DIR / "parallel")
 

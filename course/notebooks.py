@@ -17,19 +17,19 @@ tests: values                ``test_<function>_values`` 2
 ===========================  =====================  ======
 
 The values test repeats the shape check, so a wrong shape earns nothing there; a right
-shape with wrong values keeps the shape point. Hidden tests use the case's other sizes and
-seeds.
+shape with wrong values keeps the shape point. A test cell holds only the check on the
+notebook's sizes: when grading, the grader makes the same checks outside the student's kernel,
+on these sizes and on hidden ones it draws in secret (``autograder.verify``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.cases import CASES, Case
+from jacobian_checks.cases import CASES, Case
 
 from .content import HOW_TO_CHECK, RULE, TEXTS
 
@@ -79,21 +79,12 @@ def write_source(directory: Path) -> list[Path]:
 
 
 def _test_source(case: Case, check: str, target: str, comment: str) -> str:
-    """A test cell: the visible check, then the hidden checks on other sizes and seeds."""
-    def call(sizes: Mapping[str, int], seed: int, hidden: bool) -> str:
-        arguments = [target, f'"{case.key}"']
-        if check != "check_predicted_shape" and seed:
-            arguments.append(f"seed={seed}")
-        if check == "check_jacobian_values" and hidden:
-            arguments.append("hidden=True")
-        arguments += [f"{name}={value}" for name, value in sizes.items()]
-        return f"{check}({', '.join(arguments)})"
-
-    lines = [f"from autograder import {check}", "", comment, call(case.visible_sizes, 0, False),
-             "", "### BEGIN HIDDEN TESTS"]
-    lines += [call(sizes, seed, True) for seed, sizes in enumerate(case.hidden_sizes, start=1)]
-    lines.append("### END HIDDEN TESTS")
-    return "\n".join(lines)
+    """A test cell: the check on the notebook's sizes; the grader adds the hidden ones."""
+    sizes = ", ".join(f"{name}={value}" for name, value in case.visible_sizes.items())
+    return "\n".join([
+        f"from jacobian_checks import {check}", "", comment,
+        f'{check}({target}, "{case.key}", {sizes})', "",
+        "# When grading, the grader repeats this check on other sizes and inputs, kept secret."])
 
 
 def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False,

@@ -6,7 +6,9 @@ and ``solutions/`` come from the real ``nbgrader generate_assignment`` and
 course directory (so no gradebook is left behind). Generating the solutions executes them,
 and a solution whose tests fail stops the rebuild.
 
-Run ``make notebooks`` (or ``python -m course.regenerate``) after changing a case or its text.
+It also writes the references the student package stores for the notebooks' own values tests
+(:mod:`course.stored_references`). Run ``make notebooks`` (or ``python -m course.regenerate``)
+after changing a case or its text.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from nbgrader.preprocessors import Execute
 from autograder.course_config import load_course_config
 
 from .notebooks import ASSIGNMENT, write_source
+from .stored_references import needed_references, write_references
 from .workspace import ROOT, convert
 
 GENERATED = ("source", "release", "solutions")
@@ -87,6 +90,9 @@ def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> N
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jacobians-course-") as scratch:
+        write_source(Path(scratch) / "source" / ASSIGNMENT)
+        if write_references(needed_references(Path(scratch) / "source" / ASSIGNMENT)):
+            print("student/jacobian_checks/references.npz: written")
         rendered = render_course(Path(scratch))
     write_course(rendered, ROOT)
     for directory, notebooks in rendered.items():

@@ -1,8 +1,10 @@
 """One real wrong answer per diagnosis, and the message the checks give it, for diagnoses.md.
 
-Each :class:`Example` is a solution cell a student could write, run through the same check as
-the notebook's test cell. ``docs/diagnoses.md`` shows every example's answer and message
-between ``<!-- example: ID -->`` and ``<!-- end example -->``; refresh them with::
+Each :class:`Example` is a solution cell a student could write, judged by the grader's own
+verdicts (on the notebook's sizes, the same as the notebook's test cell gives), on the
+notebook's sizes, on other sizes, or on a hidden run. ``docs/diagnoses.md`` shows every
+example's answer and message between ``<!-- example: ID -->`` and ``<!-- end example -->``;
+refresh them with::
 
     .venv/bin/python docs/diagnosis_examples.py
 
@@ -16,18 +18,14 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import (
-    JacobianCheckError,
-    check_jacobian_shape,
-    check_jacobian_values,
-    check_predicted_shape,
-)
-from autograder.cases import CASES
+from autograder.verify.in_process import judge_once
+from autograder.verify.plan import CHECKS
+from jacobian_checks.cases import CASES
+from jacobian_checks.verdicts import Rejection
 
 DOC = Path(__file__).with_name("diagnoses.md")
 
-_CHECKS = {"predicted_shape": check_predicted_shape, "shape": check_jacobian_shape,
-           "values": check_jacobian_values}
+_CHECK_NAMES = {check: name for name, check in CHECKS.items()}
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class Example:
         The test's sizes; the case's visible sizes if empty.
     seed : int
     hidden : bool
-        Run as a hidden test (``hidden=True``, other sizes).
+        Judged as a hidden run, whose sizes and inputs are secret.
     """
 
     id: str
@@ -62,34 +60,31 @@ class Example:
 
     @property
     def call(self) -> str:
-        """The test cell's line, e.g. ``check_jacobian_values(da_dh, "...", B=256, D=10)``."""
+        """Where the message appears: the test cell's line on the notebook's sizes, e.g.
+        ``>>> check_jacobian_values(da_dh, "...", B=256, D=10)``, else the grading run."""
+        if self.hidden:
+            return "When grading, on a hidden run:"
+        if self.sizes and self.sizes != CASES[self.case].visible_sizes:
+            sizes = ", ".join(f"{name}={size}" for name, size in self.sizes.items())
+            return f"When grading, on a run with {sizes}:"
         function = "jacobian_shape" if self.check == "predicted_shape" else (
             CASES[self.case].function)
-        options = ([f"seed={self.seed}"] if self.seed else []) + (
-            ["hidden=True"] if self.hidden else [])
-        sizes = [f"{name}={size}" for name, size in self.test_sizes().items()]
-        arguments = ", ".join([function, f'"{self.case}"', *options, *sizes])
-        return f"{_CHECKS[self.check].__name__}({arguments})"
+        sizes = ", ".join(f"{name}={size}" for name, size in self.test_sizes().items())
+        return f'>>> {_CHECK_NAMES[self.check]}({function}, "{self.case}", {sizes})'
 
     def test_sizes(self) -> dict[str, int]:
         return self.sizes or dict(CASES[self.case].visible_sizes)
 
-    def error(self) -> JacobianCheckError:
-        """Run the check on the answer; the error it raises."""
+    def rejection(self) -> Rejection:
+        """Judge the answer as the grader does; the rejection it gets."""
         namespace: dict[str, object] = {}
         exec(compile("import numpy as np\n" + self.source, f"<example {self.id}>", "exec"),
              namespace)
-        function = namespace["jacobian_shape" if self.check == "predicted_shape" else (
-            CASES[self.case].function)]
-        options: dict[str, object] = {} if self.check == "predicted_shape" else {
-            "seed": self.seed}
-        if self.hidden:
-            options["hidden"] = True
-        try:
-            _CHECKS[self.check](function, self.case, **options, **self.test_sizes())
-        except JacobianCheckError as error:
-            return error
-        raise AssertionError(f"example {self.id}: the check accepted the answer")
+        rejection = judge_once(namespace, self.check, self.case, self.test_sizes(), self.seed,
+                               hidden=self.hidden)
+        if rejection is None:
+            raise AssertionError(f"example {self.id}: the check accepted the answer")
+        return rejection
 
 
 def _example(id: str, key: str, case: str, check: str, source: str, *,
@@ -232,9 +227,9 @@ _BLOCK = re.compile(r"(<!-- example: (?P<id>\w+) -->\n).*?(<!-- end example -->)
 
 def render_example(example: Example) -> str:
     """The answer and the message, as two fenced blocks."""
-    error = example.error()
+    message = example.rejection().message
     return (f"```python\nimport numpy as np\n\n{example.source}```\n\n"
-            f"```text\n>>> {example.call}\nJacobianCheckError: {error}\n```\n")
+            f"```text\n{example.call}\nJacobianCheckError: {message}\n```\n")
 
 
 def render(doc: str) -> str:

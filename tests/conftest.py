@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course_secret import course_secret
 from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course, generate_assignment, new_course_dir, run
 from tests.e2e_class import submit_class
@@ -20,6 +21,7 @@ def generated_course(tmp_path_factory) -> Path:
     costs several seconds."""
     course = new_course_dir(tmp_path_factory.mktemp("generated") / "course")
     generate_assignment(course)
+    course_secret(course)  # every copy draws the same hidden runs
     return course
 
 

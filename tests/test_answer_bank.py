@@ -1,28 +1,19 @@
 """The grader against an independent bank of student answers (course/answer_bank).
 
-Each answer's source is executed in a fresh namespace, then graded with the public checks at the
-visible sizes (seed 0) and at every hidden size (seeds 1 and 2); the outcome must match the
-answer's ``expect``.  Disagreements that we believe are the grader's fault are listed in
+Each answer's source is executed in a fresh namespace, then judged by the grader's own path
+(:mod:`tests.trusted`: the probe's JSON and the grader's verdicts) on the notebook's sizes and
+on the hidden runs of several students, drawn from a test secret; the outcome must match the
+answer's ``expect``. Disagreements that we believe are the grader's fault are listed in
 ``GRADER_DISAGREEMENTS`` and run as strict xfails.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections import Counter
-from collections.abc import Callable
+from typing import Any
 
-import numpy as np
 import pytest
 
-from autograder import (
-    JacobianCheckError,
-    check_jacobian_shape,
-    check_jacobian_values,
-    check_predicted_shape,
-)
-from autograder.cases import CASES
 from course.answer_bank import (
     ANSWERS,
     APPLICABLE_MISTAKES,
@@ -30,19 +21,20 @@ from course.answer_bank import (
     PREDICTED_SHAPES,
     BankAnswer,
 )
+from jacobian_checks.cases import CASES
+from tests.trusted import verdicts
 
-HIDDEN_SEEDS = (1, 2)
+STUDENTS = ("ada", "ben", "cam")
+"""Students whose hidden runs each answer is judged on: 2 runs each."""
 
 #: (case, name) -> reason, for answers on which we believe the grader is wrong.
 GRADER_DISAGREEMENTS: dict[tuple[str, str], str] = {}
 
 
-def _load(answer: BankAnswer, function_name: str) -> Callable[..., object]:
-    namespace: dict[str, object] = {"__name__": f"answer_bank_{answer.case}_{answer.name}"}
+def _load(answer: BankAnswer) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": f"answer_bank_{answer.case}_{answer.name}"}
     exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
-    function = namespace[function_name]
-    assert callable(function)
-    return function
+    return namespace
 
 
 def _params(answers: tuple[BankAnswer, ...]) -> list[object]:
@@ -54,87 +46,47 @@ def _params(answers: tuple[BankAnswer, ...]) -> list[object]:
     return params
 
 
-def _raises(check: Callable[[], None], *, any_exception: bool = False) -> bool:
-    """Run one check; True if it rejected the answer, False if it accepted it."""
-    random_state = np.random.get_state()  # some students reseed the global generator
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # some students leave prints in
-            check()
-    except JacobianCheckError:
-        return True
-    except Exception:
-        if any_exception:  # a crash inside the student's code at a hidden size is a failure too
-            return True
-        raise
-    finally:
-        np.random.set_state(random_state)
-    return False
-
-
-def _hidden_runs(case: str) -> list[tuple[int, dict[str, int]]]:
-    return [(seed, dict(sizes)) for sizes in CASES[case].hidden_sizes for seed in HIDDEN_SEEDS]
-
-
 @pytest.mark.parametrize("answer", _params(ANSWERS))
 def test_graded_function(answer: BankAnswer) -> None:
     case = CASES[answer.case]
-    fn = _load(answer, case.function)
-    visible = dict(case.visible_sizes)
-
-    def shape(seed: int, sizes: dict[str, int]) -> Callable[[], None]:
-        return lambda: check_jacobian_shape(fn, answer.case, seed=seed, **sizes)
-
-    def values(seed: int, sizes: dict[str, int], hidden: bool) -> Callable[[], None]:
-        return lambda: check_jacobian_values(fn, answer.case, seed=seed, hidden=hidden, **sizes)
-
+    namespace = _load(answer)
+    namespace["jacobian_shape"] = lambda *sizes: case.layout.shape(
+        dict(zip(case.size_names, sizes, strict=True)))
+    runs = [verdicts(namespace, case, student=student) for student in STUDENTS]
+    shape = [run[f"test_{case.function}_shape"] for run in runs]
+    values = [run[f"test_{case.function}_values"] for run in runs]
+    assert all(run["test_jacobian_shape"].passed for run in runs), "a right prediction failed"
     if answer.expect == "fails_shape":
-        assert _raises(shape(0, visible)), "shape check accepted a wrong shape"
-        assert _raises(values(0, visible, False)), "values check accepted a wrong shape"
-        return
-    if answer.expect == "fails_values":
-        assert not _raises(shape(0, visible)), "shape check rejected a right shape"
-        assert _raises(values(0, visible, False)), "values check accepted wrong values"
-        return
-
-    # "pass" and "fails_hidden" must both pass everything at the visible sizes.
-    assert not _raises(shape(0, visible)), "shape check rejected at the visible sizes"
-    assert not _raises(values(0, visible, False)), "values check rejected at the visible sizes"
-    if answer.expect == "pass":
-        for seed, sizes in _hidden_runs(answer.case):
-            assert not _raises(shape(seed, sizes)), f"shape check rejected at {sizes}, seed {seed}"
-            assert not _raises(values(seed, sizes, True)), (
-                f"values rejected at {sizes}, seed {seed}"
-            )
+        assert not shape[0].visible_passed, "shape check accepted a wrong shape"
+        assert not values[0].visible_passed, "values check accepted a wrong shape"
+    elif answer.expect == "fails_values":
+        assert shape[0].visible_passed, "shape check rejected a right shape"
+        assert not values[0].visible_passed, "values check accepted wrong values"
+    elif answer.expect == "pass":
+        rejected = [v.rejection for v in shape + values if not v.passed]
+        assert not rejected, f"a right answer was rejected: {rejected[0]}"
     else:
         assert answer.expect == "fails_hidden"
-        rejected = [
-            (seed, sizes)
-            for seed, sizes in _hidden_runs(answer.case)
-            if _raises(shape(seed, sizes), any_exception=True)
-            or _raises(values(seed, sizes, True), any_exception=True)
-        ]
-        assert rejected, "no hidden size/seed rejected this answer"
+        assert shape[0].visible_passed and values[0].visible_passed, "rejected at the visible sizes"
+        assert any(v.hidden and not v.passed for v in shape + values), (
+            "no hidden run rejected this answer")
 
 
 @pytest.mark.parametrize("answer", _params(PREDICTED_SHAPES))
 def test_predicted_shape(answer: BankAnswer) -> None:
     case = CASES[answer.case]
-    fn = _load(answer, "jacobian_shape")
-
-    def check(sizes: dict[str, int]) -> Callable[[], None]:
-        return lambda: check_predicted_shape(fn, answer.case, **sizes)
-
-    visible = dict(case.visible_sizes)
-    hidden = [dict(sizes) for sizes in case.hidden_sizes]
+    namespace = _load(answer)
+    namespace[case.function] = lambda *arguments: None
+    found = [verdicts(namespace, case, student=student)["test_jacobian_shape"]
+             for student in STUDENTS]
     if answer.expect == "fails_shape":
-        assert _raises(check(visible)), "wrong predicted shape accepted"
+        assert not found[0].visible_passed, "wrong predicted shape accepted"
     elif answer.expect == "pass":
-        for sizes in [visible, *hidden]:
-            assert not _raises(check(sizes)), f"right predicted shape rejected at {sizes}"
+        assert all(v.passed for v in found), f"right predicted shape rejected: {found}"
     else:
         assert answer.expect == "fails_hidden"
-        assert not _raises(check(visible)), "rejected at the visible sizes"
-        assert any(_raises(check(s), any_exception=True) for s in hidden), "no hidden size failed"
+        assert found[0].visible_passed, "rejected at the visible sizes"
+        assert any(not v.passed for v in found), "no hidden run failed"
 
 
 def test_bank_is_large_and_varied() -> None:

@@ -1,23 +1,23 @@
 import numpy as np
 import pytest
 
-from autograder.compare import (
+from jacobian_checks.compare import (
     ATOL_FLOOR,
     RTOL,
     SAFETY,
+    Reference,
     Tolerance,
     find_mismatch,
     format_mismatch,
     tolerance_for,
 )
-from autograder.finite_diff import NumericalJacobian
-from autograder.layout import JacobianLayout
+from jacobian_checks.layout import JacobianLayout
 
 LAYOUT = JacobianLayout(batch=("B",), output=(1,), input=("D",))
 
 
 def test_tolerance_comes_from_the_reference_error_and_the_answer_precision():
-    reference = NumericalJacobian(values=np.array([[[2.0, -4.0]]]), error=1e-9)
+    reference = Reference(values=np.array([[[2.0, -4.0]]]), error=1e-9)
     float64 = tolerance_for(reference, np.dtype(np.float64))
     assert float64 == Tolerance(rtol=RTOL, atol=SAFETY * 1e-9 + ATOL_FLOOR * 4.0)
     float32 = tolerance_for(reference, np.dtype(np.float32))

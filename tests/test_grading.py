@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import random
+import re
 import warnings
 from pathlib import Path
 
@@ -14,15 +15,19 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.cases import CASES
 from autograder.cli import main
 from autograder.course_config import gradebook_url
+from autograder.course_secret import course_secret
 from autograder.grading.state import load_state
+from autograder.hidden import hidden_runs
 from autograder.scores import read_grades
+from autograder.verify.executor import read_test_cells
+from autograder.verify.in_process import verify_cells
 from course.answer_bank import ANSWERS
 from course.classroom import solution_answers, write_submission
 from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course, new_course_dir, run
+from jacobian_checks.cases import CASES
 
 pytestmark = pytest.mark.nbgrader
 
@@ -146,11 +151,12 @@ def test_every_student_is_graded_and_the_broken_ones_are_named(broken_class):
     assert result.returncode == 1, "a run with failures exits 1"
     summary = result.stdout
     assert summary.startswith("Graded 6 submission(s)")
-    assert "4 complete, 2 partial, 0 failed" in summary
+    assert "5 complete, 1 partial, 0 failed" in summary
     assert ("  invalid-json: 02_scalar_wrt_vector: the notebook file is not valid JSON"
             in summary)
-    assert ("  dies: 05_elementwise_nonlinearity: the kernel died while running the notebook"
-            in summary)
+    assert re.search(r"  dies: 05_elementwise_nonlinearity: the kernel died while running cell "
+                     r"\d+ of the notebook \(the code crashed or exited the process\); its test "
+                     r"cells score 0", summary)
     assert "  missing: 03_vector_wrt_matrix: 03_vector_wrt_matrix.ipynb was not submitted" in (
         summary)
     assert "  copy-paste: 04_scalar_wrt_matrix: cell 'dloss_dW' appears 2 times" in summary
@@ -173,8 +179,17 @@ def test_a_broken_notebook_costs_only_that_notebook(broken_class):
 def test_a_notebook_that_cannot_be_graded_is_flagged_for_manual_grading(broken_class):
     course, _ = broken_class
     rows = [r for r in read_grades(gradebook_url(course), ASSIGNMENT)
-            if r.student == "dies" and r.notebook == "05_elementwise_nonlinearity"]
+            if r.student == "invalid-json" and r.notebook == "02_scalar_wrt_vector"]
     assert rows and all(r.needs_manual_grade and r.auto_score == 0 for r in rows)
+
+
+def test_a_kernel_that_dies_scores_0_and_its_feedback_says_why(broken_class):
+    course, _ = broken_class
+    rows = [r for r in read_grades(gradebook_url(course), ASSIGNMENT)
+            if r.student == "dies" and r.notebook == "05_elementwise_nonlinearity"]
+    assert rows and all(r.auto_score == 0 and not r.needs_manual_grade for r in rows)
+    page = (course / "feedback" / "dies" / ASSIGNMENT / "05_elementwise_nonlinearity.html")
+    assert "your notebook stopped early: the kernel died while running cell" in page.read_text()
 
 
 def test_copied_or_renamed_graded_cells_no_longer_abort_grading(broken_class):
@@ -185,14 +200,17 @@ def test_copied_or_renamed_graded_cells_no_longer_abort_grading(broken_class):
             in result.stdout)
 
 
-def test_feedback_is_generated_without_hidden_tests(broken_class):
+def test_feedback_is_generated_without_hidden_sizes(broken_class):
     course, _ = broken_class
     pages = sorted((course / "feedback" / "good" / ASSIGNMENT).glob("*.html"))
-    assert len(pages) == 5
-    for page in pages:
-        html = page.read_text()
-        assert "HIDDEN TESTS" not in html
-        assert "seed=1" not in html and "hidden=True" not in html
+    assert len(pages) == len(CASES)
+    secret = course_secret(course)
+    for case in CASES.values():
+        html = (course / "feedback" / "good" / ASSIGNMENT / f"{case.notebook}.html").read_text()
+        assert "HIDDEN TESTS" not in html and "Passed:" in html
+        for hidden in hidden_runs(secret, ASSIGNMENT, "good", case):
+            for name, size in hidden.sizes.items():
+                assert not re.search(rf"\b{name}\s*=\s*{size}\b", html), (case.key, name)
 
 
 def grade(capsys, course: Path, *arguments: str) -> tuple[int, str, str]:
@@ -245,30 +263,30 @@ def test_instructor_errors_are_clear(tmp_path, capsys):
 # --- many students at once on one sqlite gradebook -----------------------------------------------
 
 def oracle_scores(course: Path, student: str) -> dict[tuple[str, str], float]:
-    """Each test cell's score, computed without nbgrader or kernels: the student's notebook
-    run cell by cell in one namespace, with the source's test cells (hidden tests included);
-    a test cell scores its points unless it raises."""
+    """Each test cell's score, computed without nbgrader or kernels: the student's notebook run
+    cell by cell in one namespace, then its test cells judged in this process by the grader's
+    verdicts, on the notebook's sizes and on the student's hidden runs."""
     scores = {}
+    secret = course_secret(course)
+    db_url = gradebook_url(course)
     for source_path in sorted((course / "source" / ASSIGNMENT).glob("*.ipynb")):
-        source = {c.metadata.nbgrader.grade_id: c for c in nbformat.read(source_path, 4).cells
-                  if "nbgrader" in c.metadata}
         submitted = nbformat.read(
             course / "submitted" / student / ASSIGNMENT / source_path.name, as_version=4)
         namespace: dict = {}
         for cell in submitted.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "code":
-                continue
-            code = source[meta["grade_id"]].source if meta.get("grade") else cell.source
-            try:
+            if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
                 with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    exec(code, namespace)
-                passed = True
-            except Exception:
-                passed = False
-            if meta.get("grade"):
-                scores[(source_path.stem, meta["grade_id"])] = meta["points"] if passed else 0.0
+                    with contextlib.suppress(Exception):
+                        exec(cell.source, namespace)
+        cells = read_test_cells(db_url, ASSIGNMENT, source_path.stem, [])
+        points = {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points
+                  for c in nbformat.read(source_path, 4).cells
+                  if c.metadata.get("nbgrader", {}).get("grade")}
+        for verdict in verify_cells(namespace, cells, secret=secret, assignment=ASSIGNMENT,
+                                    student=student):
+            scores[(source_path.stem, verdict.grade_id)] = (
+                points[verdict.grade_id] if verdict.passed else 0.0)
     return scores
 
 

@@ -12,7 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.grading.failures import explain, with_one_retry
-from autograder.grading.outcome import NotebookFailure, Outcome
+from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
 from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
 from autograder.grading.run import GradeRun
 from autograder.grading.scan import Finding, ReleasedCell, scan
@@ -227,7 +227,8 @@ def test_what_needs_grading(tmp_path):
 
 def test_records_round_trip_through_the_state_file(tmp_path: Path):
     records = {"ann": StudentRecord("abc", Outcome(
-        "ann", "partial", 12.0, 20.0, [NotebookFailure("02", "died")], ["01"], 3.5, 2),
+        "ann", "partial", 12.0, 20.0, [NotebookFailure("02", "died")], ["01"],
+        [NotebookFlag("04", "integrity", "disagrees")], 3.5, 2),
         [Finding("03", "edited_test", "edited")])}
     save_state(tmp_path, "hw", records)
     assert load_state(tmp_path, "hw") == records

@@ -1,4 +1,4 @@
-from autograder.layout import JacobianLayout, format_shape
+from jacobian_checks.layout import JacobianLayout, format_shape
 
 PER_EXAMPLE_LOSS = JacobianLayout(batch=("B",), output=(1,), input=("D",))
 LINEAR = JacobianLayout(batch=("B",), output=("n",), input=("n", "m"))

@@ -7,10 +7,11 @@ import ast
 import nbformat
 import pytest
 
-from autograder.cases import CASES
+from autograder.verify.plan import plan_cell
 from course.notebooks import ASSIGNMENT, POINTS
 from course.regenerate import GENERATED, normalize, render_course
 from course.workspace import ROOT
+from jacobian_checks.cases import CASES
 
 CHECKS = {"check_predicted_shape", "check_jacobian_shape", "check_jacobian_values"}
 
@@ -72,7 +73,7 @@ def test_every_test_cell_fails_by_raising_never_by_its_last_value(directory):
                 continue
             for statement in ast.parse(cell.source).body:
                 if isinstance(statement, ast.ImportFrom):
-                    assert statement.module == "autograder"
+                    assert statement.module == "jacobian_checks"
                     continue
                 assert isinstance(statement, ast.Expr), f"{name}: {ast.unparse(statement)}"
                 call = statement.value
@@ -82,7 +83,7 @@ def test_every_test_cell_fails_by_raising_never_by_its_last_value(directory):
 
 def test_the_checks_return_none_so_a_test_cell_shows_no_value():
     case = CASES["scalar_wrt_vector"]
-    from autograder import check_jacobian_shape, check_jacobian_values, check_predicted_shape
+    from jacobian_checks import check_jacobian_shape, check_jacobian_values, check_predicted_shape
 
     def right(y, yhat):
         return (yhat - y)[:, None, :]
@@ -93,18 +94,20 @@ def test_the_checks_return_none_so_a_test_cell_shows_no_value():
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
-def test_release_has_no_solutions_or_hidden_tests(case):
+def test_release_has_no_solutions_and_its_tests_use_the_notebooks_sizes_only(case):
     notebook = committed("release")[f"{case.notebook}.ipynb"]
     text = "\n".join(cell.source for cell in notebook.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN" not in text
     assert text.count("raise NotImplementedError()") == 2
-    for sizes in case.hidden_sizes:
-        assert ", ".join(f"{k}={v}" for k, v in sizes.items()) not in text
+    for cell, meta in nbgrader_cells(notebook):
+        if meta["grade"]:
+            planned = plan_cell(cell.source, meta["grade_id"])
+            assert planned and all(check.sizes == case.visible_sizes for check in planned)
 
 
-@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
-def test_hidden_sizes_are_distinct_non_square_and_differ_from_the_visible_ones(case):
-    for sizes in case.hidden_sizes:
-        values = list(sizes.values())
-        assert len(set(values)) == len(values), f"{sizes}: a transposition would hide"
-        assert all(sizes[k] != case.visible_sizes[k] for k in sizes)
+@pytest.mark.parametrize("directory", ["source", "release"])
+def test_every_test_cell_can_be_verified_by_the_grader(directory):
+    for name, notebook in committed(directory).items():
+        for cell, meta in nbgrader_cells(notebook):
+            if meta["grade"]:
+                assert plan_cell(cell.source, f"{name}/{meta['grade_id']}")

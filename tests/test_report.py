@@ -16,7 +16,6 @@ import pytest
 
 from autograder.cli import main
 from autograder.course_config import gradebook_url
-from autograder.errors import tag_line
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.scan import Finding
 from autograder.grading.state import StudentRecord
@@ -36,6 +35,7 @@ from autograder.report.problems import StudentProblem, student_problems
 from autograder.report.score_tables import CellPassRate, cell_pass_rates
 from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.timeouts import timed_out
+from autograder.verify.records import Flag
 from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course
 
@@ -59,11 +59,14 @@ def cell(grade_id, *outputs, grade=True):
 
 def check_failure(first_line, case="scalar_wrt_vector", check="values",
                   verdict="wrong_values", diagnosis=None):
-    return f"{first_line}\nmore report\n{tag_line(case, check, verdict, diagnosis)}"
+    """A failure message and the grader's record of its verdict."""
+    return f"{first_line}\nmore report", {"case": case, "check": check, "verdict": verdict,
+                                          "diagnosis": diagnosis}
 
 
 def failed(student, evalue, ename="JacobianCheckError", notebook="02", cell="test_values"):
-    return FailedCell(student, notebook, cell, ename, evalue)
+    message, record = evalue if isinstance(evalue, tuple) else (evalue, None)
+    return FailedCell(student, notebook, cell, ename, message, record)
 
 
 # --- scores and pass rates ---------------------------------------------------------------------
@@ -100,15 +103,20 @@ def test_cells_missing_from_the_order_come_last_by_name():
 
 # --- mistakes ----------------------------------------------------------------------------------
 
-def test_failed_cells_are_the_first_error_of_each_test_cell():
+def test_failed_cells_are_the_first_error_of_each_test_cell_with_the_graders_record():
+    verdict = {"case": "c", "check": "shape", "verdict": "wrong_shape", "diagnosis": None}
+    recorded = cell("test_recorded", error("JacobianCheckError", "Wrong."))
+    recorded["metadata"]["autograder"] = verdict
     notebook = {"cells": [
         cell("answer", error("NameError", "name 'np' is not defined"), grade=False),
         cell("test_shape", error("NotImplementedError"), error("Other")),
         cell("test_values"),
+        recorded,
         {"cell_type": "markdown", "source": "", "metadata": {}},
     ]}
     assert failed_cells("ann", "01", notebook) == [
-        FailedCell("ann", "01", "test_shape", "NotImplementedError", "")]
+        FailedCell("ann", "01", "test_shape", "NotImplementedError", ""),
+        FailedCell("ann", "01", "test_recorded", "JacobianCheckError", "Wrong.", verdict)]
 
 
 def test_numbers_are_normalised_in_the_first_line():
@@ -161,13 +169,6 @@ def test_errors_of_the_students_code_are_counted_by_name_after_the_checks_failur
     ]
 
 
-def test_the_tag_line_is_also_read_from_the_traceback():
-    tagged = FailedCell("ann", "02", "test_values", "JacobianCheckError", "",
-                        "\x1b[31mJacobianCheckError\x1b[39m: Wrong.\n"
-                        + tag_line("scalar_wrt_vector", "values", "wrong_values"))
-    assert [(m.kind, m.name) for m in count_mistakes([tagged])] == [("verdict", "wrong_values")]
-
-
 # --- problems ----------------------------------------------------------------------------------
 
 def record(outcome, *findings):
@@ -188,7 +189,8 @@ def test_problems_come_from_the_records_and_the_notebooks():
                       Finding("03", "missing_notebook", "03.ipynb was not submitted")),
         "cy": record(Outcome("cy", "graded")),
     }
-    problems = student_problems(records, {"bob": ["01"], "dee": ["05"]})
+    timeout = Flag("timed_out", "a cell ran past the execution timeout (it scores 0)")
+    problems = student_problems(records, {"bob": [("01", timeout)], "dee": [("05", timeout)]})
     assert problems == [
         StudentProblem("ann", "failed", "*", "not_graded", "died"),
         StudentProblem("bob", "partial", "01", "timed_out",

@@ -48,7 +48,8 @@ class ForkProvisioner(LocalProvisioner):
     preload_modules = List(
         Unicode(),
         default_value=[
-            "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy", "autograder"
+            "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy",
+            "jacobian_checks", "jacobian_checks.probe"
         ],
         config=True,
         help="Modules the zygote imports before it forks kernels.",

@@ -17,6 +17,16 @@ class NotebookFailure:
 
 
 @dataclass(frozen=True)
+class NotebookFlag:
+    """Something the grader recorded about a graded notebook (see
+    :func:`autograder.verify.records.notebook_flags`): ``stopped`` or ``integrity``."""
+
+    notebook: str
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of grading one student's submission.
 
@@ -32,6 +42,8 @@ class Outcome:
         Notebooks not graded, with the reason (``notebook="*"`` for the whole submission).
     timed_out : list of str
         Notebooks in which a cell hit the execution timeout (graded, that cell scores 0).
+    flags : list of NotebookFlag
+        Notebooks that stopped early (graded, their test cells score 0), and integrity flags.
     seconds : float
         Wall time spent on this student.
     attempts : int
@@ -45,6 +57,7 @@ class Outcome:
     max_score: float | None = None
     failures: list[NotebookFailure] = field(default_factory=list)
     timed_out: list[str] = field(default_factory=list)
+    flags: list[NotebookFlag] = field(default_factory=list)
     seconds: float = 0.0
     attempts: int = 1
 
@@ -54,4 +67,5 @@ class Outcome:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:
         failures = [NotebookFailure(**failure) for failure in data.get("failures", [])]
-        return cls(**{**data, "failures": failures})
+        flags = [NotebookFlag(**flag) for flag in data.get("flags", [])]
+        return cls(**{**data, "failures": failures, "flags": flags})

@@ -42,6 +42,9 @@ def outcome_line(outcome: Outcome) -> str:
         line += f"  {outcome.status.upper()}: {problems}"
     if outcome.timed_out:
         line += f"  timed out in {', '.join(outcome.timed_out)}"
+    flagged = sorted({f"{flag.kind} in {flag.notebook}" for flag in outcome.flags})
+    if flagged:
+        line += f"  {', '.join(flagged)}"
     return line
 
 
@@ -67,7 +70,7 @@ class Progress:
         self.failed += outcome.status != "graded"
         elapsed = self.clock() - self.started
         if self.tty:
-            if outcome.failures or outcome.timed_out:
+            if outcome.failures or outcome.timed_out or outcome.flags:
                 self.stream.write("\r\033[K" + outcome_line(outcome) + "\n")
             self._redraw()
         else:

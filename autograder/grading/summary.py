@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from statistics import mean, median
 
+from ..verify.records import INTEGRITY, STOPPED
 from .progress import format_duration
 from .run import GradeRun
 
@@ -17,16 +18,24 @@ def format_summary(run: GradeRun) -> str:
              f"{run.jobs} worker(s): {len(graded)} complete, {len(partial)} partial, "
              f"{len(failed)} failed; {len(run.skipped)} unchanged, skipped "
              "(--force grades them again)."]
-    problems = [o for o in run.outcomes if o.failures or o.timed_out]
+    problems = [o for o in run.outcomes if o.failures or o.timed_out
+                or any(flag.kind == STOPPED for flag in o.flags)]
     if problems:
         lines.append("Problems:")
         for outcome in problems:
             for failure in outcome.failures:
                 where = "whole submission" if failure.notebook == "*" else failure.notebook
                 lines.append(f"  {outcome.student}: {where}: {failure.reason}")
+            lines += [f"  {outcome.student}: {flag.notebook}: {flag.detail}"
+                      for flag in outcome.flags if flag.kind == STOPPED]
             if outcome.timed_out:
                 lines.append(f"  {outcome.student}: a cell timed out (scored 0) in "
                              f"{', '.join(outcome.timed_out)}")
+    integrity = [(o.student, flag) for o in run.outcomes for flag in o.flags
+                 if flag.kind == INTEGRITY]
+    if integrity:
+        lines.append("Integrity (the grader's verdicts are scored; look at these notebooks):")
+        lines += [f"  {student}: {flag.notebook}: {flag.detail}" for student, flag in integrity]
     findings = [(student, f) for student, found in sorted(run.findings.items()) for f in found]
     if findings:
         lines.append("Found in submissions:")

@@ -31,9 +31,9 @@ from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 
 from ..course_config import load_course_config
-from ..timeouts import timed_out
+from ..verify.records import TIMED_OUT, notebook_flags
 from .failures import explain, with_one_retry
-from .outcome import NotebookFailure, Outcome, Status
+from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
 
 LOGGER = "autograder.grading"
 """The logger that nbgrader's converters and preprocessors get in a worker."""
@@ -86,8 +86,11 @@ class Grader:
             self._feedback(student)
         status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
         score, max_score = self._score(student)
+        flags = self._flags(student)
         return Outcome(student=student, status=status, score=score, max_score=max_score,
-                       failures=failures, timed_out=self._timed_out(student),
+                       failures=failures,
+                       timed_out=sorted({f.notebook for f in flags if f.kind == TIMED_OUT}),
+                       flags=[f for f in flags if f.kind != TIMED_OUT],
                        seconds=time.monotonic() - started, attempts=attempts)
 
     def _autograde(self, student: str, notebook: str) -> str | None:
@@ -151,11 +154,12 @@ class Grader:
                 return None, None
             return float(submission.score), float(submission.max_score)
 
-    def _timed_out(self, student: str) -> list[str]:
-        """Notebooks whose autograded version shows a cell cut off by the timeout."""
+    def _flags(self, student: str) -> list[NotebookFlag]:
+        """What the grader recorded in the student's autograded notebooks."""
         directory = self.autograded / student / self.settings.assignment
-        return [path.stem for path in sorted(directory.glob("*.ipynb"))
-                if timed_out(nbformat.read(path, as_version=4))]
+        return [NotebookFlag(path.stem, flag.kind, flag.detail)
+                for path in sorted(directory.glob("*.ipynb"))
+                for flag in notebook_flags(nbformat.read(path, as_version=4))]
 
     def _coursedir(self, student: str, notebook: str) -> CourseDirectory:
         coursedir = CourseDirectory(config=self.config)

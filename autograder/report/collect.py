@@ -8,7 +8,7 @@ from typing import Any
 
 from ..grading.state import StudentRecord
 from ..scores import GradeRow, ScoreTable, score_table
-from ..timeouts import timed_out
+from ..verify.records import Flag, notebook_flags
 from .mistakes import Mistake, count_mistakes, failed_cells
 from .problems import StudentProblem, student_problems
 from .score_tables import CellPassRate, cell_pass_rates
@@ -58,13 +58,12 @@ def collect_report(assignment: str, rows: Sequence[GradeRow],
     records : mapping of str to StudentRecord
         The grading records (:func:`autograder.grading.state.load_state`), maybe empty.
     """
-    timeouts: dict[str, list[str]] = {}
+    flags: dict[str, list[tuple[str, Flag]]] = {}
     for (student, name), notebook in sorted(notebooks.items()):
-        if timed_out(notebook):
-            timeouts.setdefault(student, []).append(name)
+        flags.setdefault(student, []).extend((name, flag) for flag in notebook_flags(notebook))
     failed = [cell for (student, name), notebook in sorted(notebooks.items())
               for cell in failed_cells(student, name, notebook)]
     return CourseReport(assignment=assignment, scores=score_table(rows),
                         cells=cell_pass_rates(rows, cell_order),
                         mistakes=count_mistakes(failed),
-                        problems=student_problems(records, timeouts))
+                        problems=student_problems(records, flags))

@@ -1,10 +1,10 @@
-"""The mistakes behind failed test cells, read from the error outputs of autograded notebooks.
+"""The mistakes behind failed test cells, read from autograded notebooks.
 
-A check's failure ends with the tag line of :mod:`autograder.errors`; failures are counted
-by ``(case, check, diagnosis)`` when the check diagnosed the mistake, else by
-``(case, check, verdict)`` and the message's first line with its numbers normalised away.
-An error without a tag line was raised by the student's own code (``NotImplementedError``
-for an unanswered question, ``NameError``, ...) and is counted by exception name.
+The grader records its verdict on every test cell in ``cell.metadata.autograder``
+(:mod:`autograder.verify.executor`): failures are counted by ``(case, check, diagnosis)`` when
+the check diagnosed the mistake, else by ``(case, check, verdict)`` and the message's first
+line with its numbers normalised away. A failed cell without that record (a notebook graded
+otherwise) is counted by the name of its error.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..errors import parse_tag
 from ..timeouts import TIMEOUT_ERRORS
+from ..verify.records import METADATA_KEY
 
 MistakeKind = Literal["diagnosis", "verdict", "error"]
 
@@ -25,14 +25,15 @@ _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 @dataclass(frozen=True)
 class FailedCell:
-    """The first error output of one failed test cell of one student's notebook."""
+    """The first error output of one failed test cell of one student's notebook, and the
+    grader's record of the verdict (``case``, ``check``, ``verdict``, ``diagnosis``), if any."""
 
     student: str
     notebook: str
     cell: str
     ename: str
     evalue: str
-    traceback: str = ""
+    verdict: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ def failed_cells(student: str, notebook_name: str,
         outputs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if meta.get("grade") and outputs:
             first = outputs[0]
+            record = cell.get("metadata", {}).get(METADATA_KEY)
             failed.append(FailedCell(
                 student, notebook_name, str(meta.get("grade_id", "")), str(first.get("ename")),
-                str(first.get("evalue", "")), "\n".join(first.get("traceback", []))))
+                str(first.get("evalue", "")), record if isinstance(record, dict) else None))
     return failed
 
 
@@ -107,11 +109,15 @@ def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
     for error in errors:
         if error.ename in TIMEOUT_ERRORS:
             continue
-        tag = parse_tag(error.evalue) or parse_tag(error.traceback)
+        tag = error.verdict
         key: tuple[str, str, str, MistakeKind, str, str]
-        if tag is None:
+        if tag and tag.get("verdict") == "timed_out":
+            continue
+        if not tag or not tag.get("verdict"):
             key = (error.notebook, "", "", "error", error.ename, "")
-        elif tag["diagnosis"]:
+        elif tag["verdict"] == "raised":
+            key = (error.notebook, "", "", "error", str(tag.get("error") or "an exception"), "")
+        elif tag.get("diagnosis"):
             key = (error.notebook, str(tag["case"]), str(tag["check"]), "diagnosis",
                    str(tag["diagnosis"]), "")
         else:

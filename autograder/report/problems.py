@@ -1,8 +1,9 @@
 """Students whose grading went wrong, and what was found in their submissions.
 
 From the grading run's records (``python -m autograder grade`` keeps one per student, see
-:mod:`autograder.grading.state`) and from the autograded notebooks themselves, so that a
-timeout is seen also after a plain ``nbgrader autograde``, which keeps no records.
+:mod:`autograder.grading.state`) and from what the grader recorded in the autograded notebooks
+themselves (:func:`autograder.verify.records.notebook_flags`: timeouts, notebooks that stopped
+early, integrity flags), which a plain ``nbgrader autograde`` leaves too.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..grading.state import StudentRecord
+from ..verify.records import STOPPED, TIMED_OUT, Flag
 
 NO_RECORD = "unknown"
 """The status of a student the grading records do not know (graded by ``nbgrader``)."""
 
 NOT_GRADED = "not_graded"
-TIMED_OUT = "timed_out"
-RUN_PROBLEMS = (NOT_GRADED, TIMED_OUT)
-"""Problem kinds of a grading run; every other kind is a finding about the submission."""
-
-_TIMEOUT_DETAIL = "a cell ran past the execution timeout (it scores 0)"
+RUN_PROBLEMS = (NOT_GRADED, TIMED_OUT, STOPPED)
+"""Problem kinds of a grading run; every other kind is a finding about the submission (or an
+``integrity`` flag)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -36,8 +36,9 @@ class StudentProblem:
     notebook : str
         Notebook name, or ``"*"`` for the whole submission.
     kind : str
-        ``not_graded`` (the notebook or submission could not be graded), ``timed_out``, or
-        a finding's kind (``missing_notebook``, ``deleted_test``, ``edited_test``, ... see
+        ``not_graded`` (the notebook or submission could not be graded), a flag's kind
+        (``timed_out``, ``stopped``, ``integrity``, see :class:`autograder.verify.records.Flag`),
+        or a finding's kind (``missing_notebook``, ``deleted_test``, ``edited_test``, ... see
         :class:`autograder.grading.scan.Finding`).
     detail : str
         The reason, in words an instructor can act on.
@@ -56,28 +57,25 @@ class StudentProblem:
 
 
 def student_problems(records: Mapping[str, StudentRecord],
-                     timed_out_notebooks: Mapping[str, Sequence[str]]) -> list[StudentProblem]:
-    """Every failure, timeout and finding, sorted by student.
+                     flags: Mapping[str, Sequence[tuple[str, Flag]]]) -> list[StudentProblem]:
+    """Every failure, flag and finding, sorted by student.
 
     Parameters
     ----------
     records : mapping of str to StudentRecord
         The grading records by student (empty without a state file).
-    timed_out_notebooks : mapping of str to sequence of str
-        ``{student: notebooks whose autograded version shows a timeout}``; merged with the
-        timeouts the records hold.
+    flags : mapping of str to sequence of (str, Flag)
+        ``{student: [(notebook, flag), ...]}`` read from the autograded notebooks.
     """
     problems: set[StudentProblem] = set()
     for student, record in records.items():
         outcome = record.outcome
         problems.update(StudentProblem(student, outcome.status, failure.notebook, NOT_GRADED,
                                        failure.reason) for failure in outcome.failures)
-        problems.update(StudentProblem(student, outcome.status, notebook, TIMED_OUT,
-                                       _TIMEOUT_DETAIL) for notebook in outcome.timed_out)
         problems.update(StudentProblem(student, outcome.status, finding.notebook, finding.kind,
                                        finding.detail) for finding in record.findings)
-    for student, notebooks in timed_out_notebooks.items():
+    for student, flagged in flags.items():
         status = records[student].outcome.status if student in records else NO_RECORD
-        problems.update(StudentProblem(student, status, notebook, TIMED_OUT, _TIMEOUT_DETAIL)
-                        for notebook in notebooks)
+        problems.update(StudentProblem(student, status, notebook, flag.kind, flag.detail)
+                        for notebook, flag in flagged)
     return sorted(problems)

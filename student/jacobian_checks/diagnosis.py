@@ -1,16 +1,18 @@
 """What a diagnosis is: the common mistake a failed answer matches, in words a student can act on.
 
-A check that fails asks :func:`autograder.diagnosis_shape.diagnose_shape` (wrong shape) or
-:func:`autograder.diagnosis_values.diagnose_values` (right shape, wrong values) whether the
+A check that fails asks :func:`jacobian_checks.diagnosis_shape.diagnose_shape` (wrong shape) or
+:func:`jacobian_checks.diagnosis_values.diagnose_values` (right shape, wrong values) whether the
 answer matches a known mistake. Both are pure functions that return a :class:`Diagnosis` only
 when the evidence is unambiguous, and ``None`` otherwise; the check then puts the verdict and
-the pointer in front of its usual report (see :mod:`autograder.errors`). They run only after a
+the pointer in front of its usual report (see :mod:`jacobian_checks.verdicts`). On a hidden
+run, whose sizes are secret, the verdict line is replaced by the diagnosis's title
+(:data:`TITLES`), which holds no size. They run only after a
 check has failed, so a passing answer costs nothing more. The list of diagnoses, with a real
 message for each, is ``docs/diagnoses.md``.
 
 This module holds what both sides share: :class:`Diagnosis`, how messages write shapes, and
-:class:`Failure`, the evidence every value rule gets (:mod:`autograder.diagnosis_values`,
-:mod:`autograder.diagnosis_parts`).
+:class:`Failure`, the evidence every value rule gets (:mod:`jacobian_checks.diagnosis_values`,
+:mod:`jacobian_checks.diagnosis_parts`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,40 @@ class Diagnosis:
     key: str
     verdict: str
     pointer: str
+
+
+TITLES = {
+    "gradient_instead_of_jacobian": ("Your Jacobian has the shape of the input: it looks like "
+                                     "the gradient, without the output's axes."),
+    "elementwise_instead_of_diagonal": ("Your Jacobian has too few axes: it looks like only "
+                                        "its diagonal."),
+    "function_instead_of_derivative": ("Your Jacobian looks like the function's value, not "
+                                       "its derivative."),
+    "missing_batch_axis": "Your Jacobian has no batch axis.",
+    "per_example_instead_of_mean": ("Your Jacobian looks like one gradient per example, but "
+                                    "the loss is averaged over the batch."),
+    "unexpected_batch_axis": "Your Jacobian has a batch axis too many.",
+    "batch_axis_misplaced": "Your Jacobian's batch axis is in the wrong place.",
+    "transposed_axes": ("Your Jacobian looks transposed: its axes are not in the order batch, "
+                        "output, input."),
+    "extra_unit_axis": "Your Jacobian has an extra axis of size 1.",
+    "missing_unit_axis": "Your Jacobian is missing an axis of size 1.",
+    "hardcoded_sizes": ("A size looks typed in: your answer fits the notebook's sizes, not "
+                        "this test's."),
+    "all_zeros": "Your Jacobian is all zeros.",
+    "sign_flipped": "Your Jacobian has the wrong sign: its negative is right.",
+    "scaled": "Your Jacobian is off by a constant factor.",
+    "transposed_values": ("Your Jacobian's values look transposed: two of its axes of equal "
+                          "size are swapped."),
+    "identity": "Your Jacobian is an identity pattern, or all ones.",
+    "batch_permuted": "Your Jacobian has the right examples in the wrong order.",
+    "some_examples_wrong": "Only part of the batch is right.",
+    "diagonal_only": ("Your Jacobian's diagonal is right, but entries off the diagonal are "
+                      "wrong."),
+    "off_diagonal_only": ("Your Jacobian's entries off the diagonal are right, but diagonal "
+                          "entries are wrong."),
+}
+"""Each diagnosis in one line that holds no size, index or value: what a hidden run shows."""
 
 
 def axes_order(has_batch: bool) -> str:

@@ -5,7 +5,7 @@ reference as the scale, as ``numpy.testing.assert_allclose``. The tolerances com
 errors that a *correct* answer can carry:
 
 - the reference's own error: central differences are off by at most about
-  :attr:`NumericalJacobian.error` (see :mod:`autograder.finite_diff`); ``atol`` is
+  :attr:`Reference.error` (the grader's ``autograder.finite_diff`` estimates it); ``atol`` is
   ``SAFETY`` times that, so a true zero entry against a finite-difference ``1e-10`` passes;
 - the answer's rounding: a float64 answer computed by any formula is within ``1e-12``
   relative of the truth at these sizes; ``rtol = 1e-6`` leaves a wide margin and is still
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .finite_diff import NumericalJacobian
 from .layout import JacobianLayout
 
 RTOL = 1e-6
@@ -36,6 +35,24 @@ finite-difference steps agree to the last bit (linear functions)."""
 
 WORST_SHOWN = 5
 """How many of the worst entries a report lists."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The Jacobian an answer is compared with, and the estimated size of its error.
+
+    Attributes
+    ----------
+    values : ndarray of float64
+        The expected Jacobian, of the case's layout shape ``(*batch, *output, *input)``:
+        central differences of the math, computed by the grader (or stored with this
+        package for the notebooks' own sizes).
+    error : float
+        An estimate of the largest absolute error of ``values``.
+    """
+
+    values: np.ndarray
+    error: float
 
 
 @dataclass(frozen=True)
@@ -79,7 +96,7 @@ class Mismatch:
     tolerance: Tolerance
 
 
-def tolerance_for(reference: NumericalJacobian, precision: np.dtype) -> Tolerance:
+def tolerance_for(reference: Reference, precision: np.dtype) -> Tolerance:
     """Tolerance for an answer given in ``precision`` against ``reference``."""
     scale = float(np.max(np.abs(reference.values))) if reference.values.size else 0.0
     atol = SAFETY * reference.error + ATOL_FLOOR * max(1.0, scale)

@@ -1,9 +1,8 @@
-"""The five cases of the course: their math, inputs, Jacobian layout and test sizes.
+"""The five cases of the course: their math, inputs, Jacobian layout and visible sizes.
 
 Each :class:`Case` is the single description that the notebooks, the checks and the
-benchmarks read. The math is the *correct* math of the course document
-(``shared/spec/gradients-in-math-and-code.md``); where the document's code has a slip, the
-notebook says so, and the case follows the math:
+grader read. The math is the *correct* math of the course document; where the document's code
+has a slip, the notebook says so, and the case follows the math:
 
 - the per-example loss is ``1/2 ||y_b - yhat_b||^2``, an output of shape ``(1,)`` per
   example (the document's ``0.5 * np.square(y - yhat)`` has shape ``(B, D)``);
@@ -19,10 +18,12 @@ from typing import Literal
 
 import numpy as np
 
-from .finite_diff import NumericalJacobian, numerical_jacobian, numerical_jacobian_per_example
 from .layout import JacobianLayout, Sizes
 
 Inputs = dict[str, np.ndarray]
+
+VISIBLE_SEED = 0
+"""The seed of the inputs of the notebooks' own tests (the grader draws its own in secret)."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ class Case:
         of shape ``(B, 1)``.
     input_shapes : mapping of str to tuple
         Shape of each argument in symbols, e.g. ``{"y": ("B", "D"), "yhat": ("B", "D")}``.
-    visible_sizes, hidden_sizes
-        Sizes the visible tests use (the document's), and the hidden tests' other,
-        non-square, pairwise distinct sizes.
+    visible_sizes : mapping of str to int
+        The sizes the notebook's tests use (the document's). The grader repeats every check
+        on other sizes and inputs that it draws in secret; nothing here says which.
     """
 
     key: str
@@ -73,7 +74,6 @@ class Case:
     forward: Callable[..., np.ndarray]
     input_shapes: Mapping[str, tuple[str | int, ...]]
     visible_sizes: Mapping[str, int]
-    hidden_sizes: tuple[Mapping[str, int], ...]
 
     def all_sizes(self, sizes: Sizes) -> dict[str, int]:
         """The test's sizes, checked to be exactly the case's size names."""
@@ -98,15 +98,6 @@ class Case:
                 tuple(all_sizes[d] if isinstance(d, str) else d for d in self.input_shapes[name]))
             for name in self.arguments
         }
-
-    def reference_jacobian(self, inputs: Inputs) -> NumericalJacobian:
-        """Finite-difference Jacobian of :attr:`forward` with respect to :attr:`wrt`."""
-        def along_wrt(value: np.ndarray) -> np.ndarray:
-            return self.forward(**{**inputs, self.wrt: value})
-
-        if self.kind == "per_example":
-            return numerical_jacobian_per_example(along_wrt, inputs[self.wrt])
-        return numerical_jacobian(along_wrt, inputs[self.wrt])
 
 
 def _per_example_half_squared_error(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
@@ -142,7 +133,6 @@ SCALAR_WRT_SCALAR = Case(
     forward=_per_example_half_squared_error,
     input_shapes={"y": ("B", 1), "yhat": ("B", 1)},
     visible_sizes={"B": 256},
-    hidden_sizes=({"B": 37}, {"B": 5}),
 )
 
 SCALAR_WRT_VECTOR = Case(
@@ -158,7 +148,6 @@ SCALAR_WRT_VECTOR = Case(
     forward=_per_example_half_squared_error,
     input_shapes={"y": ("B", "D"), "yhat": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
-    hidden_sizes=({"B": 29, "D": 7}, {"B": 6, "D": 13}),
 )
 
 VECTOR_WRT_MATRIX = Case(
@@ -175,8 +164,6 @@ VECTOR_WRT_MATRIX = Case(
     forward=_linear,
     input_shapes={"W": ("output_dim", "input_dim"), "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
-    hidden_sizes=({"B": 13, "output_dim": 3, "input_dim": 7},
-                  {"B": 5, "output_dim": 8, "input_dim": 2}),
 )
 
 SCALAR_WRT_MATRIX = Case(
@@ -193,8 +180,6 @@ SCALAR_WRT_MATRIX = Case(
     input_shapes={"y": ("B", "output_dim"), "W": ("output_dim", "input_dim"),
                   "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
-    hidden_sizes=({"B": 17, "output_dim": 4, "input_dim": 9},
-                  {"B": 3, "output_dim": 6, "input_dim": 5}),
 )
 
 ELEMENTWISE_NONLINEARITY = Case(
@@ -210,7 +195,6 @@ ELEMENTWISE_NONLINEARITY = Case(
     forward=_sigmoid,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
-    hidden_sizes=({"B": 23, "D": 6}, {"B": 4, "D": 11}),
 )
 
 CASES: dict[str, Case] = {

@@ -1,0 +1,41 @@
+"""The grader's reference Jacobians: central differences of each case's math.
+
+Students never receive this: their package holds only the references of the notebooks' own
+inputs (``jacobian_checks/references.npz``, written from :func:`visible_reference` when the
+course is built).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from jacobian_checks.cases import VISIBLE_SEED, Case, Inputs, get_case
+from jacobian_checks.compare import Reference
+
+from .finite_diff import numerical_jacobian, numerical_jacobian_per_example
+
+
+def reference_jacobian(case: Case, inputs: Inputs) -> Reference:
+    """Finite-difference Jacobian of ``case.forward`` with respect to ``case.wrt`` at ``inputs``.
+
+    Returns the layout's shape ``(*batch, *output, *input)``; the inputs are not modified.
+    """
+    def along_wrt(value: np.ndarray) -> np.ndarray:
+        return case.forward(**{**inputs, case.wrt: value})
+
+    if case.kind == "per_example":
+        return numerical_jacobian_per_example(along_wrt, inputs[case.wrt])
+    return numerical_jacobian(along_wrt, inputs[case.wrt])
+
+
+def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
+    """The reference at the notebook's own inputs (``VISIBLE_SEED``); computed once per process."""
+    return _visible_reference(case_key, tuple(sorted(sizes.items())))
+
+
+@lru_cache(maxsize=32)
+def _visible_reference(case_key: str, sizes: tuple[tuple[str, int], ...]) -> Reference:
+    case = get_case(case_key)
+    return reference_jacobian(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))

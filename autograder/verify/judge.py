@@ -1,0 +1,168 @@
+"""Every test cell's verdict, from calls of the student's functions and the checks' verdicts.
+
+A cell passes when each of its planned checks passes on the notebook's sizes and on every
+hidden run. The calls are made in two phases: first the notebook's sizes for every cell, then
+the hidden runs, so that nothing the kernel learns from a hidden run can reach a message
+about the notebook's sizes (those quote the name of an exception the student's code raised).
+A function is called once per sizes and inputs: the shape and values checks share the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jacobian_checks.cases import VISIBLE_SEED, Case, get_case
+from jacobian_checks.coerce import NotAnArray
+from jacobian_checks.compare import Reference
+from jacobian_checks.verdicts import (
+    Rejection,
+    Run,
+    judge_prediction,
+    judge_returned,
+    judge_values,
+    reject_no_reply,
+    reject_raised,
+    reject_unavailable,
+    sizes_text,
+)
+
+from ..hidden import HiddenRun
+from ..references import reference_jacobian, visible_reference
+from .plan import PlannedCheck
+from .replies import NoReply, Predicted, Raised, Returned, Unavailable, builtin_exception
+
+Call = Callable[[str, str, Sequence[int | np.ndarray]], Awaitable[Returned]]
+"""``call(function name, "array" | "shape", arguments)``: one call in the student's kernel."""
+
+_WHAT = {"predicted_shape": "your predicted shape", "shape": "the shape of {function}",
+         "values": "the shape and values of {function}"}
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """A graded test cell and the checks its trusted source asks for."""
+
+    grade_id: str
+    checks: tuple[PlannedCheck, ...]
+
+
+@dataclass(frozen=True)
+class CellVerdict:
+    """The grader's verdict on one test cell.
+
+    Attributes
+    ----------
+    grade_id : str
+    rejection : Rejection or None
+        The first failed check, ``None`` if the cell passed.
+    case : str
+        The case of the failed check (of the first check if the cell passed).
+    hidden : bool
+        The failure happened on a hidden run.
+    visible_passed : bool
+        Every check passed on the notebook's own sizes.
+    summary : str
+        One line saying what was checked, for a passed cell.
+    """
+
+    grade_id: str
+    rejection: Rejection | None
+    case: str
+    hidden: bool
+    visible_passed: bool
+    summary: str
+
+    @property
+    def passed(self) -> bool:
+        return self.rejection is None
+
+
+class Judge:
+    """Verdicts of a notebook's test cells through ``call``, with these hidden runs."""
+
+    def __init__(self, call: Call, hidden_runs: Callable[[Case], list[HiddenRun]]) -> None:
+        self.call = call
+        self.hidden_runs = hidden_runs
+        self._returned: dict[tuple, Returned] = {}
+
+    async def verify(self, cells: Sequence[TestCell]) -> list[CellVerdict]:
+        """The verdict of every cell, in order."""
+        visible: dict[str, tuple[PlannedCheck, Rejection] | None] = {}
+        for cell in cells:
+            visible[cell.grade_id] = await self._first_failure(
+                cell, lambda check: [(check.sizes, VISIBLE_SEED)], hidden=False)
+        verdicts = []
+        for cell in cells:
+            failure, hidden = visible[cell.grade_id], False
+            if failure is None:
+                failure = await self._first_failure(cell, lambda check: [
+                    (run.sizes, run.seed) for run in self.hidden_runs(get_case(check.case))],
+                    hidden=True)
+                hidden = failure is not None
+            case = (failure[0] if failure else cell.checks[0]).case
+            verdicts.append(CellVerdict(
+                cell.grade_id, failure[1] if failure else None, case, hidden,
+                visible_passed=visible[cell.grade_id] is None, summary=_summary(cell)))
+        return verdicts
+
+    async def _first_failure(self, cell: TestCell,
+                             runs: Callable[[PlannedCheck], list[tuple[dict[str, int], int]]],
+                             hidden: bool) -> tuple[PlannedCheck, Rejection] | None:
+        for check in cell.checks:
+            for sizes, seed in runs(check):
+                rejection = await self.judge_run(check, sizes, seed, hidden)
+                if rejection is not None:
+                    return check, rejection
+        return None
+
+    async def judge_run(self, check: PlannedCheck, sizes: dict[str, int], seed: int,
+                        hidden: bool) -> Rejection | None:
+        """The verdict of one check on one run: ``sizes``, inputs drawn from ``seed``."""
+        case = get_case(check.case)
+        run = Run(case, check.check, sizes, hidden)
+        if check.check == "predicted_shape":
+            returned = await self._call(run, "shape", [sizes[n] for n in case.size_names], seed)
+            if isinstance(returned, Predicted):
+                return judge_prediction(run, returned.shape, returned.kind)
+            return _unusable(run, returned)
+        inputs = case.sample_inputs(sizes, seed)
+        returned = await self._call(run, "array", [inputs[n] for n in case.arguments], seed)
+        if not isinstance(returned, np.ndarray | NotAnArray):
+            return _unusable(run, returned)
+        rejection = judge_returned(run, returned)
+        if rejection is not None or check.check == "shape":
+            return rejection
+        assert isinstance(returned, np.ndarray)
+        reference: Reference = (visible_reference(case.key, sizes) if seed == VISIBLE_SEED
+                                else reference_jacobian(case, inputs))
+        return judge_values(run, returned, inputs, reference)
+
+    async def _call(self, run: Run, expect: str, arguments: list, seed: int) -> Returned:
+        key = (run.function, expect, run.case.key, tuple(sorted(run.sizes.items())), seed)
+        if key not in self._returned:
+            self._returned[key] = await self.call(run.function, expect, arguments)
+        return self._returned[key]
+
+
+def _unusable(run: Run, returned: Returned) -> Rejection:
+    """The rejection of a call that gave no value to judge."""
+    if isinstance(returned, Unavailable):
+        return reject_unavailable(run, defined=returned.defined)
+    if isinstance(returned, Raised):
+        return reject_raised(run, builtin_exception(returned.ename) if run.hidden
+                             else returned.ename)
+    if isinstance(returned, NoReply):
+        return reject_no_reply(run, returned.reason, timed_out=returned.timed_out)
+    return reject_no_reply(run, "its answer was not of the kind this check needs")
+
+
+def _summary(cell: TestCell) -> str:
+    """``Passed: the shape of dloss_dyhat at B=256, D=10, and on 2 hidden tests ...``."""
+    parts = []
+    for check in cell.checks:
+        what = _WHAT[check.check].format(function=get_case(check.case).function)
+        parts.append(f"{what} at {sizes_text(check.sizes)}")
+    return f"Passed: {'; '.join(parts)}, and on hidden tests with other sizes and inputs."

@@ -1,0 +1,91 @@
+"""Calling a student's functions in the kernel that ran their notebook, as plain data.
+
+Each call is one ``execute_request`` with empty code and one user expression, which asks
+:func:`jacobian_checks.probe.answer` to call the function by name on the arguments we send
+(ints and ``.npy`` arrays); the answer comes back in the execute reply and is parsed by
+:mod:`.replies`. Output the student's code prints meanwhile is never read.
+
+A call that does not return within ``timeout`` seconds is interrupted; if the kernel has not
+answered ``grace`` seconds later (it ignores interrupts, or is stuck in C code), it is shut
+down, and this call and every later one give :class:`~.replies.NoReply`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from queue import Empty
+from typing import Any
+
+import numpy as np
+
+from jacobian_checks.probe import encode_argument
+
+from .replies import NoReply, Returned, builtin_exception, parse_reply, parse_user_expression
+
+ALIVE_POLL = 0.5
+"""Seconds between checks that the kernel is still alive while waiting for a reply."""
+
+
+class KernelCalls:
+    """Calls into one running kernel. ``kc``/``km``: its async client and manager."""
+
+    def __init__(self, kc: Any, km: Any, *, timeout: float, grace: float) -> None:
+        self.kc, self.km = kc, km
+        self.timeout, self.grace = timeout, grace
+        self.stopped: str | None = None  # why no more calls can be made, once that is so
+        self.timed_out = False  # whether that is because something ran past the time limit
+
+    async def call(self, function: str, expect: str,
+                   arguments: Sequence[int | np.ndarray]) -> Returned:
+        """Call ``function(*arguments)``; ``expect`` is ``"array"`` or ``"shape"``."""
+        if self.stopped is not None:
+            return NoReply(self.stopped, self.timed_out)
+        request = json.dumps({"function": function, "expect": expect,
+                              "arguments": [encode_argument(a) for a in arguments]})
+        expression = ("__import__('jacobian_checks.probe', fromlist=['answer'])"
+                      f".answer(globals(), {request!r})")
+        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                 user_expressions={"answer": expression})
+        reply = await self._reply(msg_id, self.timeout)
+        if reply is None and self.stopped is None:
+            await self.km.interrupt_kernel()
+            reply = await self._reply(msg_id, self.grace)
+            if reply is None and self.stopped is None:
+                await self.stop(f"it ran past {self.timeout:g} s and did not stop when "
+                                "interrupted, so the kernel was shut down", timed_out=True)
+            elif reply is not None:
+                return NoReply(f"it did not return within {self.timeout:g} s", timed_out=True)
+        if reply is None:
+            return NoReply(self.stopped or "no reply", self.timed_out)
+        content = reply.get("content", {})
+        value = content.get("user_expressions", {}).get("answer") if isinstance(
+            content.get("user_expressions"), dict) else None
+        if isinstance(value, dict) and value.get("status") == "error":
+            ename = builtin_exception(value.get("ename")) or "an error"
+            return NoReply(f"the grader's call failed inside your kernel ({ename}); did the "
+                           "notebook replace or break jacobian_checks, numpy or globals()?")
+        return parse_reply(parse_user_expression(value), expect)
+
+    async def stop(self, reason: str, *, timed_out: bool = False) -> None:
+        """Shut the kernel down; every later call answers ``NoReply(reason)``."""
+        self.stopped, self.timed_out = reason, timed_out
+        if await self.km.is_alive():
+            await self.km.shutdown_kernel(now=True)
+
+    async def _reply(self, msg_id: str, timeout: float) -> dict[str, Any] | None:
+        """The shell reply to ``msg_id``, or ``None`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = await self.kc.shell_channel.get_msg(timeout=min(left, ALIVE_POLL))
+            except (TimeoutError, Empty):
+                if not await self.kc.is_alive():
+                    await self.stop("the kernel died while running your function (your code "
+                                    "crashed or exited the process)")
+                    return None
+                continue
+            if message.get("parent_header", {}).get("msg_id") == msg_id:
+                return message
+        return None

@@ -1,0 +1,58 @@
+"""What the grader records in an autograded notebook, and reading it back.
+
+:class:`~autograder.verify.executor.VerifiedExecute` writes, under :data:`METADATA_KEY`:
+
+- in each graded test cell's metadata, the verdict: ``case``, ``passed``, ``hidden``,
+  ``check``, ``verdict``, ``diagnosis``, ``error`` (what the course report counts);
+- in the notebook's metadata: ``stopped``, why the notebook stopped before its end (its kernel
+  died, or a cell ignored the interrupt at the timeout), and ``integrity``, a list of
+  ``{"kind", "cell", "detail"}`` where the student's kernel and the grader disagree or a cell
+  imports the grader's package.
+
+:func:`notebook_flags` reads them, with the timeouts, for the grading summary and the report;
+it works on notebooks graded by ``nbgrader autograde`` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..timeouts import timed_out
+
+METADATA_KEY = "autograder"
+"""Key of the grader's records in cell and notebook metadata."""
+
+TIMED_OUT, STOPPED, INTEGRITY = "timed_out", "stopped", "integrity"
+
+_TIMEOUT_DETAIL = "a cell ran past the execution timeout (it scores 0)"
+
+
+@dataclass(frozen=True, order=True)
+class Flag:
+    """Something an instructor should know about one graded notebook.
+
+    ``kind``: ``timed_out`` (a cell or a call ran past the timeout), ``stopped`` (the kernel
+    died or ignored the interrupt, so the rest of the notebook was not run and its test cells
+    score 0) or ``integrity`` (the student's kernel and the grader disagree, or a cell imports
+    the grader's package). ``detail`` says what happened, in words an instructor can act on.
+    """
+
+    kind: str
+    detail: str
+
+
+def notebook_flags(notebook: Mapping[str, Any]) -> list[Flag]:
+    """The flags of an autograded notebook (parsed JSON), sorted."""
+    record = notebook.get("metadata", {}).get(METADATA_KEY)
+    record = record if isinstance(record, dict) else {}
+    flags = set()
+    if timed_out(notebook):
+        flags.add(Flag(TIMED_OUT, _TIMEOUT_DETAIL))
+    if record.get("stopped"):
+        flags.add(Flag(STOPPED, f"{record['stopped']}; its test cells score 0"))
+    for entry in record.get("integrity") or []:
+        if isinstance(entry, dict):
+            flags.add(Flag(INTEGRITY, str(entry.get("detail", ""))))
+    return sorted(flags)

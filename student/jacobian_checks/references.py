@@ -1,0 +1,51 @@
+"""Reference Jacobians for the notebooks' own tests, stored with this package.
+
+A notebook's values test compares the student's answer on the notebook's sizes and inputs (the
+case's visible sizes, inputs drawn from :data:`jacobian_checks.cases.VISIBLE_SEED`) with the
+Jacobian the grader computed for exactly those inputs when the course was built
+(``make notebooks`` writes ``references.npz``). The package holds no way to compute a
+reference for other inputs: when grading, the grader computes its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .compare import Reference
+
+REFERENCES_FILE = Path(__file__).with_name("references.npz")
+
+
+def reference_key(case: str, sizes: Mapping[str, int]) -> str:
+    """The name under which a reference is stored: ``scalar_wrt_vector|B=256,D=10``."""
+    return f"{case}|" + ",".join(f"{name}={size}" for name, size in sorted(sizes.items()))
+
+
+def stored_reference(case: str, sizes: Mapping[str, int]) -> Reference | None:
+    """The stored reference of ``case`` at ``sizes``, or ``None`` if none is stored."""
+    key = reference_key(case, sizes)
+    stored = _stored()
+    if f"{key}|values" not in stored:
+        return None
+    return Reference(values=stored[f"{key}|values"], error=float(stored[f"{key}|error"]))
+
+
+def as_arrays(references: Mapping[str, Reference]) -> dict[str, np.ndarray]:
+    """The arrays to save for ``{reference_key: Reference}`` (``np.savez_compressed``)."""
+    arrays: dict[str, np.ndarray] = {}
+    for key, reference in references.items():
+        arrays[f"{key}|values"] = reference.values
+        arrays[f"{key}|error"] = np.array(reference.error)
+    return arrays
+
+
+@cache
+def _stored() -> dict[str, np.ndarray]:
+    if not REFERENCES_FILE.exists():
+        return {}
+    with np.load(REFERENCES_FILE, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}

@@ -1,0 +1,287 @@
+"""The grader's side of verdicts made outside the student's kernel: what a test cell plans,
+what a kernel may answer, the hidden runs and the course secret, and the judge.
+
+End to end, in real kernels, the same path is exercised by ``test_course_e2e.py``,
+``test_grading.py`` and ``test_hostile.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+import os
+import stat
+import zlib
+
+import numpy as np
+import pytest
+
+from autograder.course_secret import SECRET_FILE, course_secret, secret_fingerprint
+from autograder.hidden import HIDDEN_RUNS, hidden_runs
+from autograder.verify.in_process import in_process
+from autograder.verify.judge import Judge
+from autograder.verify.plan import PlanError, PlannedCheck, plan_cell
+from autograder.verify.replies import (
+    MAX_ARRAY_BYTES,
+    NoReply,
+    Predicted,
+    Raised,
+    Unavailable,
+    builtin_exception,
+    parse_reply,
+    parse_user_expression,
+)
+from jacobian_checks.cases import CASES
+from jacobian_checks.coerce import NotAnArray
+from jacobian_checks.probe import answer
+from tests.trusted import SECRET, graded_cells, verdicts
+
+# --- plans -------------------------------------------------------------------------------------
+
+def test_a_test_cell_plans_its_checks_with_the_notebooks_sizes():
+    source = ('from jacobian_checks import check_jacobian_values\n\n# a comment\n'
+              'check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)\n')
+    assert plan_cell(source, "cell") == [
+        PlannedCheck("values", "scalar_wrt_vector", {"B": 256, "D": 10})]
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("assert dloss_dyhat(1, 2) == 3", "may hold only imports and calls of"),
+    ("x = 1", "may hold only imports and calls of"),
+    ('print("hello")', "only check_predicted_shape, check_jacobian_shape"),
+    ('check_jacobian_values(f, "scalar_wrt_vector", B=256, D=10)',
+     "checks dloss_dyhat, not f"),
+    ('check_jacobian_values(dloss_dyhat, "nope", B=256, D=10)', "unknown case 'nope'"),
+    ('check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=n, D=10)',
+     "sizes must be written as name=int"),
+    ('check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=True, D=10)',
+     "sizes must be written as name=int"),
+    ('check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=256)', "takes the sizes"),
+    ('check_jacobian_values(dloss_dyhat, case, B=256, D=10)', r"write check_jacobian_values\("),
+    ("import numpy", "calls no check"),
+    ("def f(:", "not valid Python"),
+])
+def test_what_the_grader_cannot_verify_is_an_instructor_error(source, message):
+    with pytest.raises(PlanError, match=message):
+        plan_cell(source, "02, test cell 'x'")
+
+
+# --- what a kernel may answer ------------------------------------------------------------------
+
+def packed(array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=True)
+    return base64.b64encode(zlib.compress(buffer.getvalue())).decode()
+
+
+def test_an_array_reply_is_read_back_with_its_dtype_and_shape():
+    array = np.arange(6, dtype=np.float32).reshape(2, 3, 1)
+    read = parse_reply(json.dumps({"status": "array", "npy": packed(array)}), "array")
+    assert isinstance(read, np.ndarray) and read.dtype == np.float32
+    np.testing.assert_array_equal(read, array)
+    scalar = parse_reply(json.dumps({"status": "array", "npy": packed(np.array(0.0))}), "array")
+    assert isinstance(scalar, np.ndarray) and scalar.shape == ()
+
+
+@pytest.mark.parametrize("reply", [
+    None, "not json", "[1, 2]", '{"status": "array"}', '{"status": "array", "npy": 5}',
+    '{"status": "array", "npy": "!!!"}', json.dumps({"status": "array", "npy": "aGVsbG8="}),
+    json.dumps({"status": "array", "npy": packed(np.array([{"a": 1}], dtype=object))}),
+    json.dumps({"status": "not_an_array", "kind": "<script>"}),
+    json.dumps({"status": "mystery"}),
+    "[" * 100000,
+])
+def test_a_reply_that_is_not_what_the_probe_writes_is_unreadable(reply):
+    found = parse_reply(reply, "array")
+    assert isinstance(found, NoReply) and found.reason.startswith("the grader could not read")
+
+
+def test_a_compressed_bomb_is_too_large_not_a_crash():
+    bomb = zlib.compress(b"\0" * (MAX_ARRAY_BYTES + 1), 9)
+    found = parse_reply(json.dumps({"status": "array",
+                                    "npy": base64.b64encode(bomb).decode()}), "array")
+    assert isinstance(found, NotAnArray) and found.kind == "too_large"
+
+
+def test_a_complex_array_is_not_an_array_of_reals():
+    found = parse_reply(json.dumps({"status": "array", "npy": packed(np.ones(3) * 1j)}), "array")
+    assert isinstance(found, NotAnArray) and found.kind == "complex"
+
+
+@pytest.mark.parametrize(("reply", "found"), [
+    ({"status": "missing"}, Unavailable(defined=False)),
+    ({"status": "not_callable"}, Unavailable(defined=True)),
+    ({"status": "raised", "ename": "ValueError"}, Raised("ValueError")),
+    ({"status": "raised", "ename": "<b>x</b>"}, Raised(None)),
+    ({"status": "raised", "ename": "E" * 200}, Raised(None)),
+    ({"status": "shape", "shape": [256, 1, 10]}, Predicted((256, 1, 10), None)),
+    ({"status": "not_a_shape", "kind": "none"}, Predicted(None, "none")),
+])
+def test_the_other_replies_become_plain_values(reply, found):
+    assert parse_reply(json.dumps(reply), "shape") == found
+
+
+@pytest.mark.parametrize("shape", [[-1, 2], [True, 2], [2.0], [2**40], list(range(17)), "ab"])
+def test_a_predicted_shape_must_be_small_non_negative_ints(shape):
+    assert isinstance(parse_reply(json.dumps({"status": "shape", "shape": shape}), "shape"),
+                      NoReply)
+
+
+def test_only_builtin_exception_names_are_shown_for_hidden_runs():
+    assert builtin_exception("ZeroDivisionError") == "ZeroDivisionError"
+    assert builtin_exception("MyError") is None
+    assert builtin_exception("print") is None
+    assert builtin_exception(None) is None
+
+
+def test_a_user_expression_must_be_a_string_literal():
+    ok = {"status": "ok", "data": {"text/plain": repr('{"status": "missing"}')}}
+    assert parse_user_expression(ok) == '{"status": "missing"}'
+    for value in [None, {"status": "error"}, {"status": "ok", "data": {"text/plain": "3"}},
+                  {"status": "ok", "data": {"text/plain": "__import__('os')"}},
+                  {"status": "ok", "data": "x"}]:
+        assert parse_user_expression(value) is None
+
+
+def test_the_probe_reports_what_the_function_did_without_its_text():
+    def raises(*_):
+        raise KeyError("the hidden inputs are 1.234")
+
+    namespace = {"f": raises, "g": 3, "h": lambda *a: "a string", "k": lambda *a: None}
+    request = {"expect": "array", "arguments": [{"int": 1}]}
+    assert json.loads(answer(namespace, json.dumps({**request, "function": "f"}))) == {
+        "status": "raised", "ename": "KeyError"}
+    assert json.loads(answer(namespace, json.dumps({**request, "function": "g"}))) == {
+        "status": "not_callable"}
+    assert json.loads(answer(namespace, json.dumps({**request, "function": "x"}))) == {
+        "status": "missing"}
+    assert json.loads(answer(namespace, json.dumps({**request, "function": "h"}))) == {
+        "status": "not_an_array", "kind": "string"}
+    assert json.loads(answer(namespace, json.dumps({**request, "function": "k"}))) == {
+        "status": "not_an_array", "kind": "none"}
+
+
+# --- hidden runs and the secret ----------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_hidden_runs_are_reproducible_per_student_and_secret(case):
+    runs = hidden_runs(SECRET, "jacobians", "ada", case)
+    assert len(runs) == HIDDEN_RUNS
+    assert runs == hidden_runs(SECRET, "jacobians", "ada", case)
+    assert runs != hidden_runs(SECRET, "jacobians", "ben", case)
+    assert runs != hidden_runs(bytes(32), "jacobians", "ada", case)
+    assert runs != hidden_runs(SECRET, "backprop", "ada", case)
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_hidden_sizes_are_distinct_and_never_the_notebooks(case):
+    for student in range(200):
+        for run in hidden_runs(SECRET, "jacobians", str(student), case):
+            sizes = list(run.sizes.values())
+            assert sorted(run.sizes) == sorted(case.size_names)
+            assert len(set(sizes)) == len(sizes), run
+            assert 1 not in sizes and not set(sizes) & set(case.visible_sizes.values()), run
+
+
+def test_the_secret_is_created_once_private_and_kept(tmp_path):
+    secret = course_secret(tmp_path)
+    path = tmp_path / SECRET_FILE
+    assert len(secret) == 32
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert course_secret(tmp_path) == secret
+    assert secret_fingerprint(secret) == secret_fingerprint(course_secret(tmp_path))
+    assert secret_fingerprint(secret) != secret_fingerprint(bytes(32))
+    path.write_text("not hex\n")
+    with pytest.raises(ValueError, match="does not hold a course secret"):
+        course_secret(tmp_path)
+
+
+# --- the judge ---------------------------------------------------------------------------------
+
+def right_dloss_dyhat(y, yhat):
+    return (yhat - y)[:, None, :]
+
+
+def typed_in_dloss_dyhat(y, yhat):
+    J = np.zeros((len(y), 1, 10))
+    columns = min(10, y.shape[1])
+    J[:, 0, :columns] = (yhat - y)[:, :columns]
+    return J
+
+
+SOLUTION = {"jacobian_shape": lambda B, D: (B, 1, D), "dloss_dyhat": right_dloss_dyhat}
+CASE = CASES["scalar_wrt_vector"]
+
+
+def test_a_right_notebook_passes_every_cell_on_every_run():
+    found = verdicts(SOLUTION, CASE)
+    assert all(v.passed and v.visible_passed for v in found.values())
+    assert found["test_dloss_dyhat_values"].summary == (
+        "Passed: the shape and values of dloss_dyhat at B=256, D=10, and on hidden tests with "
+        "other sizes and inputs.")
+
+
+def test_a_size_typed_in_passes_the_notebooks_sizes_and_fails_a_hidden_run():
+    found = verdicts({**SOLUTION, "dloss_dyhat": typed_in_dloss_dyhat}, CASE)
+    shape = found["test_dloss_dyhat_shape"]
+    assert shape.visible_passed and not shape.passed and shape.hidden
+    assert shape.rejection is not None and shape.rejection.diagnosis == "hardcoded_sizes"
+
+
+def test_calls_on_the_notebooks_sizes_all_come_before_any_hidden_run():
+    calls = []
+
+    def recording(y, yhat):
+        calls.append(y.shape)
+        return right_dloss_dyhat(y, yhat)
+
+    verdicts({**SOLUTION, "dloss_dyhat": recording}, CASE)
+    visible = [i for i, shape in enumerate(calls) if shape == (256, 10)]
+    assert visible == [0]  # called once on the notebook's sizes (shape and values share it)
+    assert len(calls) == 1 + HIDDEN_RUNS
+
+
+def test_a_function_that_recognizes_the_notebooks_inputs_fails_the_hidden_runs():
+    stored = {}
+
+    def lookup(y, yhat):  # right only where it has seen the answer before
+        key = (y.shape, float(y[0, 0]))
+        stored.setdefault(key, right_dloss_dyhat(y, yhat))
+        return stored[key] if y.shape == (256, 10) else np.zeros((len(y), 1, y.shape[1]))
+
+    found = verdicts({**SOLUTION, "dloss_dyhat": lookup}, CASE)
+    assert not found["test_dloss_dyhat_values"].passed
+    assert found["test_dloss_dyhat_values"].hidden
+
+
+def test_the_judge_words_a_missing_or_broken_function():
+    found = verdicts({"jacobian_shape": 3}, CASE)
+    assert found["test_jacobian_shape"].rejection.verdict == "not_callable"
+    assert found["test_dloss_dyhat_shape"].rejection.verdict == "missing"
+    assert found["test_dloss_dyhat_shape"].rejection.message == (
+        "dloss_dyhat is not defined when your notebook has run: run the cell that defines it "
+        "and keep its name.")
+
+
+def test_hidden_exceptions_show_only_builtin_names():
+    class Secret42Error(Exception):
+        pass
+
+    def fails_on_other_sizes(y, yhat):
+        if y.shape != (256, 10):
+            raise Secret42Error("y[0, 0] is 0.12345")
+        return right_dloss_dyhat(y, yhat)
+
+    found = verdicts({**SOLUTION, "dloss_dyhat": fails_on_other_sizes}, CASE)
+    rejection = found["test_dloss_dyhat_shape"].rejection
+    assert rejection is not None and rejection.verdict == "raised"
+    assert "Secret42" not in rejection.message and "0.12345" not in rejection.message
+    assert "raised an exception" in rejection.message
+
+
+def test_the_same_run_is_judged_the_same_in_every_cell():
+    cells = graded_cells(CASE)
+    judge = Judge(in_process(SOLUTION), lambda case: hidden_runs(SECRET, "j", "s", case))
+    assert [v.passed for v in asyncio.run(judge.verify(cells))] == [True] * len(cells)
