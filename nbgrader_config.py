@@ -17,7 +17,11 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from autograder.nbgrader_plugins import RepairGradeIds, StripTestTracebacks
+from autograder.nbgrader_plugins import (
+    RepairGradeIds,
+    ShowStudentContentAsText,
+    StripTestTracebacks,
+)
 from autograder.verify.executor import VerifiedExecute
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
@@ -67,7 +71,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback without hidden tests: drop the hidden lines from the restored test cells, and
-# keep only the message of a failed check, not the traceback quoting the hidden line.
+# keep only the message of a failed check, not the traceback quoting the hidden line. What a
+# student's code displayed is shown as text and plain images only, and Markdown cells they
+# wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, StripTestTracebacks, CSSHTMLHeaderPreprocessor,
+    GetGrades, ClearHiddenTests, StripTestTracebacks, ShowStudentContentAsText,
+    CSSHTMLHeaderPreprocessor,
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils
@@ -25,6 +27,48 @@ class StripTestTracebacks(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+SAFE_IMAGES = ("image/png", "image/jpeg", "image/gif")
+"""Image types a feedback page may show, as base64 data in an ``<img>``."""
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
+class ShowStudentContentAsText(NbGraderPreprocessor):
+    """Make what students wrote or displayed inert in a feedback page.
+
+    - Of every output, only ``text/plain`` and base64 PNG, JPEG or GIF images stay; HTML, SVG,
+      JavaScript, Markdown, LaTeX, widgets and any other type a student's code can display are
+      replaced by a note, and output metadata (file names, sizes that a template would put in
+      attributes) is dropped. Streams and errors are escaped by the template.
+    - A Markdown cell a student wrote (any cell that is not locked) is shown as preformatted
+      text: its raw HTML and links are not rendered.
+    - Cell attachments are dropped.
+
+    The course's own Markdown (locked cells) renders as usual.
+    """
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
+                        index: int) -> tuple[NotebookNode, ResourcesDict]:
+        cell.pop("attachments", None)
+        if cell.cell_type == "markdown" and not utils.is_locked(cell):
+            cell.source = "\n".join("    " + line for line in cell.source.splitlines())
+        for output in cell.get("outputs", []):
+            if "data" in output:
+                output.data = _inert(output.data)
+                output.metadata = {}
+        return cell, resources
+
+
+def _inert(data: dict) -> dict:
+    kept = {kind: value for kind, value in data.items()
+            if (kind == "text/plain" and isinstance(value, str))
+            or (kind in SAFE_IMAGES and isinstance(value, str) and _BASE64.fullmatch(value))}
+    dropped = sorted(set(data) - set(kept) - {"text/plain"})
+    if dropped and "text/plain" not in kept:
+        kept["text/plain"] = f"[{', '.join(dropped)} output, not shown in feedback]"
+    return kept
 
 
 class RepairGradeIds(NbGraderPreprocessor):

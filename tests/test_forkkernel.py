@@ -30,7 +30,7 @@ from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from autograder.forkkernel import apply_factory_config, client
+from autograder.forkkernel import client
 from autograder.forkkernel.provisioner import ForkProvisioner
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork() is POSIX-only")
@@ -266,68 +266,6 @@ def test_zygote_crash_and_unavailable_zygote(monkeypatch):
 
     with default_provisioner(FORK):
         asyncio.run(scenario())
-
-
-def test_factory_ignores_config_without_apply_factory_config():
-    c = Config()
-    c.KernelProvisionerFactory.default_provisioner_name = FORK
-    km = AsyncKernelManager(config=c)  # what nbclient's create_kernel_manager does
-    factory = KernelProvisionerFactory.instance(parent=km.parent)  # what km does at start
-    assert factory.default_provisioner_name == LOCAL  # jupyter_client/nbclient limitation
-    apply_factory_config(c)
-    assert KernelProvisionerFactory.instance(parent=km.parent).default_provisioner_name == FORK
-
-
-@pytest.mark.nbgrader
-# nbgrader 0.9.6's Gradebook triggers this SQLAlchemy warning while autograding.
-@pytest.mark.filterwarnings("ignore:Object of type <.*> not in session:sqlalchemy.exc.SAWarning")
-def test_nbgrader_autograde_with_config(tmp_path, monkeypatch):
-    from nbgrader import api
-    from nbgrader.converters import Autograde, GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
-
-    # Creating a gradebook runs `alembic heads` in a subprocess (~5 s here) just to stamp
-    # the schema version; that has nothing to do with kernels.
-    monkeypatch.setattr(api, "get_alembic_version", lambda: "forkkernel-test")
-
-    def cell(source: str, grade_id: str, **flags: Any) -> nbformat.NotebookNode:
-        meta = {"grade": False, "solution": False, "locked": True, "task": False,
-                "grade_id": grade_id, "schema_version": 3, **flags}
-        return new_code_cell(source, metadata={"nbgrader": meta})
-
-    source = tmp_path / "source" / "ps1"
-    source.mkdir(parents=True)
-    nb = new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=[
-        cell("import os\nprint(os.getppid(), os.environ.get('NBGRADER_EXECUTION'))", "probe"),
-        cell("def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
-             "add", solution=True, locked=False),
-        cell("assert add(1, 2) == 3", "test_pass", grade=True, points=2),
-        cell("assert add(2, 2) == 5", "test_fail", grade=True, points=1),
-    ])
-    nbformat.write(nb, source / "ps1.ipynb")
-
-    c = Config()
-    c.CourseDirectory.root = str(tmp_path)
-    c.CourseDirectory.assignment_id = "ps1"
-    c.KernelProvisionerFactory.default_provisioner_name = FORK
-    apply_factory_config(c)  # see autograder.forkkernel's docstring (and the test above)
-    coursedir = CourseDirectory(config=c)
-    GenerateAssignment(coursedir=coursedir, config=c).start()
-
-    submitted = tmp_path / "submitted" / "bitdiddle" / "ps1"
-    submitted.mkdir(parents=True)
-    released = nbformat.read(tmp_path / "release" / "ps1" / "ps1.ipynb", as_version=4)
-    released.cells[1].source = "def add(a, b):\n    return a + b"
-    nbformat.write(released, submitted / "ps1.ipynb")
-    coursedir.student_id = "bitdiddle"
-    Autograde(coursedir=coursedir, config=c).start()
-
-    with api.Gradebook(coursedir.db_url) as gradebook:
-        submission = gradebook.find_submission("ps1", "bitdiddle")
-        assert (submission.score, submission.max_score) == (2.0, 3.0)
-    graded = nbformat.read(tmp_path / "autograded" / "bitdiddle" / "ps1" / "ps1.ipynb", 4)
-    ppid, mode = graded.cells[0].outputs[0]["text"].split()
-    assert int(ppid) in zygote_pids() and mode == "autograde"
 
 
 def test_a_forked_grader_forgets_its_parents_zygotes(tmp_path):

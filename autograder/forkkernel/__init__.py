@@ -2,9 +2,10 @@
 
 Starting ``python -m ipykernel_launcher`` costs ~0.5 s of imports per notebook.  The
 ``autograder-fork`` kernel provisioner (:class:`ForkProvisioner`) instead asks a zygote
-process, which has already imported ipykernel, numpy and ``autograder``, to ``fork()`` a
-fresh kernel process for every notebook.  Each kernel is still a new process with fresh
-state; the zygote never runs user code.
+process, which has already imported ipykernel, numpy and the student package
+``jacobian_checks``, to ``fork()`` a fresh kernel process for every notebook -- into a new
+jail of its own (:mod:`autograder.sandbox`) when the provisioner's ``jail`` is set.  Each
+kernel is still a new process with fresh state; the zygote never runs user code.
 
 Modules:
 
@@ -12,36 +13,16 @@ Modules:
 * :mod:`.client` -- the grader's handle on a zygote (started lazily, one per process);
 * :mod:`.provisioner` -- ``ForkProvisioner``, the jupyter_client provisioner.
 
-Selecting it, in one of three ways:
-
-* a kernelspec with ``"metadata": {"kernel_provisioner": {"provisioner_name": "autograder-fork"}}``;
-* the environment variable ``JUPYTER_DEFAULT_PROVISIONER_NAME=autograder-fork``;
-* traitlets config ``c.KernelProvisionerFactory.default_provisioner_name = "autograder-fork"``,
-  **plus** a call to :func:`apply_factory_config` with that config in the grading process.
-  jupyter_client creates its provisioner factory singleton with the kernel manager's *parent*,
-  and nbclient (hence nbgrader's ``Execute``) creates kernel managers with ``config=`` but no
-  parent, so on its own that config section never reaches the factory and is ignored.
+Selecting it: a kernelspec with ``"metadata": {"kernel_provisioner": {"provisioner_name":
+"autograder-fork"}}``, as :class:`autograder.kernels.manager.SandboxKernelManager` writes it,
+or the environment variable ``JUPYTER_DEFAULT_PROVISIONER_NAME=autograder-fork``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from traitlets.config import Config
-
-__all__ = ["ForkProvisioner", "ZygoteError", "apply_factory_config", "shutdown_zygotes"]
-
-
-def apply_factory_config(config: Config) -> None:
-    """Apply ``config``'s ``KernelProvisionerFactory`` section to this process's factory.
-
-    Call it once in the grading process with the config you pass to nbgrader (or from
-    ``nbgrader_config.py``); it affects every kernel manager created afterwards in the process.
-    """
-    from jupyter_client.provisioning.factory import KernelProvisionerFactory
-
-    KernelProvisionerFactory.instance().update_config(config)
+__all__ = ["ForkProvisioner", "ZygoteError", "shutdown_zygotes"]
 
 
 def __getattr__(name: str) -> Any:

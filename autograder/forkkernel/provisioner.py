@@ -32,8 +32,10 @@ from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Float, List, Unicode
+from traitlets import Dict, Float, List, Unicode
 
+from ..kernels.jailed import KernelLog, host_ip, kernel_command, kernel_jail
+from ..sandbox.spec import Limits
 from .client import ZygoteClient, ZygoteError, get_zygote
 
 #: Kernel modules the zygote can run (``python -m <module> ...``).
@@ -57,9 +59,15 @@ class ForkProvisioner(LocalProvisioner):
     zygote_timeout = Float(
         60.0, config=True, help="Seconds to wait for the zygote to start or to answer a request."
     )
+    jail = Dict(
+        default_value=None, allow_none=True, config=True,
+        help="Fork each kernel into its own jail: {'limits': Limits fields, 'protected': host "
+             "paths no jail may show}; None forks it unjailed.",
+    )
 
     _zygote: ZygoteClient | None = None
     _pidfd: int | None = None
+    _kernel_log: KernelLog | None = None
 
     @property
     def has_process(self) -> bool:
@@ -81,6 +89,8 @@ class ForkProvisioner(LocalProvisioner):
         stdin = options.get("stdin") not in (None, subprocess.PIPE, subprocess.DEVNULL)
         unsupported = set(options) - _FORK_KWARGS or options.get("independent") or pipes or stdin
         if module is None or unsupported or sys.platform == "win32":
+            if self.jail is not None:  # never a silent launch without the jail
+                raise ZygoteError(f"cannot fork {cmd} with {sorted(options)} into a jail")
             self.log.info("ForkProvisioner: normal launch for %s (%s)", cmd, sorted(options))
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(options.get("env") or os.environ)
@@ -97,13 +107,23 @@ class ForkProvisioner(LocalProvisioner):
             self.log.warning("ForkProvisioner: zygote preload problems: %s", ready["errors"])
         if ready["output"]:
             self.log.debug("ForkProvisioner: zygote preload output: %s", ready["output"])
+        jail: dict[str, Any] = {}
+        if self.jail is not None:
+            spec = kernel_jail(self.connection_info, workdir=cwd,
+                               limits=Limits(**self.jail.get("limits", {})), env=env,
+                               protected=self.jail.get("protected", []))
+            cmd, jail = kernel_command(cmd), {"jail": spec.to_json()}
+            self._kernel_log = KernelLog()
+            options = {**options, "stdout": self._kernel_log.fd, "stderr": self._kernel_log.fd}
         with _stdio_fds(options) as fds:
             request = zygote.request("spawn", fds, module=module, args=cmd[3:], cmd=cmd,
-                                     env=env, cwd=cwd)
+                                     env=env, cwd=cwd, **jail)
         reply = await self._await(request, "fork a kernel")
         if "pid" not in reply:
             raise ZygoteError(f"the kernel zygote could not fork a kernel: {reply.get('error')}")
         self._zygote, self.pid, self.pgid, self.cwd = zygote, reply["pid"], reply["pid"], cwd
+        if jail:
+            self.connection_info = {**self.connection_info, "ip": host_ip(self.pid)}
         self._pidfd = _pidfd_open(self.pid)
         self.log.debug("ForkProvisioner: kernel %s forked by zygote %s", self.pid, zygote.pid)
         return self.connection_info
@@ -175,9 +195,12 @@ class ForkProvisioner(LocalProvisioner):
         await self.send_signal(signal.SIGTERM)
 
     async def cleanup(self, restart: bool = False) -> None:
-        """Return cached ports (LocalProvisioner) and forget the kernel."""
+        """Return cached ports (LocalProvisioner), forget the kernel, remove its log."""
         await super().cleanup(restart)
         self._release()
+        if self._kernel_log is not None:
+            self._kernel_log.remove()
+            self._kernel_log = None
 
     async def get_provisioner_info(self) -> dict[str, Any]:
         """LocalProvisioner's info plus whether (and by which zygote) the kernel was forked."""

@@ -38,10 +38,16 @@ _OWN_SIGNALS = (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM)
 class Spawn(NamedTuple):
     """What a forked child needs to become a kernel."""
 
-    request: dict[str, Any]  # the spawn request: module, args, cmd, env, cwd
+    request: dict[str, Any]  # the spawn request: module, args, cmd, env, cwd[, jail]
     fds: list[int]  # its stdout and stderr
     saved_signals: dict  # the signal dispositions the zygote found at start-up
     env_changes: dict[str, tuple[str | None, str | None]]  # see preload()
+
+    @property
+    def jailed(self) -> bool:
+        """The child is the program of a jail, which already set its session, descriptors,
+        environment and working directory (:func:`autograder.sandbox.jail.spawn`)."""
+        return "jail" in self.request
 
 
 class Zygote:
@@ -120,8 +126,8 @@ class Zygote:
             try:
                 if len(fds) != 2:
                     raise OSError(f"expected stdout and stderr descriptors, got {len(fds)}")
-                pid = os.fork()
-            except OSError as exc:
+                pid = _fork(msg, fds)
+            except (OSError, RuntimeError) as exc:  # SandboxError is a RuntimeError
                 pid, reply["error"] = -1, f"cannot fork a kernel: {exc}"
             if pid == 0:
                 return self._enter_child(msg, fds)
@@ -139,12 +145,16 @@ class Zygote:
         return None
 
     def _enter_child(self, msg: dict[str, Any], fds: list[int]) -> Spawn:
-        """In the child: drop everything that belongs to the zygote."""
+        """In the child: drop everything that belongs to the zygote (a jail closed it all)."""
         signal.set_wakeup_fd(-1)
-        for fd in (self.wake_r, self.wake_w, *self.fds):
-            os.close(fd)
-        self.sock.close()
-        return Spawn(msg, fds, self.saved_signals, self.env_changes)
+        spawn = Spawn(msg, fds, self.saved_signals, self.env_changes)
+        if spawn.jailed:
+            self.sock.detach()
+        else:
+            for fd in (self.wake_r, self.wake_w, *self.fds):
+                os.close(fd)
+            self.sock.close()
+        return spawn
 
     def reap(self) -> None:
         """Reap every exited child and report its exit status."""
@@ -227,31 +237,47 @@ def preload(modules: list[str]) -> dict[str, Any]:
             "output": output, "env_changes": env_changes}
 
 
+def _fork(msg: dict[str, Any], fds: list[int]) -> int:
+    """``os.fork()``, or for a request with a jail spec, a fork into a new jail."""
+    if "jail" not in msg:
+        return os.fork()
+    from autograder.sandbox.jail import spawn
+    from autograder.sandbox.spec import JailSpec
+
+    return spawn(JailSpec.from_json(msg["jail"]), stdout_fd=fds[0], stderr_fd=fds[1])
+
+
 def become_kernel(spawn: Spawn) -> None:
-    """Turn a freshly forked child into ``python -m <module> <args>`` with the given env and cwd."""
+    """Turn a freshly forked child into ``python -m <module> <args>`` with the given env and cwd
+    (a jailed child has its jail's environment and working directory)."""
     req = spawn.request
-    os.setsid()  # own session and process group, like Popen(start_new_session=True)
+    if not spawn.jailed:
+        os.setsid()  # own session and process group, like Popen(start_new_session=True)
     for sig, handler in spawn.saved_signals.items():
         signal.signal(sig, handler)
     signal.pthread_sigmask(signal.SIG_SETMASK, set())  # pending signals are delivered now
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(spawn.fds[0], 1)
-    os.dup2(spawn.fds[1], 2)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # everything else inherited (close_range(2))
-    env = dict(req["env"])
+    if not spawn.jailed:
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(spawn.fds[0], 1)
+        os.dup2(spawn.fds[1], 2)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # everything else (close_range(2))
+    env = dict(os.environ if spawn.jailed else req["env"])
     for name, (before, after) in spawn.env_changes.items():
         if env.get(name) == before:  # what the preloads' import would have done to this env
             if after is None:
                 env.pop(name, None)
             else:
                 env[name] = after
-    env["JPY_PARENT_PID"] = str(os.getppid())  # the kernel's parent poller watches the zygote
+    if not spawn.jailed:
+        env["JPY_PARENT_PID"] = str(os.getppid())  # the parent poller watches the zygote
+        os.chdir(req["cwd"])
     os.environ.clear()
     os.environ.update(env)
-    os.chdir(req["cwd"])
     sys.path.insert(0, os.getcwd())  # what `python -m` puts first (the zygote removed its own)
     sys.argv = [req["cmd"][0], *req["args"]]  # runpy replaces argv[0] with the module's path
+    if spawn.jailed:  # its parent is the jail's init: no parent poller (see main())
+        sys.argv.append("--IPKernelApp.parent_handle=0")
     sys.orig_argv = list(req["cmd"])
     if "numpy.random" in sys.modules:
         sys.modules["numpy.random"].seed()  # fork duplicated the legacy global RandomState

@@ -22,12 +22,15 @@ import os
 import queue
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from ..course_config import CommandError, open_course, require_assignment
+from ..course_secret import course_secret
+from ..sandbox.preflight import SandboxUnavailable
+from ..sandbox.preflight import check as check_sandbox
 from .outcome import NotebookFailure, Outcome
 from .progress import Progress
 from .scan import Finding, read_release, scan
@@ -40,6 +43,10 @@ from .state import (
     state_path,
 )
 from .worker import WorkerSettings, serve
+
+NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT the sandbox (--no-sandbox): student code runs "
+                      "with your rights and can read the course directory, change the gradebook "
+                      "and other students' files, and reach the network.")
 
 
 @dataclass
@@ -63,6 +70,7 @@ class GradeRun:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     seconds: float = 0.0
     jobs: int = 0
+    sandbox: bool = True
 
     @property
     def ok(self) -> bool:
@@ -71,7 +79,7 @@ class GradeRun:
 
 def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
                      students: Sequence[str] = (), force: bool = False,
-                     feedback: bool = False, fork_kernels: bool = True,
+                     feedback: bool = False, fork_kernels: bool = True, sandbox: bool = True,
                      student_timeout: float = 900.0, stream: TextIO = sys.stderr) -> GradeRun:
     """Autograde the submissions of ``assignment`` in the course directory ``root``.
 
@@ -88,6 +96,10 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     fork_kernels : bool
         Fork each notebook's kernel from a warm process (fast); otherwise start each
         kernel from scratch, as nbgrader does.
+    sandbox : bool
+        Run every kernel in a jail (:mod:`autograder.sandbox`). If this machine cannot, the
+        run stops with a :class:`CommandError` that says what is missing. Without it, student
+        code runs with the grader's rights, and the run says so loudly.
     student_timeout : float
         Seconds after which a worker stuck on one student is killed.
     """
@@ -95,6 +107,15 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     root = root.resolve()
     coursedir = open_course(root)
     require_assignment(coursedir.db_url, assignment)
+    if sandbox:
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            raise CommandError(f"{exc}\nTo grade anyway, with student code running with your "
+                               "rights, pass --no-sandbox (unsafe).") from None
+    else:
+        stream.write(NO_SANDBOX_WARNING + "\n")
+    course_secret(root)  # created once, before the workers start
     submitted = root / coursedir.submitted_directory
     autograded = root / coursedir.autograded_directory
     everyone = _students_with_submissions(submitted, assignment)
@@ -110,9 +131,10 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     release = read_release(root / coursedir.release_directory / assignment)
     run = GradeRun(skipped=[s for s in selected if s not in to_grade],
                    findings={s: scan(submitted / s / assignment, release) for s in to_grade},
-                   jobs=min(jobs or os.cpu_count() or 1, max(len(to_grade), 1)))
+                   jobs=min(jobs or os.cpu_count() or 1, max(len(to_grade), 1)),
+                   sandbox=sandbox)
     settings = WorkerSettings(root=str(root), assignment=assignment, feedback=feedback,
-                              fork_kernels=fork_kernels,
+                              fork_kernels=fork_kernels, sandbox=sandbox,
                               log=str(state_path(root, assignment).with_suffix(".log")))
     for outcome in _run_workers(settings, to_grade, run.jobs, student_timeout, stream):
         run.outcomes.append(outcome)
@@ -158,27 +180,37 @@ def _run_workers(settings: WorkerSettings, students: list[str], jobs: int,
     pending = set(students)
     progress = Progress(len(students), stream)
     crashes = 0
+
+    def received(timeout: float) -> Iterator[Outcome]:
+        """Handle every message waiting (waiting up to ``timeout`` for the first)."""
+        while True:
+            try:
+                kind, pid, payload = results.get(timeout=timeout) if timeout else (
+                    results.get_nowait())
+            except queue.Empty:
+                return
+            timeout = 0
+            if kind == "start":
+                current[pid] = (payload, time.monotonic())
+            else:
+                current.pop(pid, None)
+                outcome = Outcome.from_json(payload)
+                pending.discard(outcome.student)
+                progress.finished(outcome)
+                yield outcome
+
     try:
         while pending:
-            try:
-                kind, pid, payload = results.get(timeout=0.5)
-            except queue.Empty:
-                pass
-            else:
-                if kind == "start":
-                    current[pid] = (payload, time.monotonic())
-                else:
-                    current.pop(pid, None)
-                    outcome = Outcome.from_json(payload)
-                    pending.discard(outcome.student)
-                    progress.finished(outcome)
-                    yield outcome
+            yield from received(0.5)
+            exited = {pid for pid, process in workers.items() if not process.is_alive()}
+            if exited:
+                yield from received(0)  # what they sent just before they exited
             for pid, process in list(workers.items()):
                 student, since = current.get(pid) or (None, 0.0)
                 stuck = student is not None and time.monotonic() - since > student_timeout
-                if process.is_alive() and not stuck:
+                if pid not in exited and not stuck:
                     continue
-                if process.is_alive():
+                if pid not in exited:
                     process.kill()
                 process.join()
                 del workers[pid]

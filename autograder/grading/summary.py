@@ -6,7 +6,7 @@ from statistics import mean, median
 
 from ..verify.records import INTEGRITY, STOPPED
 from .progress import format_duration
-from .run import GradeRun
+from .run import NO_SANDBOX_WARNING, GradeRun
 
 
 def format_summary(run: GradeRun) -> str:
@@ -14,7 +14,8 @@ def format_summary(run: GradeRun) -> str:
     graded = [o for o in run.outcomes if o.status == "graded"]
     partial = [o for o in run.outcomes if o.status == "partial"]
     failed = [o for o in run.outcomes if o.status == "failed"]
-    lines = [f"Graded {len(run.outcomes)} submission(s) in {format_duration(run.seconds)} with "
+    lines = [] if run.sandbox else [NO_SANDBOX_WARNING]
+    lines += [f"Graded {len(run.outcomes)} submission(s) in {format_duration(run.seconds)} with "
              f"{run.jobs} worker(s): {len(graded)} complete, {len(partial)} partial, "
              f"{len(failed)} failed; {len(run.skipped)} unchanged, skipped "
              "(--force grades them again)."]

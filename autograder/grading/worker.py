@@ -47,6 +47,7 @@ class WorkerSettings:
     assignment: str
     feedback: bool
     fork_kernels: bool
+    sandbox: bool
     log: str
     """File that receives the worker's and its kernels' stderr, and nbgrader's log."""
 
@@ -63,11 +64,8 @@ class Grader:
         self.config.AsyncKernelManager.client_class = (
             "autograder.grading.kernel_client.ReadyOnIdleKernelClient")
         self.config.Execute.shutdown_kernel = "immediate"
-        if settings.fork_kernels:
-            from ..forkkernel import apply_factory_config
-
-            self.config.KernelProvisionerFactory.default_provisioner_name = "autograder-fork"
-            apply_factory_config(self.config)
+        self.config.VerifiedExecute.fork_kernels = settings.fork_kernels
+        self.config.VerifiedExecute.sandbox = settings.sandbox
         coursedir = CourseDirectory(config=self.config)
         self.db_url = coursedir.db_url
         self.submitted = Path(coursedir.root) / coursedir.submitted_directory

@@ -4,10 +4,12 @@ The course's ``nbgrader_config.py`` puts it in place of ``Execute`` in
 ``Autograde.autograde_preprocessors``, so every way of grading -- ``nbgrader autograde``,
 ``python -m autograder grade``, the formgrader's button -- runs it. For each notebook it:
 
-1. runs every cell in the student's kernel, as ``Execute`` does (a cell that runs past the
-   timeout is interrupted; if the kernel ignores that or dies, the notebook stops there and
-   every test cell fails with the reason), keeping at most ``max_output_bytes`` of each
-   cell's output;
+1. runs every cell in the student's kernel, as ``Execute`` does, but in a jail
+   (:mod:`autograder.sandbox`: no network, no view of the course, its own processes, limits),
+   forked from a warm process when ``fork_kernels`` is set; a cell that runs past the timeout
+   is interrupted, and if the kernel ignores that or dies, the notebook stops there and every
+   test cell fails with the reason; at most ``max_output_bytes`` of each cell's output are
+   kept;
 2. reads what each graded test cell checks from its source in the gradebook
    (:mod:`.plan`), and has :class:`~.judge.Judge` call the student's functions in the same
    kernel on the notebook's sizes and on hidden runs drawn from the course secret;
@@ -34,10 +36,13 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 
-from ..course_secret import course_secret
+from ..course_secret import SECRET_FILE, course_secret
 from ..hidden import HIDDEN_RUNS, hidden_runs
+from ..kernels.manager import SandboxKernelManager
+from ..sandbox.preflight import check as check_sandbox
+from ..sandbox.spec import Limits
 from .judge import CellVerdict, Judge, TestCell
 from .kernel_calls import KernelCalls
 from .plan import plan_cell
@@ -60,11 +65,26 @@ class VerifiedExecute(Execute):
                             "is shut down.").tag(config=True)
     max_output_bytes = Integer(1 << 20, help="Output a cell may produce, in bytes of text and "
                                "data; the rest is dropped.").tag(config=True)
+    sandbox = Bool(True, help="Run every kernel in a jail. Without it (--no-sandbox), student "
+                   "code runs with the grader's rights: it can read the course directory and "
+                   "write the gradebook.").tag(config=True)
+    fork_kernels = Bool(False, help="Fork every kernel from a warm process instead of "
+                        "starting it from scratch (python -m autograder grade sets it).").tag(
+                            config=True)
+    memory_limit = Integer(Limits.memory_bytes, help="Address space of each process of a "
+                           "jailed kernel, in bytes.").tag(config=True)
+    process_limit = Integer(Limits.processes, help="Processes and threads a jailed kernel "
+                            "may have at once.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None,
                    km: Any = None) -> tuple[NotebookNode, Any]:
         ids = resources["nbgrader"]
-        root = Path(CourseDirectory(config=self.config).root)
+        coursedir = CourseDirectory(config=self.config)
+        root = Path(coursedir.root)
+        if self.sandbox:
+            check_sandbox()  # SandboxUnavailable names what is missing
+        self._protected = [str(root), str(root / SECRET_FILE),
+                           coursedir.db_url.removeprefix("sqlite:///")]
         cells = read_test_cells(ids["db_url"], ids["assignment"], ids["notebook"],
                                 [_grade_id(cell) for cell in nb.cells if _is_test(cell)])
         secret = course_secret(root)
@@ -82,8 +102,19 @@ class VerifiedExecute(Execute):
                            for cell in self.nb.cells if _is_test(cell)}
             verdicts = run_sync(self._verify)(cells, stopped, secret, ids)
         self.set_widgets_metadata()
-        _record(self.nb, verdicts, own_outputs, stopped)
+        _record(self.nb, verdicts, own_outputs, stopped, sandboxed=self.sandbox)
         return self.nb, self.resources
+
+    def create_kernel_manager(self) -> SandboxKernelManager:
+        """A kernel manager for the notebook's kernel, jailed and forked as configured."""
+        name = str(getattr(self, "kernel_name", "") or self.nb.metadata.get(
+            "kernelspec", {}).get("name", "python3"))
+        self.kernel_name = name
+        limits = {"memory_bytes": self.memory_limit, "processes": self.process_limit}
+        self.km = SandboxKernelManager(
+            kernel_name=name, config=self.config, sandbox=self.sandbox,
+            fork=self.fork_kernels, limits=limits, protected=self._protected)
+        return self.km
 
     def _execute_cells(self, resources: Any) -> str | None:
         """Run every cell; the reason the notebook stopped early, or ``None``."""
@@ -159,7 +190,7 @@ def verdict_outputs(verdict: CellVerdict) -> list[NotebookNode]:
 
 
 def _record(nb: NotebookNode, verdicts: list[CellVerdict], own_outputs: dict[str, bool],
-            stopped: str | None) -> None:
+            stopped: str | None, *, sandboxed: bool) -> None:
     by_id = {verdict.grade_id: verdict for verdict in verdicts}
     integrity = []
     for index, cell in enumerate(nb.cells):
@@ -186,7 +217,8 @@ def _record(nb: NotebookNode, verdicts: list[CellVerdict], own_outputs: dict[str
             integrity.append({"kind": "grader_import", "cell": _grade_id(cell) or str(index + 1),
                               "detail": f"cell {index + 1} imports the grader's package "
                                         "(autograder), which students do not have"})
-    nb.metadata[METADATA_KEY] = {"integrity": integrity, "stopped": stopped}
+    nb.metadata[METADATA_KEY] = {"integrity": integrity, "stopped": stopped,
+                                 "sandbox": sandboxed}
 
 
 def _word(passed: bool) -> str:

@@ -5,9 +5,9 @@
 - in each graded test cell's metadata, the verdict: ``case``, ``passed``, ``hidden``,
   ``check``, ``verdict``, ``diagnosis``, ``error`` (what the course report counts);
 - in the notebook's metadata: ``stopped``, why the notebook stopped before its end (its kernel
-  died, or a cell ignored the interrupt at the timeout), and ``integrity``, a list of
+  died, or a cell ignored the interrupt at the timeout); ``integrity``, a list of
   ``{"kind", "cell", "detail"}`` where the student's kernel and the grader disagree or a cell
-  imports the grader's package.
+  imports the grader's package; and ``sandbox``, whether the kernel ran in a jail.
 
 :func:`notebook_flags` reads them, with the timeouts, for the grading summary and the report;
 it works on notebooks graded by ``nbgrader autograde`` too.
@@ -24,7 +24,7 @@ from ..timeouts import timed_out
 METADATA_KEY = "autograder"
 """Key of the grader's records in cell and notebook metadata."""
 
-TIMED_OUT, STOPPED, INTEGRITY = "timed_out", "stopped", "integrity"
+TIMED_OUT, STOPPED, INTEGRITY, NO_SANDBOX = "timed_out", "stopped", "integrity", "no_sandbox"
 
 _TIMEOUT_DETAIL = "a cell ran past the execution timeout (it scores 0)"
 
@@ -35,8 +35,9 @@ class Flag:
 
     ``kind``: ``timed_out`` (a cell or a call ran past the timeout), ``stopped`` (the kernel
     died or ignored the interrupt, so the rest of the notebook was not run and its test cells
-    score 0) or ``integrity`` (the student's kernel and the grader disagree, or a cell imports
-    the grader's package). ``detail`` says what happened, in words an instructor can act on.
+    score 0), ``integrity`` (the student's kernel and the grader disagree, or a cell imports
+    the grader's package) or ``no_sandbox`` (graded with ``--no-sandbox``: the student's code
+    ran with the grader's rights). ``detail`` says what happened, in words an instructor can act on.
     """
 
     kind: str
@@ -55,4 +56,7 @@ def notebook_flags(notebook: Mapping[str, Any]) -> list[Flag]:
     for entry in record.get("integrity") or []:
         if isinstance(entry, dict):
             flags.add(Flag(INTEGRITY, str(entry.get("detail", ""))))
+    if record.get("sandbox") is False:
+        flags.add(Flag(NO_SANDBOX, "graded without the sandbox (--no-sandbox): the student's "
+                                   "code ran with the grader's rights"))
     return sorted(flags)

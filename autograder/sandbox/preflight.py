@@ -1,0 +1,126 @@
+"""Can this machine sandbox kernels? :func:`check` says what is missing, in actionable words.
+
+It starts a trivial jail (its child exits 0 at once) and translates what failed into advice
+for the instructor. The jail is started by a fresh interpreter (``python -m
+autograder.sandbox.preflight``), since :func:`~autograder.sandbox.jail.spawn` needs a
+single-threaded parent and the caller may be a server with threads. The result is cached for
+the life of the process.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+
+from .jail import SandboxError, spawn
+from .spec import JailSpec
+
+_TMPFS_STEPS = {
+    "make mounts private",
+    "mount root tmpfs",
+    "mount /dev",
+    "mount scratch tmpfs",
+    "mount /run/kernel tmpfs",
+    "pivot_root",
+}
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot sandbox student kernels; the message says what to change."""
+
+
+_cache: list[SandboxUnavailable | None] = []  # empty until the first check
+
+
+def check() -> None:
+    """Raise :class:`SandboxUnavailable` if a jail cannot be set up here (cached)."""
+    if not _cache:
+        _cache.append(_probe_in_new_process())
+    if _cache[0] is not None:
+        raise _cache[0]
+
+
+def _probe_in_new_process() -> SandboxUnavailable | None:
+    """Run :func:`_probe` in a fresh interpreter; its message comes back on stdout."""
+    result = subprocess.run([sys.executable, "-m", __name__], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    if result.returncode == 0:
+        return None
+    message = result.stdout.strip() or (
+        f"The sandbox check failed (exit status {result.returncode}): {result.stderr.strip()}")
+    return SandboxUnavailable(message)
+
+
+def _probe() -> SandboxUnavailable | None:
+    if not sys.platform.startswith("linux"):
+        return SandboxUnavailable(
+            f"The grader's sandbox needs Linux (namespaces); this machine runs "
+            f"{platform.system()}. Grade on a Linux machine or virtual machine."
+        )
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        pid = spawn(JailSpec(), stdout_fd=null, stderr_fd=null)
+        if pid == 0:
+            os._exit(0)  # in the jail: setting it up was the test
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except SandboxError as exc:
+        return SandboxUnavailable(_advice(exc))
+    finally:
+        os.close(null)
+    if status != 0:
+        return SandboxUnavailable(f"A trivial sandboxed process exited with status {status}.")
+    return None
+
+
+def _advice(exc: SandboxError) -> str:
+    """What failed (from the error's step), and what an instructor can do about it."""
+    if exc.step == "unshare":
+        return (
+            f"Linux user namespaces are unavailable, so student kernels cannot be sandboxed "
+            f"({exc}). Check that /proc/sys/user/max_user_namespaces is above 0 (it is "
+            f"{_sysctl('user/max_user_namespaces')}); that kernel.unprivileged_userns_clone "
+            f"is 1 where it exists (it is {_sysctl('kernel/unprivileged_userns_clone')}); "
+            f"that AppArmor does not restrict them, kernel.apparmor_restrict_unprivileged_userns"
+            f"=0 (it is {_sysctl('kernel/apparmor_restrict_unprivileged_userns')}); and, in a "
+            f"container, that its seccomp profile allows unshare (Docker's default does not: "
+            f"--security-opt seccomp=unconfined)."
+        )
+    if exc.step == "id maps":
+        return f"The sandbox's uid/gid maps could not be written ({exc})."
+    if exc.step == "mount proc":
+        return (
+            f"Mounting /proc inside the sandbox was refused ({exc}). The kernel allows it only "
+            f"where the host's /proc is fully visible; containers usually mask parts of it "
+            f"(Docker/Podman: --security-opt systempaths=unconfined)."
+        )
+    if exc.step in _TMPFS_STEPS:
+        return (
+            f"Mounting a tmpfs inside the sandbox was refused ({exc}); the kernel, a security "
+            f"module or the container forbids mounts in user namespaces."
+        )
+    if exc.step in ("bind", "open read-only path"):
+        return f"The sandbox could not show {exc.path} read-only ({exc})."
+    return f"The sandbox could not be set up ({exc})."
+
+
+def _sysctl(name: str) -> str:
+    try:
+        with open(f"/proc/sys/{name}") as file:
+            return file.read().strip()
+    except OSError:
+        return "not present"
+
+
+def main() -> int:
+    """Probe in this process: print what is missing and exit 1, or exit 0."""
+    problem = _probe()
+    if problem is not None:
+        print(problem)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,556 @@
+"""The kernel sandbox (autograder.sandbox), each scenario in a fresh interpreter.
+
+``spawn()`` forks and then enters namespaces, which the (possibly multi-threaded) pytest
+process should not do to itself: every scenario runs :data:`RUNNER` in a subprocess, which
+calls ``spawn()`` and runs the scenario's code in the jailed child. Both sides print JSON
+lines (``emit``) that the test reads back.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from jupyter_client import BlockingKernelClient
+
+from autograder.sandbox import JailSpec, Limits, default_read_only
+from autograder.sandbox.spec import MiB
+
+REPO = Path(__file__).resolve().parents[1]
+
+RUNNER = """
+import json, os, sys, time
+sys.path.insert(0, {repo!r})
+from autograder.sandbox import JailSpec, SandboxError, host_uid, spawn
+
+def emit(**fields):  # one write(2) per line: jailed processes share the pipe
+    os.write(1, (json.dumps(fields) + "\\n").encode())
+
+spec = JailSpec.from_json(open(sys.argv[1]).read())
+body = open(sys.argv[2]).read()
+PARENT = os.getpid()
+fds_before = sorted(os.listdir("/proc/self/fd"))
+started = time.monotonic()
+try:
+    pid = spawn(spec, stdout_fd=1, stderr_fd=2)
+except SandboxError as exc:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        children = "some"
+    except ChildProcessError:
+        children = "none"
+    fds_leaked = fds_before != sorted(os.listdir("/proc/self/fd"))
+    emit(role="error", message=str(exc), step=exc.step, path=exc.path, children=children,
+         seconds=time.monotonic() - started, fds_leaked=fds_leaked)
+    sys.exit(0)
+if pid == 0:
+    try:
+        exec(compile(body, "scenario", "exec"), {{"emit": emit, "PARENT": PARENT}})
+    except BaseException as exc:
+        emit(role="crash", error=repr(exc))
+    sys.stdout.flush()
+    os._exit(0)
+emit(role="parent", pid=pid, host_uid=host_uid(pid))
+status = os.waitpid(pid, 0)[1]
+emit(role="exit", code=os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.fixture
+def host_dir() -> Iterator[Path]:
+    """A scratch directory on the host outside /tmp, which every jail replaces by its own."""
+    base = "/var/tmp" if os.access("/var/tmp", os.W_OK) else str(Path.home())
+    path = Path(tempfile.mkdtemp(prefix="sandbox-test-", dir=base))
+    yield path
+    shutil.rmtree(path)
+
+
+@contextmanager
+def killed_at_exit(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``process``, SIGKILLed and reaped on leaving (its jail dies with it) even on failure."""
+    with process:
+        try:
+            yield process
+        finally:
+            process.kill()
+
+
+def start(tmp_path: Path, spec: JailSpec, body: str) -> ContextManager[subprocess.Popen[str]]:
+    """Start RUNNER with ``spec`` and ``body`` (code for the jailed child)."""
+    (tmp_path / "runner.py").write_text(RUNNER.format(repo=str(REPO)))
+    (tmp_path / "spec.json").write_text(spec.to_json())
+    (tmp_path / "body.py").write_text(textwrap.dedent(body))
+    command = [sys.executable, "runner.py", "spec.json", "body.py"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    return killed_at_exit(process)
+
+
+def run(tmp_path: Path, spec: JailSpec, body: str) -> dict[str, dict]:
+    """Run a scenario to its end; its events by role ("jail" for what the body emits)."""
+    with start(tmp_path, spec, body) as process:
+        out, _ = process.communicate(timeout=30)
+    events = [json.loads(line) for line in out.splitlines()]
+    return {event.pop("role", "jail"): event for event in events}
+
+
+def read_until(process: subprocess.Popen[str], done: Callable[[dict], bool]) -> dict[str, dict]:
+    """Read a running scenario's events until ``done(events)``, within 10 s."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()  # not readline(): it may buffer a line select() then misses
+    events: dict[str, dict] = {}
+    pending = b""
+    deadline = time.monotonic() + 10
+    while not done(events):
+        left = max(0.0, deadline - time.monotonic())
+        assert select.select([fd], [], [], left)[0], events
+        pending += os.read(fd, 65536)
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            event = json.loads(line)
+            events[event.pop("role", "jail")] = event
+    return events
+
+
+def jail_processes(pid_namespace: str) -> list[int]:
+    """Host pids of the live (not zombie) processes in a PID namespace."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/ns/pid") != pid_namespace:
+                continue
+            with open(f"/proc/{pid}/status") as file:
+                state = next(line for line in file if line.startswith("State:"))
+        except (OSError, StopIteration):
+            continue  # gone meanwhile
+        if state.split()[1] not in ("Z", "X"):
+            found.append(int(pid))
+    return found
+
+
+def wait_until_gone(pid_namespace: str, seconds: float) -> list[int]:
+    """Poll until no process of the namespace lives; those still alive after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (alive := jail_processes(pid_namespace)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return alive
+
+
+# --- the spec ------------------------------------------------------------------------------
+
+
+def test_a_spec_survives_json_and_bad_json_is_refused():
+    spec = JailSpec(
+        read_only=("/usr", "/opt/x"),
+        hidden=("/opt/x/y",),
+        workdir_source="/srv/work",
+        files={"/run/kernel/kernel.json": "{}"},
+        env={"A": "b"},
+        cwd="/home/student",
+        limits=Limits(memory_bytes=MiB, processes=3),
+    )
+    assert JailSpec.from_json(spec.to_json()) == spec
+    assert json.loads(spec.to_json())["read_only"] == ["/usr", "/opt/x"]  # plain JSON
+    for bad in [
+        {"unknown": 1},
+        {"read_only": ["relative/path"]},
+        {"read_only": "/usr"},
+        {"limits": {"memory_bytes": -1}},
+        {"limits": {"processes": True}},
+        {"env": {"A": 1}},
+        {"cwd": None},
+        {"workdir_source": 5},
+    ]:
+        with pytest.raises(ValueError):
+            JailSpec.from_json(json.dumps(bad))
+
+
+WRITABLE = "/etc, /tmp, /home/student, /run/kernel"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"read_only": ("/dev/shm",)}, "read-only path /dev/shm overlaps the jail's own /dev"),
+        ({"read_only": ("/",)}, "read-only path / overlaps the jail's own /proc"),
+        ({"read_only": ("/home",)}, "read-only path /home overlaps the jail's own /home/student"),
+        ({"files": {"/usr/lib/x": ""}}, f"file /usr/lib/x is not inside {WRITABLE}"),
+        ({"files": {"/tmp": ""}}, f"file /tmp is not inside {WRITABLE}"),
+        ({"hidden": ("relative",)}, "jail paths must be absolute path strings, not 'relative'"),
+    ],
+)
+def test_a_spec_the_jail_cannot_honour_is_refused_when_made(fields, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        JailSpec(**fields)
+
+
+def test_default_read_only_has_the_system_and_this_python_once():
+    paths = default_read_only()
+    assert "/usr" in paths
+    assert any(sys.prefix.startswith(p) for p in paths)
+    assert any(sys.base_prefix.startswith(p) for p in paths)
+    assert len(paths) == len(set(paths))
+    assert not any(a != b and b.startswith(a + "/") for a in paths for b in paths)
+
+
+# --- inside a jail -------------------------------------------------------------------------
+
+
+def test_inside_is_pid_2_of_its_own_processes_as_uid_1000_without_privileges(tmp_path):
+    body = """
+        import os, socket
+        status = dict(line.split(":\\t") for line in open("/proc/self/status").read().splitlines())
+        emit(pid=os.getpid(), uid=os.getresuid(), gid=os.getresgid(), groups=os.getgroups(),
+             processes=sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+             caps={k: status[k] for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")},
+             no_new_privs=status["NoNewPrivs"], hostname=socket.gethostname(),
+             fds=sorted(os.listdir("/proc/self/fd")), cwd=os.getcwd(), env=dict(os.environ))
+    """
+    events = run(tmp_path, JailSpec(), body)
+    jail = events["jail"]
+    assert jail["pid"] == 2
+    assert jail["processes"] == [1, 2]  # its init and itself: nothing of the host
+    assert jail["uid"] == jail["gid"] == [1000, 1000, 1000]
+    assert jail["groups"] in ([], [1000])
+    assert set(jail["caps"].values()) == {"0000000000000000"}
+    assert jail["no_new_privs"] == "1"
+    assert jail["hostname"] == "sandbox"
+    assert jail["fds"] == ["0", "1", "2", "3"]  # 3: the listing's own descriptor
+    assert jail["cwd"] == "/home/student/work"
+    assert jail["env"]["HOME"] == "/home/student"
+    assert "JPY_PARENT_PID" not in jail["env"]
+    assert events["exit"] == {"code": 0}
+
+
+def test_there_is_no_network_but_a_loopback(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        body = f"""
+            import socket
+            try:
+                socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+                emit(connected=True, interfaces=[])
+            except OSError as exc:
+                emit(connected=False, interfaces=[name for _, name in socket.if_nameindex()])
+        """
+        events = run(tmp_path, JailSpec(), body)
+    assert events["jail"] == {"connected": False, "interfaces": ["lo"]}
+
+
+def test_only_the_bound_trees_are_visible_read_only_and_the_workdir_is_a_copy(tmp_path, host_dir):
+    course = host_dir / "course"
+    course.mkdir()
+    (course / "gradebook.db").write_text("grades")
+    (course / "secret.txt").write_text("the course secret")
+    tree = host_dir / "tree"
+    (tree / "grader_pkg").mkdir(parents=True)
+    (tree / "grader_pkg" / "__init__.py").write_text("ANSWERS = 42")
+    (tree / "answers.txt").write_text("42")
+    (tree / "open").mkdir(mode=0o777)
+    (tree / "open").chmod(0o777)  # only the read-only mount can refuse a write here
+    (tree / "data.txt").write_text("shared data")
+    work = host_dir / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "a.txt").write_text("a")
+    (work / "sub" / "b.txt").write_text("b")
+    (work / "link").symlink_to(course / "secret.txt")
+    os.mkfifo(work / "fifo")
+    spec = JailSpec(
+        read_only=(*default_read_only(), str(tree)),
+        hidden=(str(tree / "grader_pkg"), str(tree / "answers.txt"), str(host_dir / "elsewhere")),
+        workdir_source=str(work),
+        limits=Limits(scratch_bytes=8 * MiB),
+    )
+    body = f"""
+        import os
+        def refused(path):
+            try:
+                open(path, "w").close()
+                return 0
+            except OSError as exc:
+                return exc.errno
+        def fill(path, size):
+            try:
+                with open(path, "wb") as file:
+                    file.write(bytes(size))
+                return 0
+            except OSError as exc:
+                return exc.errno
+        listing = sorted(os.path.relpath(os.path.join(d, f), "/home/student/work")
+                         for d, _, files in os.walk("/home/student/work") for f in files)
+        emit(course=os.path.exists({str(course)!r}),
+             repo=[os.path.exists({str(REPO)!r} + "/" + p) for p in ("autograder", "tests")],
+             data=open({str(tree / "data.txt")!r}).read(),
+             hidden=[os.listdir({str(tree / "grader_pkg")!r}),
+                     open({str(tree / "answers.txt")!r}).read()],
+             usr=refused("/usr/x"), root=refused("/x"), tree=refused({str(tree / "open/x")!r}),
+             listing=listing, a=open("a.txt").read(),
+             new=refused("new.txt"), changed=fill("a.txt", 3),
+             big=fill("/home/student/big", 9 << 20), tmp=fill("/tmp/big", 9 << 20),
+             passwd=open("/etc/passwd").read())
+    """
+    events = run(tmp_path, spec, body)
+    jail = events["jail"]
+    assert jail["course"] is False
+    assert jail["repo"] == [False, False]  # the repository's .venv only
+    assert jail["data"] == "shared data"
+    assert jail["hidden"] == [[], ""]
+    assert jail["usr"] in (errno.EROFS, errno.EACCES)
+    assert jail["root"] in (errno.EROFS, errno.EACCES)
+    assert jail["tree"] == errno.EROFS
+    assert jail["listing"] == ["a.txt", "sub/b.txt"]  # no symlink to the secret, no fifo
+    assert jail["a"] == "a"
+    assert (jail["new"], jail["changed"]) == (0, 0)
+    assert jail["big"] == jail["tmp"] == errno.ENOSPC  # 8 MiB of scratch in all
+    assert "student:x:1000:1000::/home/student:/bin/sh" in jail["passwd"]
+    assert sorted(p.name for p in work.iterdir()) == ["a.txt", "fifo", "link", "sub"]
+    assert (work / "a.txt").read_text() == "a"
+
+
+def test_the_limits_hold(tmp_path):
+    limits = Limits(memory_bytes=512 * MiB, processes=16, file_size_bytes=MiB, open_files=64)
+    body = """
+        import os, resource, time
+        try:
+            bytearray(600 << 20)
+            memory = "allocated"
+        except MemoryError:
+            memory = "MemoryError"
+        try:
+            with open("/tmp/f", "wb") as file:
+                file.write(bytes(2 << 20))
+            fsize = 0
+        except OSError as exc:
+            fsize = exc.errno
+        forks = 0
+        try:
+            for _ in range(40):
+                if os.fork() == 0:
+                    time.sleep(10)
+                    os._exit(0)
+                forks += 1
+        except BlockingIOError:
+            pass
+        emit(memory=memory, fsize=fsize, forks=forks,
+             limits=[resource.getrlimit(getattr(resource, name))
+                     for name in ("RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CORE")],
+             oom_score_adj=open("/proc/self/oom_score_adj").read().strip())
+    """
+    events = run(tmp_path, JailSpec(limits=limits), body)
+    jail = events["jail"]
+    assert jail["memory"] == "MemoryError"
+    assert jail["fsize"] == errno.EFBIG
+    assert 0 < jail["forks"] <= 14  # 16 tasks, I and K among them
+    assert jail["limits"][1:] == [[MiB, MiB], [64, 64], [0, 0]]
+    assert jail["limits"][0][0] >= 16
+    assert jail["oom_score_adj"] == "1000"
+
+
+def test_killing_the_top_pid_ends_every_process_of_the_jail(tmp_path):
+    body = """
+        import ctypes, os, signal, time
+        child = os.fork()
+        if child == 0:
+            os.setsid()
+            if os.fork() == 0:  # a detached grandchild that ignores everything it can
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
+                ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG, none
+                emit(role="stray", pid=os.getpid())
+                while True:
+                    time.sleep(1)
+            os._exit(0)
+        os.waitpid(child, 0)
+        emit(role="k", pid=os.getpid())
+        while True:
+            time.sleep(1)
+    """
+    with start(tmp_path, JailSpec(), body) as process:
+        events = read_until(process, lambda e: {"parent", "stray", "k"} <= set(e))
+        top = events["parent"]["pid"]
+        namespace = os.readlink(f"/proc/{top}/ns/pid_for_children")
+        members = jail_processes(namespace)
+        assert len(members) == 3  # init, K and the stray
+        for pid in members:  # as an unprivileged host uid of the jail's own (if we are root)
+            uids = Path(f"/proc/{pid}/status").read_text().split("\nUid:")[1].split()[:4]
+            assert uids == [str(events["parent"]["host_uid"])] * 4
+        os.kill(top, signal.SIGKILL)
+        assert wait_until_gone(namespace, 1.0) == []
+        last = json.loads(process.communicate(timeout=10)[0])
+        assert last == {"role": "exit", "code": -signal.SIGKILL}
+
+
+def test_the_jail_can_neither_see_nor_signal_its_parent(tmp_path):
+    body = """
+        import os, signal
+        try:
+            os.kill(PARENT, signal.SIGKILL)
+            error = None
+        except OSError as exc:
+            error = type(exc).__name__
+        emit(error=error, visible=os.path.exists(f"/proc/{PARENT}"))
+    """
+    events = run(tmp_path, JailSpec(), body)
+    assert events["jail"] == {"error": "ProcessLookupError", "visible": False}
+    assert events["exit"] == {"code": 0}  # the parent lived to report it
+
+
+@pytest.mark.parametrize(
+    ("spec", "step", "path"),
+    [
+        (JailSpec(read_only=("/usr", "/nonexistent/sandbox")), "open read-only path", None),
+        (JailSpec(cwd="/nonexistent/cwd"), "chdir", "/nonexistent/cwd"),
+        (JailSpec(workdir_source="/nonexistent/work"), "open workdir", "/nonexistent/work"),
+    ],
+    ids=["missing read-only path (in I)", "missing cwd (in K)", "missing workdir (in I)"],
+)
+def test_a_setup_error_is_raised_in_the_parent_quickly_and_cleanly(tmp_path, spec, step, path):
+    path = path or spec.read_only[-1]
+    error = run(tmp_path, spec, "emit(role='unexpected')")["error"]
+    assert error["step"] == step
+    assert error["path"] == path
+    assert path in error["message"]
+    assert error["seconds"] < 2
+    assert error["children"] == "none"  # U was reaped
+    assert error["fds_leaked"] is False
+
+
+# --- the launcher and a real kernel ----------------------------------------------------------
+
+
+def launch(tmp_path: Path, spec: JailSpec, command: list[str], **popen) -> tuple:
+    """Start the launcher; the Popen (see :func:`killed_at_exit`) and the read end of PID_FD."""
+    (tmp_path / "spec.json").write_text(spec.to_json())
+    pid_r, pid_w = os.pipe()
+    args = ["spec.json", str(pid_w), "--", *command]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder.sandbox.launch", *args],
+        cwd=tmp_path,
+        pass_fds=(pid_w,),
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        **popen,
+    )
+    os.close(pid_w)
+    return killed_at_exit(process), pid_r
+
+
+def read_all(fd: int) -> str:
+    """Read ``fd`` to its end (all writers closed it), within 10 s."""
+    with os.fdopen(fd, "rb") as file:
+        data = b""
+        while select.select([file], [], [], 10)[0] and (chunk := os.read(fd, 100)):
+            data += chunk
+        return data.decode()
+
+
+def test_the_launcher_reports_the_top_pid_and_runs_the_command_as_pid_2(tmp_path):
+    code = "import os, sys; print(os.getpid()); sys.exit(3)"
+    started, pid_r = launch(tmp_path, JailSpec(), [sys.executable, "-c", code],
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    with started as process:
+        top = read_all(pid_r)
+        out, _ = process.communicate(timeout=30)
+    assert top.endswith("\n") and int(top) > 0
+    assert out == "2\n"
+    assert process.returncode == 3
+
+
+def test_a_real_kernel_runs_in_the_jail_over_ipc_and_dies_with_the_launcher(tmp_path):
+    connection = {
+        "transport": "ipc",
+        "ip": "/run/kernel/ipc",
+        "shell_port": 1,
+        "iopub_port": 2,
+        "stdin_port": 3,
+        "control_port": 4,
+        "hb_port": 5,
+        "key": os.urandom(16).hex(),
+        "signature_scheme": "hmac-sha256",
+        "kernel_name": "python3",
+    }
+    spec = JailSpec(
+        files={"/run/kernel/kernel.json": json.dumps(connection)},
+        env={"JPY_PARENT_PID": "1", "PATH": "/usr/bin"},  # the parent poller must not see it
+    )
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", "/run/kernel/kernel.json"]
+    started, pid_r = launch(tmp_path, spec, command, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    with started as process:
+        top = int(read_all(pid_r))
+        namespace = os.readlink(f"/proc/{top}/ns/pid_for_children")
+        client = BlockingKernelClient()
+        client.load_connection_info({**connection, "ip": f"/proc/{top}/root/run/kernel/ipc"})
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=30)
+            outputs: list[dict] = []
+            code = "import os, numpy; print(numpy.ones(3).sum(), os.environ.get('JPY_PARENT_PID'))"
+            reply = client.execute_interactive(code, timeout=30, output_hook=outputs.append)
+        finally:
+            client.stop_channels()
+        assert reply["content"]["status"] == "ok"
+        assert [m["content"]["text"] for m in outputs if m["msg_type"] == "stream"] == [
+            "3.0 None\n"
+        ]
+        assert jail_processes(namespace)
+        process.kill()
+        process.wait(timeout=10)
+        assert wait_until_gone(namespace, 1.0) == []
+
+
+# --- preflight -------------------------------------------------------------------------------
+
+
+PREFLIGHT = """
+import errno, json, sys
+sys.path.insert(0, {repo!r})
+from autograder.sandbox import SandboxUnavailable, check, preflight, syscalls
+def refuse(flags):
+    raise OSError(errno.EPERM, "unshare: Operation not permitted")
+if sys.argv[1] == "refuse":  # the probe itself, in this process, with unshare refused
+    syscalls.unshare = refuse
+    print(json.dumps({{"message": str(preflight._probe()), "cached": True}}))
+    sys.exit(0)
+errors = []
+for _ in range(2):  # check() probes in a new process, once
+    try:
+        check()
+        errors.append(None)
+    except SandboxUnavailable as exc:
+        errors.append(exc)
+print(json.dumps({{"message": str(errors[0]), "cached": errors[0] is errors[1]}}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["real", "refuse"])
+def test_preflight_passes_here_and_names_user_namespaces_when_they_are_refused(tmp_path, mode):
+    script = tmp_path / "preflight.py"
+    script.write_text(PREFLIGHT.format(repo=str(REPO)))
+    out = subprocess.run(
+        [sys.executable, str(script), mode], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    result = json.loads(out)
+    if mode == "real":
+        assert result == {"message": "None", "cached": True}
+        return
+    assert result["cached"] is True  # the same exception: probed once
+    message = result["message"]
+    assert message.startswith("Linux user namespaces are unavailable")
+    assert "/proc/sys/user/max_user_namespaces" in message
+    assert "kernel.unprivileged_userns_clone" in message
+    assert "kernel.apparmor_restrict_unprivileged_userns" in message
