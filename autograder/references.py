@@ -30,6 +30,30 @@ def reference_jacobian(case: Case, inputs: Inputs) -> Reference:
     return numerical_jacobian(along_wrt, inputs[case.wrt])
 
 
+def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
+    """For a batch-averaged case, the Jacobian of each example: ``(B, *output, *input)``,
+    central differences of ``case.per_example``; ``None`` for the other cases."""
+    per_example = case.per_example
+    if per_example is None:
+        return None
+
+    def along_wrt(value: np.ndarray) -> np.ndarray:
+        return per_example(**{**inputs, case.wrt: value})
+
+    return numerical_jacobian(along_wrt, inputs[case.wrt]).values
+
+
+def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
+    """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
+    return _visible_examples(case_key, tuple(sorted(sizes.items())))
+
+
+@lru_cache(maxsize=32)
+def _visible_examples(case_key: str, sizes: tuple[tuple[str, int], ...]) -> np.ndarray | None:
+    case = get_case(case_key)
+    return example_jacobians(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))
+
+
 def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
     """The reference at the notebook's own inputs (``VISIBLE_SEED``); computed once per process."""
     return _visible_reference(case_key, tuple(sorted(sizes.items())))

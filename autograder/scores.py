@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook
@@ -42,9 +42,17 @@ def read_grades(db_url: str, assignment: str) -> list[GradeRow]:
     return sorted(rows)
 
 
+def read_penalties(db_url: str, assignment: str) -> dict[str, float]:
+    """The late-submission penalty nbgrader applied to each student's submission (if any)."""
+    with Gradebook(db_url) as gradebook:
+        return {submission.student.id: float(submission.late_submission_penalty or 0.0)
+                for submission in gradebook.assignment_submissions(assignment)
+                if submission.late_submission_penalty}
+
+
 @dataclass(frozen=True)
 class StudentScores:
-    """One student's score in every notebook, and the total.
+    """One student's score in every notebook, and the total, as ``nbgrader export`` has it.
 
     Attributes
     ----------
@@ -52,11 +60,16 @@ class StudentScores:
     by_notebook : dict of str to float
         Score by notebook name; a notebook without gradebook rows scores 0.
     total : float
+        The notebooks' scores minus the late penalty, at least 0 (``nbgrader export``'s
+        ``score``).
+    penalty : float
+        The late-submission penalty nbgrader applied, 0 if none.
     """
 
     student: str
     by_notebook: dict[str, float]
     total: float
+    penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,8 +94,10 @@ class ScoreTable:
         return sum(self.max_by_notebook.values())
 
 
-def score_table(rows: Iterable[GradeRow]) -> ScoreTable:
-    """Sum the gradebook rows per student and notebook.
+def score_table(rows: Iterable[GradeRow],
+                penalties: Mapping[str, float] | None = None) -> ScoreTable:
+    """Sum the gradebook rows per student and notebook; subtract each student's late penalty
+    (``penalties``, by student) from their total, as ``nbgrader export`` does.
 
     Example: rows of two students, each with two 1-point cells in notebook ``01`` give
     ``ScoreTable(notebooks=["01"], max_by_notebook={"01": 2.0}, students=[...])``.
@@ -95,21 +110,25 @@ def score_table(rows: Iterable[GradeRow]) -> ScoreTable:
     notebooks = sorted({notebook for _, notebook in maxima})
     max_by_notebook = {name: max(total for (_, notebook), total in maxima.items()
                                  if notebook == name) for name in notebooks}
+    penalties = penalties or {}
     students = [StudentScores(student, {name: by_notebook.get(name, 0.0) for name in notebooks},
-                              sum(by_notebook.values()))
+                              max(0.0, sum(by_notebook.values()) - penalties.get(student, 0.0)),
+                              penalties.get(student, 0.0))
                 for student, by_notebook in sorted(scores.items())]
     return ScoreTable(notebooks, max_by_notebook, students)
 
 
-def format_score_table(rows: Iterable[GradeRow]) -> str:
-    """A fixed-width table: one line per student, one column per notebook, and the total.
+def format_score_table(rows: Iterable[GradeRow],
+                       penalties: Mapping[str, float] | None = None) -> str:
+    """A fixed-width table: one line per student, one column per notebook, and the total
+    (after a late penalty, which the line then names).
 
     Example::
 
         student        01     02     03     04     05   total
         alice         4/4    4/4    4/4    4/4    4/4   20/20
     """
-    table = score_table(rows)
+    table = score_table(rows, penalties)
     width = max([len("student"), *(len(s.student) for s in table.students)])
     header = [f"{'student':<{width}}",
               *(f"{name.split('_', 1)[0]:>7}" for name in table.notebooks), f"{'total':>8}"]
@@ -117,8 +136,9 @@ def format_score_table(rows: Iterable[GradeRow]) -> str:
     for scores in table.students:
         cells = [_fraction(scores.by_notebook[name], table.max_by_notebook[name])
                  for name in table.notebooks]
+        late = f"  (late penalty {scores.penalty:g})" if scores.penalty else ""
         lines.append("  ".join([f"{scores.student:<{width}}", *(f"{c:>7}" for c in cells),
-                                f"{_fraction(scores.total, table.max_total):>8}"]))
+                                f"{_fraction(scores.total, table.max_total):>8}"]) + late)
     legend = ", ".join(f"{name.split('_', 1)[0]} = {name}" for name in table.notebooks)
     return "\n".join([*lines, "", f"Notebooks: {legend}"])
 

@@ -1,12 +1,16 @@
-"""Kernel start + small cell + shutdown: LocalProvisioner vs the fork provisioner.
+"""Kernel start + small cell + shutdown: fresh or forked kernels, with and without the sandbox.
 
     .venv/bin/python benchmarks/bench_kernel_start.py [-n 20] [--parallel 4]
 
-For each provisioner, one warm-up kernel (for the fork provisioner it also starts the
-zygote, timed separately), then ``n`` kernels one after the other, each: start the kernel
-and wait until it is ready (``wait_for_ready``, as nbclient does), execute
-``import numpy as np; np.ones(3).sum()``, shut it down.  Then ``n`` kernels again, with
-``--parallel`` of them at a time in one event loop, for throughput.
+Four ways to start a kernel, by :class:`autograder.kernels.manager.SandboxKernelManager`:
+``local`` (jupyter_client's LocalProvisioner, as nbgrader starts kernels), ``jail`` (a fresh
+kernel in a jail, as ``nbgrader autograde`` does with the course's config), ``fork`` (forked
+from a warm zygote) and ``fork+jail`` (forked into a jail, as ``python -m autograder grade``
+does). For each, one warm-up kernel (for the forks it also starts the zygote), then ``n``
+kernels one after the other, each: start the kernel and wait until it is ready
+(``wait_for_ready``, as nbclient does), execute ``import numpy as np; np.ones(3).sum()``, shut
+it down.  Then ``n`` kernels again, with ``--parallel`` of them at a time in one event loop,
+for throughput. The last columns give the sandbox's cost: jail over local, fork+jail over fork.
 
 Kernel CPU is the children's rusage: forked kernels are the zygote's children, so theirs
 is counted once the zygote is reaped, zygote start-up included (amortized over all kernels).
@@ -19,22 +23,25 @@ import asyncio
 import resource
 import statistics
 import sys
+import tempfile
 import time
 
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning.factory import KernelProvisionerFactory
-
 from autograder.forkkernel import client as zygotes
+from autograder.kernels.manager import SandboxKernelManager
 
 CELL = "import numpy as np; np.ones(3).sum()"
-PROVISIONERS = {"local": "local-provisioner", "fork": "autograder-fork"}
+MODES = {"local": (False, False), "jail": (True, False), "fork": (False, True),
+         "fork+jail": (True, True)}
+"""name: (sandbox, fork)."""
 
 
-async def one_kernel() -> tuple[float, float, float]:
+async def one_kernel(sandbox: bool, fork: bool) -> tuple[float, float, float]:
     """(start+ready, execute, shutdown) wall times of one kernel, in seconds."""
     t0 = time.perf_counter()
-    km = AsyncKernelManager(kernel_name="python3")
-    await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    km = SandboxKernelManager(kernel_name="python3", sandbox=sandbox, fork=fork)
+    with tempfile.TemporaryDirectory() as notebook_dir:  # a jail copies its files
+        await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                              cwd=notebook_dir)
     kc = km.client()
     kc.start_channels()
     await kc.wait_for_ready(timeout=60)
@@ -52,16 +59,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def bench(provisioner: str, n: int, parallel: int) -> dict[str, float]:
-    KernelProvisionerFactory.instance().default_provisioner_name = provisioner
+async def bench(sandbox: bool, fork: bool, n: int, parallel: int) -> dict[str, float]:
     cpu0, own0 = children_cpu(), time.process_time()
-    warmup = sum(await one_kernel())
-    samples = [await one_kernel() for _ in range(n)]
+    warmup = sum(await one_kernel(sandbox, fork))
+    samples = [await one_kernel(sandbox, fork) for _ in range(n)]
     limit = asyncio.Semaphore(parallel)
 
     async def limited() -> None:
         async with limit:
-            await one_kernel()
+            await one_kernel(sandbox, fork)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(limited() for _ in range(n)))
@@ -89,16 +95,19 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=20, help="kernels per provisioner (default 20)")
     parser.add_argument("--parallel", type=int, default=4, help="concurrency of the last phase")
     args = parser.parse_args()
-    results = {name: asyncio.run(bench(p, args.n, args.parallel))
-               for name, p in PROVISIONERS.items()}
-    local, fork = results["local"], results["fork"]
+    results = {name: asyncio.run(bench(sandbox, fork, args.n, args.parallel))
+               for name, (sandbox, fork) in MODES.items()}
     print(f"{args.n} kernels each, Python {sys.version.split()[0]}; cell: {CELL}")
-    print(f"{'seconds per kernel':<30}{'local':>9}{'fork':>9}{'fork gain':>11}")
-    for key in local:
-        gain = fork[key] / local[key] if key.startswith("kernels/s") else local[key] / fork[key]
-        print(f"{key:<30}{local[key]:9.3f}{fork[key]:9.3f}{gain:10.1f}x")
-    print("(start+ready includes wait_for_ready's fixed 0.2 s IOPub flush, for both; "
-          "the fork's first kernel includes starting the zygote)")
+    print(f"{'seconds per kernel':<26}" + "".join(f"{name:>11}" for name in MODES)
+          + f"{'jail/local':>12}{'f+j/fork':>10}")
+    for key in results["local"]:
+        row = [results[name][key] for name in MODES]
+        ratios = (row[1] / row[0], row[3] / row[2])
+        print(f"{key:<26}" + "".join(f"{value:11.3f}" for value in row)
+              + f"{ratios[0]:11.2f}x{ratios[1]:9.2f}x")
+    print("(start+ready includes wait_for_ready's fixed 0.2 s IOPub flush; a fork's first "
+          "kernel includes starting the zygote; ratios above 1 are the sandbox's cost, "
+          "except for kernels/s)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from autograder.course_config import gradebook_url
-from autograder.scores import format_score_table, read_grades
+from autograder.scores import format_score_table, read_grades, read_penalties
 
 from .classroom import solution_answers, write_submission
 from .notebooks import ASSIGNMENT
@@ -79,7 +79,9 @@ def main() -> int:
     print("5/5 python -m autograder report", flush=True)
     run(course, "autograder", "report", ASSIGNMENT)
     print()
-    print(format_score_table(read_grades(gradebook_url(course), ASSIGNMENT)))
+    gradebook = gradebook_url(course)
+    print(format_score_table(read_grades(gradebook, ASSIGNMENT),
+                             read_penalties(gradebook, ASSIGNMENT)))
     print()
     print(f"Feedback: {course / 'feedback'}/<student>/{ASSIGNMENT}/*.html")
     print(f"Grades:   {course / 'grades.csv'}")

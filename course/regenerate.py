@@ -25,7 +25,7 @@ from nbgrader.preprocessors import Execute
 from autograder.course_config import load_course_config
 
 from .notebooks import ASSIGNMENT, write_source
-from .stored_references import needed_references, write_references
+from .stored_references import needed_arrays, write_references
 from .workspace import ROOT, convert
 
 GENERATED = ("source", "release", "solutions")
@@ -91,7 +91,7 @@ def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> N
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jacobians-course-") as scratch:
         write_source(Path(scratch) / "source" / ASSIGNMENT)
-        if write_references(needed_references(Path(scratch) / "source" / ASSIGNMENT)):
+        if write_references(needed_arrays(Path(scratch) / "source" / ASSIGNMENT)):
             print("student/jacobian_checks/references.npz: written")
         rendered = render_course(Path(scratch))
     write_course(rendered, ROOT)

@@ -1,9 +1,9 @@
 """The references the student package stores for the notebooks' own values tests.
 
 Every ``check_jacobian_values`` call in a source test cell names a case and the notebook's
-sizes; the student package must hold the reference for exactly those inputs
-(``jacobian_checks/references.npz``), and nothing else. ``make notebooks`` writes the file; a
-test fails when it is stale.
+sizes; the student package must hold the reference for exactly those inputs, and for a
+batch-averaged case the Jacobian of each example (``jacobian_checks/references.npz``), and
+nothing else. ``make notebooks`` writes the file; a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -13,25 +13,30 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from autograder.references import visible_reference
+from autograder.references import visible_examples, visible_reference
 from autograder.verify.plan import plan_cell
 from jacobian_checks.compare import Reference
 from jacobian_checks.references import REFERENCES_FILE, as_arrays, reference_key
 
 
-def needed_references(source: Path) -> dict[str, Reference]:
-    """``{reference_key: Reference}`` for every values check in the notebooks of ``source``."""
-    references = {}
+def needed_arrays(source: Path) -> dict[str, np.ndarray]:
+    """The arrays to store for every values check in the notebooks of ``source``."""
+    references: dict[str, Reference] = {}
+    examples: dict[str, np.ndarray] = {}
     for path in sorted(source.glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
                 continue
             for check in plan_cell(cell.source, f"{path.name}, {meta.get('grade_id')}"):
-                if check.check == "values":
-                    references[reference_key(check.case, check.sizes)] = visible_reference(
-                        check.case, check.sizes)
-    return references
+                if check.check != "values":
+                    continue
+                key = reference_key(check.case, check.sizes)
+                references[key] = visible_reference(check.case, check.sizes)
+                per_example = visible_examples(check.case, check.sizes)
+                if per_example is not None:
+                    examples[key] = per_example
+    return as_arrays(references, examples)
 
 
 def stored_arrays(path: Path = REFERENCES_FILE) -> dict[str, np.ndarray]:
@@ -42,17 +47,17 @@ def stored_arrays(path: Path = REFERENCES_FILE) -> dict[str, np.ndarray]:
         return {name: data[name] for name in data.files}
 
 
-def is_current(references: dict[str, Reference], path: Path = REFERENCES_FILE) -> bool:
-    """Whether ``path`` holds exactly these references (to rounding of the platform)."""
-    wanted, stored = as_arrays(references), stored_arrays(path)
-    return wanted.keys() == stored.keys() and all(
-        wanted[key].shape == stored[key].shape
-        and np.allclose(wanted[key], stored[key], rtol=1e-12, atol=0) for key in wanted)
+def is_current(arrays: dict[str, np.ndarray], path: Path = REFERENCES_FILE) -> bool:
+    """Whether ``path`` holds exactly these arrays (to rounding of the platform)."""
+    stored = stored_arrays(path)
+    return arrays.keys() == stored.keys() and all(
+        arrays[key].shape == stored[key].shape
+        and np.allclose(arrays[key], stored[key], rtol=1e-12, atol=0) for key in arrays)
 
 
-def write_references(references: dict[str, Reference], path: Path = REFERENCES_FILE) -> bool:
+def write_references(arrays: dict[str, np.ndarray], path: Path = REFERENCES_FILE) -> bool:
     """Write ``path`` unless it is current already; whether it was written."""
-    if is_current(references, path):
+    if is_current(arrays, path):
         return False
-    np.savez_compressed(path, **as_arrays(references))
+    np.savez_compressed(path, **arrays)
     return True

@@ -186,6 +186,17 @@ EXAMPLES: tuple[Example, ...] = (
             r = x @ W.T - y
             return (x.T @ r / len(x))[None]
         """, sizes={"B": 7, "output_dim": 4, "input_dim": 4}),
+    _example("reshaped_not_transposed", "reshaped_not_transposed", "scalar_wrt_matrix",
+             "values", """
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y
+            return (x.T @ r / len(x)).reshape(1, *W.shape)
+        """),
+    _example("single_example", "single_example", "scalar_wrt_matrix", "values", """
+        def dloss_dW(y, W, x):
+            r = W @ x[0] - y[0]
+            return np.outer(r, x[0])[None]
+        """),
     _example("identity", "identity", "elementwise_nonlinearity", "values", """
         def da_dh(h):
             B, D = h.shape

@@ -143,13 +143,22 @@ def test_wrong_values_get_a_numpy_style_report():
     assert pointer.startswith("Check each sign: ")
     assert lines[0] == ("dloss_dyhat(y, yhat) returned the right shape but wrong values "
                         "(inputs: y (256, 10), yhat (256, 10)).")
-    assert re.fullmatch(r"Not equal to the finite-difference Jacobian within rtol=1e-06, "
+    assert re.fullmatch(r"Not equal to the finite-difference Jacobian within rtol=0\.0001, "
                         r"atol=\S+\.", lines[1])
     assert lines[2] == "Mismatched entries: 2560 / 2560 (100%)"
     assert lines[3] == "Largest differences (batch | output | input):"
     assert re.fullmatch(r"  batch \(\d+,\) \| output \(0,\) \| input \(\d,\): "
                         r"yours \S+ vs expected \S+", lines[4])
     assert error.diagnosis == "sign_flipped"
+
+
+def test_a_gradient_of_one_example_is_named_in_the_notebook_too():
+    def first_example(y, W, x):
+        return np.outer(W @ x[0] - y[0], x[0])[None]
+
+    error = failure(check_jacobian_values, first_example, "scalar_wrt_matrix",
+                    B=256, output_dim=10, input_dim=20)
+    assert error.diagnosis == "single_example"
 
 
 def test_values_are_checked_only_where_a_reference_is_stored():
@@ -217,19 +226,35 @@ def float32(y, yhat):
     return np.einsum("bj->bj", (yhat - y).astype(np.float32))[:, np.newaxis, :]
 
 
-def float16_of_a_right_answer(y, yhat):
-    return right_dloss_dyhat(y, yhat).astype(np.float16)
-
-
 def broadcasting(y, yhat):
     return np.ones((1, 1, 1)) * (yhat - y).reshape(y.shape[0], 1, -1)
 
 
-@pytest.mark.parametrize("answer", [loops, nested_list, float32, float16_of_a_right_answer,
-                                    broadcasting])
+@pytest.mark.parametrize("answer", [loops, nested_list, float32, broadcasting])
 def test_correct_answers_in_unusual_styles_pass(answer):
     check_jacobian_shape(answer, "scalar_wrt_vector", **VECTOR)
     check_jacobian_values(answer, "scalar_wrt_vector", **VECTOR)
+
+
+def test_a_float16_answer_is_told_its_precision_is_too_coarse():
+    def float16(y, yhat):
+        return right_dloss_dyhat(y, yhat).astype(np.float16)
+
+    error = failure(check_jacobian_values, float16, "scalar_wrt_vector", **VECTOR)
+    assert str(error) == (
+        "dloss_dyhat(y, yhat) returned float16 values, which keep about 3 significant digits: "
+        "too few to check a Jacobian. Return float64 (or float32) values, e.g. with "
+        ".astype(np.float64).")
+    assert (error.verdict, error.diagnosis) == ("too_coarse", None)
+    check_jacobian_shape(float16, "scalar_wrt_vector", **VECTOR)  # its shape is right
+
+
+def test_float32_rounding_inside_a_float64_answer_is_accepted():
+    def sigmoid_in_float32(h):  # returns float64, with float32-sized errors
+        s = 1 / (1 + np.exp(-h.astype(np.float32)))
+        return (s * (1 - s))[:, :, None] * np.eye(h.shape[1])
+
+    check_jacobian_values(sigmoid_in_float32, "elementwise_nonlinearity", B=256, D=10)
 
 
 def test_a_correct_float32_answer_raises_no_warning_in_the_checker():

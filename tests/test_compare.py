@@ -3,27 +3,51 @@ import pytest
 
 from jacobian_checks.compare import (
     ATOL_FLOOR,
+    ATOL_SCALE,
     RTOL,
     SAFETY,
     Reference,
     Tolerance,
+    distinct_digits,
+    excess,
     find_mismatch,
     format_mismatch,
     tolerance_for,
+    too_coarse,
 )
 from jacobian_checks.layout import JacobianLayout
 
 LAYOUT = JacobianLayout(batch=("B",), output=(1,), input=("D",))
 
 
-def test_tolerance_comes_from_the_reference_error_and_the_answer_precision():
+def test_one_band_from_the_reference_error_and_scale_whatever_the_answers_dtype():
     reference = Reference(values=np.array([[[2.0, -4.0]]]), error=1e-9)
-    float64 = tolerance_for(reference, np.dtype(np.float64))
-    assert float64 == Tolerance(rtol=RTOL, atol=SAFETY * 1e-9 + ATOL_FLOOR * 4.0)
-    float32 = tolerance_for(reference, np.dtype(np.float32))
-    eps32 = float(np.finfo(np.float32).eps)
-    assert float32.rtol == pytest.approx(RTOL + 4 * eps32)
-    assert float32.atol == pytest.approx(float64.atol + 64 * eps32 * 4.0)
+    assert tolerance_for(reference) == Tolerance(
+        rtol=RTOL, atol=SAFETY * 1e-9 + ATOL_SCALE * 4.0 + ATOL_FLOOR * 4.0)
+
+
+@pytest.mark.parametrize(("dtype", "coarse"), [
+    (np.float16, True), (np.float32, False), (np.float64, False), (np.longdouble, False),
+    (np.int64, False), (np.bool_, False)])
+def test_only_a_float_type_coarser_than_the_band_is_too_coarse(dtype, coarse):
+    assert too_coarse(np.dtype(dtype)) is coarse
+
+
+def test_the_band_sits_between_float32_rounding_and_a_factor_1_plus_1e_3():
+    values = np.linspace(-3.0, 3.0, 50).reshape(1, 5, 10)
+    tolerance = tolerance_for(Reference(values=values, error=1e-9))
+    float32_rounded = values.astype(np.float32).astype(np.float64)
+    assert find_mismatch(float32_rounded, values, tolerance) is None
+    for factor in (1 + 1e-3, 1 - 1e-3, 256 / 255):
+        assert find_mismatch(values * factor, values, tolerance) is not None
+    assert excess(values * (1 + 1e-3), values, tolerance) > 5
+    assert excess(values, values, tolerance) == 0.0
+
+
+def test_reports_show_enough_digits_to_tell_the_numbers_apart():
+    assert distinct_digits(0.0425472001, 0.0425471999) == ("0.0425472001", "0.0425471999")
+    assert distinct_digits(1.5, -2.0) == ("1.5", "-2")
+    assert distinct_digits(0.25, 0.25) == ("0.25", "0.25")
 
 
 def test_a_true_zero_passes_against_a_finite_difference_rounding_residue():

@@ -235,6 +235,20 @@ def test_only_new_or_changed_submissions_are_graded_again(broken_class, tmp_path
     assert scores_by_notebook(course, "good")["01_scalar_wrt_scalar"] == 3
 
 
+def test_a_change_of_the_grading_inputs_regrades_and_says_why(broken_class, tmp_path, capsys):
+    course = copy_course(broken_class[0], tmp_path / "course")
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\n# a change an instructor made\n")
+    with Gradebook(gradebook_url(course)) as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-12-24 12:00:00")
+    code, out, _ = grade(capsys, course, "--student", "good", "--student", "copy-*")
+    assert out.startswith("nbgrader_config.py, the due date changed since the last grading: "
+                          "regrading 2 students.\n")
+    assert "Graded 2 submission(s)" in out and "0 unchanged" in out
+    code, out, _ = grade(capsys, course, "--student", "good")
+    assert out.startswith("Graded 0 submission(s)")  # recorded with the new inputs
+
+
 def test_manual_grades_are_never_overwritten(broken_class, tmp_path, capsys):
     course = copy_course(broken_class[0], tmp_path / "course")
     with Gradebook(gradebook_url(course)) as gradebook:

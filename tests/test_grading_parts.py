@@ -12,6 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.grading.failures import explain, with_one_retry
+from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
 from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
 from autograder.grading.run import GradeRun
@@ -215,21 +216,32 @@ def test_the_fingerprint_changes_with_any_file_of_the_submission(tmp_path):
 
 
 def test_what_needs_grading(tmp_path):
-    graded = StudentRecord("abc", Outcome("ann", "graded"))
+    inputs = {"source": "s1", "config": "c1"}
+    graded = StudentRecord("abc", Outcome("ann", "graded"), inputs=inputs)
     output = tmp_path / "autograded"
     output.mkdir()
-    assert needs_grading(None, "abc", output)
-    assert not needs_grading(graded, "abc", output)
-    assert needs_grading(graded, "changed", output)
-    assert needs_grading(StudentRecord("abc", Outcome("ann", "partial")), "abc", output)
-    assert needs_grading(graded, "abc", tmp_path / "gone")
+    assert needs_grading(None, "abc", output, inputs)
+    assert not needs_grading(graded, "abc", output, inputs)
+    assert needs_grading(graded, "changed", output, inputs)
+    assert needs_grading(graded, "abc", output, {**inputs, "config": "c2"})
+    assert needs_grading(StudentRecord("abc", Outcome("ann", "partial"), inputs=inputs), "abc",
+                         output, inputs)
+    assert needs_grading(graded, "abc", tmp_path / "gone", inputs)
+
+
+def test_what_changed_names_each_input_in_words():
+    before = {"source": "a", "config": "b", "checks": "c", "secret": "d", "due_date": ""}
+    assert what_changed(before, before) == []
+    assert what_changed(before, {**before, "source": "x", "due_date": "2026-12-24"}) == [
+        "the tests (source notebooks)", "the due date"]
+    assert what_changed({}, before) == ["the grader (the last grading recorded no inputs)"]
 
 
 def test_records_round_trip_through_the_state_file(tmp_path: Path):
     records = {"ann": StudentRecord("abc", Outcome(
         "ann", "partial", 12.0, 20.0, [NotebookFailure("02", "died")], ["01"],
         [NotebookFlag("04", "integrity", "disagrees")], 3.5, 2),
-        [Finding("03", "edited_test", "edited")])}
+        [Finding("03", "edited_test", "edited")], {"source": "s1"})}
     save_state(tmp_path, "hw", records)
     assert load_state(tmp_path, "hw") == records
     assert load_state(tmp_path, "other") == {}

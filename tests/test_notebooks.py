@@ -10,6 +10,7 @@ import pytest
 from autograder.verify.plan import plan_cell
 from course.notebooks import ASSIGNMENT, POINTS
 from course.regenerate import GENERATED, normalize, render_course
+from course.stored_references import is_current, needed_arrays
 from course.workspace import ROOT
 from jacobian_checks.cases import CASES
 
@@ -40,6 +41,11 @@ def test_source_release_and_solutions_are_in_sync(tmp_path):
         assert not stale and not missing, (
             f"{directory}/{ASSIGNMENT} is stale ({sorted(stale)}, {sorted(missing)}): "
             "run `make notebooks` and commit the result")
+
+
+def test_the_student_package_stores_exactly_the_references_the_notebooks_need():
+    assert is_current(needed_arrays(ROOT / "source" / ASSIGNMENT)), (
+        "student/jacobian_checks/references.npz is stale: run `make notebooks`")
 
 
 def nbgrader_cells(notebook):

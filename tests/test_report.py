@@ -13,6 +13,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 
 from autograder.cli import main
 from autograder.course_config import gradebook_url
@@ -36,8 +37,9 @@ from autograder.report.score_tables import CellPassRate, cell_pass_rates
 from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.timeouts import timed_out
 from autograder.verify.records import Flag
+from course.classroom import solution_answers, write_submission
 from course.notebooks import ASSIGNMENT
-from course.workspace import copy_course
+from course.workspace import copy_course, run
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -241,8 +243,8 @@ def test_the_csv_tables_hold_the_report_data():
     def parse(text):
         return list(csv.reader(io.StringIO(text)))
 
-    assert parse(scores_csv(report)) == [["student", "01", "total"], [HOSTILE, "0", "0"],
-                                         ["bob", "1", "1"]]
+    assert parse(scores_csv(report)) == [["student", "01", "late_penalty", "total"],
+                                         [HOSTILE, "0", "0", "0"], ["bob", "1", "0", "1"]]
     assert parse(cells_csv(report)) == [
         ["notebook", "cell", "points", "passed", "graded", "pass_rate"],
         ["01", "test_a", "1", "1", "2", "0.5"]]
@@ -322,7 +324,8 @@ def test_the_report_csv_tables_match_the_gradebook(reported_class):
     for grade in read_grades(gradebook_url(course), ASSIGNMENT):
         expected[grade.student][grade.notebook] += grade.score
     scores = read_csv(reports / f"{ASSIGNMENT}-scores.csv")
-    assert {r["student"]: {k: float(v) for k, v in r.items() if k not in ("student", "total")}
+    assert {r["student"]: {k: float(v) for k, v in r.items()
+                           if k not in ("student", "late_penalty", "total")}
             for r in scores} == expected
     assert {r["student"]: float(r["total"]) for r in scores} == {
         "solution": 20, "untouched": 0, "mistakes": 11, "tampering": 16}
@@ -363,6 +366,31 @@ def test_an_unknown_or_ungraded_assignment_is_a_clear_error(reported_class, gene
         f"error: the gradebook {gradebook_url(generated_course)} has no graded submissions of "
         f"'{ASSIGNMENT}' (is the name right? Grade them with: python -m autograder grade "
         f"{ASSIGNMENT})\n")
+
+
+@pytest.mark.nbgrader
+def test_the_report_agrees_with_nbgrader_export_on_a_late_submission(generated_course,
+                                                                     tmp_path):
+    """A late submission zeroed by nbgrader's late-penalty plugin: the report's total is the
+    score `nbgrader export` writes, and the page says a penalty was applied."""
+    course = copy_course(generated_course, tmp_path / "course")
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    with Gradebook(gradebook_url(course)) as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-11-20 12:00:00 UTC")
+    solutions = solution_answers(course)
+    write_submission(course, "on-time", solutions, timestamp="2026-11-20 11:00:00.000000 UTC")
+    write_submission(course, "late", solutions, timestamp="2026-11-21 12:00:00.000000 UTC")
+    run(course, "autograder", "grade", ASSIGNMENT)
+    run(course, "nbgrader", "export", "--to", "grades.csv")
+    exported = {r["student_id"]: float(r["score"]) for r in read_csv(course / "grades.csv")}
+    assert exported == {"on-time": 20.0, "late": 0.0}
+    files = write_report(course, ASSIGNMENT, tmp_path / "out")
+    totals = {r["student"]: float(r["total"]) for r in read_csv(files.scores)}
+    assert totals == exported
+    assert {r["student"]: r["late_penalty"] for r in read_csv(files.scores)} == {
+        "on-time": "0", "late": "20"}
+    assert "A late penalty was applied to 1 student(s)" in files.page.read_text()
 
 
 @pytest.mark.nbgrader

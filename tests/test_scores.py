@@ -15,3 +15,11 @@ def test_the_score_table_has_a_column_per_notebook_and_the_total():
         "",
         "Notebooks: 01 = 01_scalar, 02 = 02_vector",
     ]
+
+
+def test_a_late_penalty_is_subtracted_from_the_total_as_nbgrader_export_does():
+    rows = [row("ann", "01_scalar", "a", 3, 3), row("bo", "01_scalar", "a", 1, 3)]
+    assert format_score_table(rows, {"ann": 1.0, "bo": 2.0}).splitlines()[1:3] == [
+        "ann          3/3       2/3  (late penalty 1)",
+        "bo           1/3       0/3  (late penalty 2)",  # never below 0
+    ]

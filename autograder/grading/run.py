@@ -31,6 +31,7 @@ from ..course_config import CommandError, open_course, require_assignment
 from ..course_secret import course_secret
 from ..sandbox.preflight import SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
+from .inputs import grading_inputs, what_changed
 from .outcome import NotebookFailure, Outcome
 from .progress import Progress
 from .scan import Finding, read_release, scan
@@ -63,6 +64,10 @@ class GradeRun:
         Problems seen in the submissions graded in this run.
     seconds : float
     jobs : int
+    sandbox : bool
+        Whether the kernels ran in the sandbox.
+    regrading : str or None
+        Why students graded before were graded again (the course's grading inputs changed).
     """
 
     outcomes: list[Outcome] = field(default_factory=list)
@@ -71,6 +76,7 @@ class GradeRun:
     seconds: float = 0.0
     jobs: int = 0
     sandbox: bool = True
+    regrading: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -125,25 +131,40 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
         raise CommandError(f"no submissions of {assignment!r} match "
                            f"{list(students) or '*'} in {submitted}")
     records = load_state(root, assignment)
+    inputs = grading_inputs(root, assignment, coursedir.db_url)
     prints = {s: fingerprint(submitted / s / assignment) for s in selected}
     to_grade = [s for s in selected if force or needs_grading(
-        records.get(s), prints[s], autograded / s / assignment)]
+        records.get(s), prints[s], autograded / s / assignment, inputs)]
     release = read_release(root / coursedir.release_directory / assignment)
     run = GradeRun(skipped=[s for s in selected if s not in to_grade],
                    findings={s: scan(submitted / s / assignment, release) for s in to_grade},
                    jobs=min(jobs or os.cpu_count() or 1, max(len(to_grade), 1)),
-                   sandbox=sandbox)
+                   sandbox=sandbox, regrading=_regrading(records, selected, inputs))
+    if run.regrading:
+        stream.write(run.regrading + "\n")
     settings = WorkerSettings(root=str(root), assignment=assignment, feedback=feedback,
                               fork_kernels=fork_kernels, sandbox=sandbox,
                               log=str(state_path(root, assignment).with_suffix(".log")))
     for outcome in _run_workers(settings, to_grade, run.jobs, student_timeout, stream):
         run.outcomes.append(outcome)
         records[outcome.student] = StudentRecord(prints[outcome.student], outcome,
-                                                 run.findings[outcome.student])
+                                                 run.findings[outcome.student], inputs)
         save_state(root, assignment, records)
     run.outcomes.sort(key=lambda outcome: outcome.student)
     run.seconds = time.monotonic() - started
     return run
+
+
+def _regrading(records: dict[str, StudentRecord], selected: list[str],
+               inputs: dict[str, str]) -> str | None:
+    """One line saying why students graded before are graded again, if they are."""
+    changed = {s: what_changed(records[s].inputs, inputs) for s in selected if s in records}
+    changed = {s: names for s, names in changed.items() if names}
+    if not changed:
+        return None
+    names = sorted({name for found in changed.values() for name in found})
+    return (f"{', '.join(names)} changed since the last grading: regrading "
+            f"{len(changed)} student{'s' if len(changed) != 1 else ''}.")
 
 
 def _students_with_submissions(submitted: Path, assignment: str) -> list[str]:

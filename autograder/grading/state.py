@@ -30,20 +30,23 @@ def fingerprint(submission: Path) -> str:
 
 @dataclass
 class StudentRecord:
-    """The last grading of one student."""
+    """The last grading of one student: the submission's fingerprint, the outcome, the
+    findings, and the course's grading inputs then (:mod:`autograder.grading.inputs`)."""
 
     fingerprint: str
     outcome: Outcome
     findings: list[Finding] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, "outcome": self.outcome.to_json(),
-                "findings": [vars(f) for f in self.findings]}
+                "findings": [vars(f) for f in self.findings], "inputs": self.inputs}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StudentRecord:
         return cls(fingerprint=data["fingerprint"], outcome=Outcome.from_json(data["outcome"]),
-                   findings=[Finding(**f) for f in data.get("findings", [])])
+                   findings=[Finding(**f) for f in data.get("findings", [])],
+                   inputs=dict(data.get("inputs", {})))
 
 
 def state_path(root: Path, assignment: str) -> Path:
@@ -70,7 +73,9 @@ def save_state(root: Path, assignment: str, records: dict[str, StudentRecord]) -
     os.replace(temporary, path)
 
 
-def needs_grading(record: StudentRecord | None, current: str, autograded: Path) -> bool:
-    """New, changed, not fully graded last time, or its autograded output is gone."""
-    return (record is None or record.fingerprint != current
+def needs_grading(record: StudentRecord | None, current: str, autograded: Path,
+                  inputs: dict[str, str]) -> bool:
+    """New, changed, graded with other grading inputs, not fully graded last time, or its
+    autograded output is gone."""
+    return (record is None or record.fingerprint != current or record.inputs != inputs
             or record.outcome.status != "graded" or not autograded.exists())

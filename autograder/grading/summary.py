@@ -15,6 +15,7 @@ def format_summary(run: GradeRun) -> str:
     partial = [o for o in run.outcomes if o.status == "partial"]
     failed = [o for o in run.outcomes if o.status == "failed"]
     lines = [] if run.sandbox else [NO_SANDBOX_WARNING]
+    lines += [run.regrading] if run.regrading else []
     lines += [f"Graded {len(run.outcomes)} submission(s) in {format_duration(run.seconds)} with "
              f"{run.jobs} worker(s): {len(graded)} complete, {len(partial)} partial, "
              f"{len(failed)} failed; {len(run.skipped)} unchanged, skipped "

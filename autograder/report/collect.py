@@ -43,7 +43,8 @@ class CourseReport:
 
 def collect_report(assignment: str, rows: Sequence[GradeRow],
                    cell_order: Mapping[str, Sequence[str]], notebooks: AutogradedNotebooks,
-                   records: Mapping[str, StudentRecord]) -> CourseReport:
+                   records: Mapping[str, StudentRecord],
+                   penalties: Mapping[str, float] | None = None) -> CourseReport:
     """Build the report's content; pure.
 
     Parameters
@@ -57,13 +58,15 @@ def collect_report(assignment: str, rows: Sequence[GradeRow],
         The autograded notebooks, parsed.
     records : mapping of str to StudentRecord
         The grading records (:func:`autograder.grading.state.load_state`), maybe empty.
+    penalties : mapping of str to float, optional
+        Late-submission penalties by student (:func:`autograder.scores.read_penalties`).
     """
     flags: dict[str, list[tuple[str, Flag]]] = {}
     for (student, name), notebook in sorted(notebooks.items()):
         flags.setdefault(student, []).extend((name, flag) for flag in notebook_flags(notebook))
     failed = [cell for (student, name), notebook in sorted(notebooks.items())
               for cell in failed_cells(student, name, notebook)]
-    return CourseReport(assignment=assignment, scores=score_table(rows),
+    return CourseReport(assignment=assignment, scores=score_table(rows, penalties),
                         cells=cell_pass_rates(rows, cell_order),
                         mistakes=count_mistakes(failed),
                         problems=student_problems(records, flags))

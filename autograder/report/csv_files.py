@@ -10,11 +10,12 @@ from .collect import CourseReport
 
 
 def scores_csv(report: CourseReport) -> str:
-    """``student``, one column per notebook, ``total``: the gradebook's scores."""
+    """``student``, one column per notebook, ``late_penalty``, ``total``: the gradebook's
+    scores, the total after the late penalty (``nbgrader export``'s ``score``)."""
     table = report.scores
-    return _csv(["student", *table.notebooks, "total"],
+    return _csv(["student", *table.notebooks, "late_penalty", "total"],
                 ([s.student, *(f"{s.by_notebook[n]:g}" for n in table.notebooks),
-                  f"{s.total:g}"] for s in table.students))
+                  f"{s.penalty:g}", f"{s.total:g}"] for s in table.students))
 
 
 def cells_csv(report: CourseReport) -> str:

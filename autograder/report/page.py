@@ -95,10 +95,11 @@ def render_page(report: CourseReport, images: ReportImages,
         overall=_image(images.overall, f"total scores out of {table.max_total:g}"),
         notebook_plots=notebook_plots,
         score_table=_table(
-            ["student", *table.notebooks, "total"],
-            [[s.student, *(f"{s.by_notebook[n]:g}" for n in table.notebooks), f"{s.total:g}"]
+            ["student", *table.notebooks, "late penalty", "total"],
+            [[s.student, *(f"{s.by_notebook[n]:g}" for n in table.notebooks),
+              f"{s.penalty:g}" if s.penalty else "", f"{s.total:g}"]
              for s in table.students],
-            numeric=range(1, len(table.notebooks) + 2)),
+            numeric=range(1, len(table.notebooks) + 3)),
         pass_rate_plot=_image(images.pass_rates, "pass rate per test cell"),
         cell_table=_table(
             ["notebook", "test cell", "points", "passed", "pass rate"],
@@ -115,9 +116,12 @@ def render_page(report: CourseReport, images: ReportImages,
 def _summary(report: CourseReport) -> str:
     table = report.scores
     totals = [s.total for s in table.students]
+    late = sum(1 for s in table.students if s.penalty)
+    penalties = (f" A late penalty was applied to {late} student(s) (the totals are after it, "
+                 "as nbgrader export has them).") if late else ""
     return escape(f"{len(totals)} student(s) in the gradebook; total out of "
                   f"{table.max_total:g}: mean {mean(totals):.1f}, median {median(totals):g}, "
-                  f"min {min(totals):g}, max {max(totals):g}.")
+                  f"min {min(totals):g}, max {max(totals):g}.{penalties}")
 
 
 def _mistakes(mistakes: Sequence[Mistake]) -> str:

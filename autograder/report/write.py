@@ -10,7 +10,7 @@ from typing import Any
 from ..course_config import CommandError, open_course, require_assignment
 from ..grading.scan import read_release
 from ..grading.state import load_state
-from ..scores import read_grades
+from ..scores import read_grades, read_penalties
 from .collect import CourseReport, collect_report
 from .csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
 from .page import render_page
@@ -82,7 +82,8 @@ def read_report(root: Path, assignment: str) -> CourseReport:
                  for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
                  if (notebook := _read_json(path)) is not None}
     return collect_report(assignment, rows, {name: list(cells) for name, cells in release.items()},
-                          notebooks, load_state(root, assignment))
+                          notebooks, load_state(root, assignment),
+                          read_penalties(str(coursedir.db_url), assignment))
 
 
 def _read_json(path: Path) -> Any:

@@ -16,7 +16,6 @@ import numpy as np
 
 from jacobian_checks.cases import VISIBLE_SEED, Case, get_case
 from jacobian_checks.coerce import NotAnArray
-from jacobian_checks.compare import Reference
 from jacobian_checks.verdicts import (
     Rejection,
     Run,
@@ -30,7 +29,12 @@ from jacobian_checks.verdicts import (
 )
 
 from ..hidden import HiddenRun
-from ..references import reference_jacobian, visible_reference
+from ..references import (
+    example_jacobians,
+    reference_jacobian,
+    visible_examples,
+    visible_reference,
+)
 from .plan import PlannedCheck
 from .replies import NoReply, Predicted, Raised, Returned, Unavailable, builtin_exception
 
@@ -136,9 +140,12 @@ class Judge:
         if rejection is not None or check.check == "shape":
             return rejection
         assert isinstance(returned, np.ndarray)
-        reference: Reference = (visible_reference(case.key, sizes) if seed == VISIBLE_SEED
-                                else reference_jacobian(case, inputs))
-        return judge_values(run, returned, inputs, reference)
+        if seed == VISIBLE_SEED:
+            reference = visible_reference(case.key, sizes)
+            return judge_values(run, returned, inputs, reference,
+                                lambda: visible_examples(case.key, sizes))
+        return judge_values(run, returned, inputs, reference_jacobian(case, inputs),
+                            lambda: example_jacobians(case, inputs))
 
     async def _call(self, run: Run, expect: str, arguments: list, seed: int) -> Returned:
         key = (run.function, expect, run.case.key, tuple(sorted(run.sizes.items())), seed)

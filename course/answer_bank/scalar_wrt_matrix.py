@@ -21,6 +21,8 @@ APPLICABLE_MISTAKES = frozenset(
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "reshaped_not_transposed",
+        "single_example",
         "other",
     }
 )
@@ -331,6 +333,36 @@ RIGHT = [
     ),
 ]
 
+WRONG_LAYOUT = [
+    (
+        "reshaped_from_x_transposed_r",
+        "fails_values",
+        "reshaped_not_transposed",
+        """
+        import numpy as np
+
+        def dloss_dW(y, W, x):
+            r = x @ W.T - y                       # (B, output_dim)
+            G = x.T @ r / len(x)                  # (input_dim, output_dim): W's axes swapped
+            return G.reshape(1, *W.shape)         # reshaped, not transposed
+        """,
+    ),
+    (
+        "last_example_of_a_loop",
+        "fails_values",
+        "single_example",
+        """
+        import numpy as np
+
+        def dloss_dW(y, W, x):
+            for b in range(len(x)):
+                r = W @ x[b] - y[b]
+                grad = np.outer(r, x[b])          # overwritten each time: the last example
+            return grad[None]
+        """,
+    ),
+]
+
 WRONG = [
     (
         "no_mean",
@@ -510,7 +542,7 @@ WRONG = [
     (
         "first_example_only",
         "fails_values",
-        "some_examples_wrong",
+        "single_example",
         """
         import numpy as np
 
@@ -696,5 +728,5 @@ SHAPES = [
     ),
 ]
 
-ANSWERS = make_answers(CASE, RIGHT + WRONG)
+ANSWERS = make_answers(CASE, RIGHT + WRONG + WRONG_LAYOUT)
 PREDICTED_SHAPES = make_answers(CASE, SHAPES)

@@ -25,6 +25,7 @@ APPLICABLE_MISTAKES = frozenset(
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "reshaped_not_transposed",
         "other",
     }
 )
@@ -551,7 +552,7 @@ WRONG = [
     (
         "reshape_instead_of_transpose",
         "fails_values",
-        "other",
+        "reshaped_not_transposed",
         """
         import numpy as np
 

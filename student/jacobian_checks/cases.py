@@ -60,6 +60,10 @@ class Case:
     visible_sizes : mapping of str to int
         The sizes the notebook's tests use (the document's). The grader repeats every check
         on other sizes and inputs that it draws in secret; nothing here says which.
+    per_example : callable or None
+        For a function averaged over the batch: the same function of each example before
+        the mean, ``per_example(**inputs)`` of shape ``(B, *output)``. Its Jacobian, one per
+        example, names the mistake of a gradient computed from one example.
     """
 
     key: str
@@ -74,6 +78,7 @@ class Case:
     forward: Callable[..., np.ndarray]
     input_shapes: Mapping[str, tuple[str | int, ...]]
     visible_sizes: Mapping[str, int]
+    per_example: Callable[..., np.ndarray] | None = None
 
     def all_sizes(self, sizes: Sizes) -> dict[str, int]:
         """The test's sizes, checked to be exactly the case's size names."""
@@ -110,9 +115,14 @@ def _linear(W: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.einsum("ij,bj->bi", W, x)
 
 
+def _linear_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``1/2 ||y_b - W x_b||^2`` for each example: ``(B, n), (n, m), (B, m) -> (B, 1)``."""
+    return _per_example_half_squared_error(y, _linear(W, x))
+
+
 def _batch_mean_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``mean_b 1/2 ||y_b - W x_b||^2`` as one number of shape ``(1,)``."""
-    return np.mean(_per_example_half_squared_error(y, _linear(W, x)), axis=0)
+    return np.mean(_linear_half_squared_error(y, W, x), axis=0)
 
 
 def _sigmoid(h: np.ndarray) -> np.ndarray:
@@ -180,6 +190,7 @@ SCALAR_WRT_MATRIX = Case(
     input_shapes={"y": ("B", "output_dim"), "W": ("output_dim", "input_dim"),
                   "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
+    per_example=_linear_half_squared_error,
 )
 
 ELEMENTWISE_NONLINEARITY = Case(

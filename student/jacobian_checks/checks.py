@@ -32,7 +32,7 @@ import numpy as np
 from .cases import VISIBLE_SEED, Case, get_case
 from .coerce import NotAnArray, as_array, shape_kind
 from .errors import JacobianCheckError
-from .references import stored_reference
+from .references import stored_examples, stored_reference
 from .verdicts import (
     Rejection,
     Run,
@@ -72,7 +72,8 @@ def check_jacobian_values(function: Callable[..., object], case: str, **sizes: i
                          f"sizes ({sizes_text(run.case.visible_sizes)}), not at "
                          f"{sizes_text(run.sizes)}; the shape check works at any size")
     array, inputs = _returned_array(run, function)
-    _raise_if(run, judge_values(run, array, inputs, reference))
+    _raise_if(run, judge_values(run, array, inputs, reference,
+                                lambda: stored_examples(run.case.key, run.sizes)))
 
 
 def _run(case: str, check: str, sizes: Mapping[str, int]) -> Run:

@@ -17,6 +17,7 @@ This module holds what both sides share: :class:`Diagnosis`, how messages write 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,11 @@ TITLES = {
     "scaled": "Your Jacobian is off by a constant factor.",
     "transposed_values": ("Your Jacobian's values look transposed: two of its axes of equal "
                           "size are swapped."),
+    "reshaped_not_transposed": ("Your Jacobian has the right values in the wrong places: it "
+                                "looks reshaped from another order of its axes, not "
+                                "transposed."),
+    "single_example": ("Your gradient is the gradient of one example, not the mean over the "
+                       "batch."),
     "identity": "Your Jacobian is an identity pattern, or all ones.",
     "batch_permuted": "Your Jacobian has the right examples in the wrong order.",
     "some_examples_wrong": "Only part of the batch is right.",
@@ -112,6 +118,9 @@ class Failure:
         The inputs the answer was computed from.
     tolerance : Tolerance
         The tolerance the check used.
+    examples : callable or None
+        For a batch-averaged case: gives the Jacobian of each example, ``(B, *shape)``, when
+        a rule asks for it (it costs a finite-difference pass), or ``None``.
     """
 
     yours: np.ndarray
@@ -120,6 +129,7 @@ class Failure:
     sizes: Sizes
     inputs: Inputs
     tolerance: Tolerance
+    examples: Callable[[], np.ndarray | None] | None = None
 
     def matches(self, yours: np.ndarray, expected: np.ndarray | None = None) -> bool:
         """``yours`` passes against ``expected`` (the reference by default).

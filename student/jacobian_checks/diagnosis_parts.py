@@ -60,6 +60,23 @@ def _batch_order(f: Failure) -> np.ndarray | None:
     return held
 
 
+def single_example(f: Failure) -> Diagnosis | None:
+    """A batch-averaged gradient that is the gradient of one example alone."""
+    examples = f.examples() if f.examples is not None else None
+    if examples is None:
+        return None
+    for b in range(len(examples)):
+        if f.matches(f.yours, examples[b]):
+            return Diagnosis(
+                "single_example",
+                f"Your gradient is the gradient of example {b} alone, not the mean over the "
+                f"batch of {len(examples)} examples.",
+                "The loss is the mean over the batch, so its gradient is the mean of every "
+                "example's gradient: check the loop or slice over the examples, and x[0] or "
+                "x[-1] where the whole batch belongs.")
+    return None
+
+
 def some_examples_wrong(f: Failure) -> Diagnosis | None:
     """Exactly a leading or a trailing block of the batch is right."""
     if f.batch < 2:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import permutations
 
 import numpy as np
 
 from .cases import Case, Inputs
-from .compare import Tolerance
+from .compare import Tolerance, excess
 from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis, Failure, axes_order
 from .diagnosis_parts import (
     batch_permuted,
@@ -31,13 +32,20 @@ from .diagnosis_parts import (
     diagonal_only,
     diagonal_words,
     off_diagonal_only,
+    single_example,
     some_examples_wrong,
 )
-from .layout import Sizes
+from .layout import Sizes, format_shape
+
+CLEAR_MARGIN = 10.0
+"""A mistake is named only when the answer is off by this many times the band somewhere:
+an answer just outside the band (rounding, a near miss) gets the report alone."""
 
 
 def diagnose_values(yours: np.ndarray, reference: np.ndarray, case: Case, sizes: Sizes,
-                    inputs: Inputs, tolerance: Tolerance) -> Diagnosis | None:
+                    inputs: Inputs, tolerance: Tolerance,
+                    examples: Callable[[], np.ndarray | None] | None = None
+                    ) -> Diagnosis | None:
     """The value mistake that a right-shaped wrong answer matches, or ``None``.
 
     Parameters
@@ -52,11 +60,13 @@ def diagnose_values(yours: np.ndarray, reference: np.ndarray, case: Case, sizes:
         The inputs of the test, e.g. ``h (B, D)``: they give the function's own values.
     tolerance : Tolerance
         The check's tolerance; every confirmation uses it.
+    examples : callable, optional
+        For a batch-averaged case, the Jacobian of each example (see :class:`Failure`).
     """
-    failure = Failure(yours, reference, case, sizes, inputs, tolerance)
+    failure = Failure(yours, reference, case, sizes, inputs, tolerance, examples)
     # A transformed huge answer may overflow to inf: it then fails to match, nothing more.
     with np.errstate(over="ignore"):
-        if failure.matches(yours):
+        if failure.matches(yours) or excess(yours, reference, tolerance) < CLEAR_MARGIN:
             return None
         for rule in RULES:
             diagnosis = rule(failure)
@@ -172,6 +182,26 @@ def _transposed_values(f: Failure) -> Diagnosis | None:
     return None
 
 
+def _reshaped(f: Failure) -> Diagnosis | None:
+    """The right values, computed with the axes in another order, then reshaped into place."""
+    shape = f.reference.shape
+    for order in permutations(range(len(shape))):
+        moved = np.transpose(f.reference, order)
+        if moved.shape == shape:
+            continue  # not a reshape: a transposition (see _transposed_values)
+        if f.matches(f.yours, moved.reshape(shape)):
+            axes = f.case.layout.axes
+            return Diagnosis(
+                "reshaped_not_transposed",
+                "Your Jacobian has the right values in the wrong places: it looks computed with "
+                f"its axes in the order {format_shape([axes[k] for k in order])}, then reshaped "
+                f"to {f.case.layout.symbols()}.",
+                "reshape keeps the order of the entries and only regroups them into new axes; to "
+                "reorder axes use np.transpose, np.moveaxis, .T or the subscripts after '->' "
+                "in your einsum.")
+    return None
+
+
 def _identity(f: Failure) -> Diagnosis | None:
     mask = diagonal_mask(f.case, f.yours.shape)
     pattern = np.ones_like(f.yours) if mask is None else mask.astype(np.float64)
@@ -227,12 +257,13 @@ def _function_values(f: Failure) -> np.ndarray | None:
 
 
 RULES: tuple[Callable[[Failure], Diagnosis | None], ...] = (
-    _all_zeros, _sign_flipped, _scaled, _transposed_values, _identity,
-    _function_instead_of_derivative, batch_permuted, some_examples_wrong, diagonal_only,
-    off_diagonal_only)
+    _all_zeros, _sign_flipped, _scaled, _transposed_values, _reshaped, _identity,
+    _function_instead_of_derivative, single_example, batch_permuted, some_examples_wrong,
+    diagonal_only, off_diagonal_only)
 """The value rules, from the most specific to the most general."""
 
 KEYS = ("all_zeros", "sign_flipped", "scaled", "hardcoded_sizes", "transposed_values",
-        "identity", "function_instead_of_derivative", "batch_permuted", "some_examples_wrong",
-        "diagonal_only", "off_diagonal_only")
+        "reshaped_not_transposed", "identity", "function_instead_of_derivative",
+        "single_example", "batch_permuted", "some_examples_wrong", "diagonal_only",
+        "off_diagonal_only")
 """Every key :func:`diagnose_values` can return, in the order of :data:`RULES`."""

@@ -3,8 +3,9 @@
 A notebook's values test compares the student's answer on the notebook's sizes and inputs (the
 case's visible sizes, inputs drawn from :data:`jacobian_checks.cases.VISIBLE_SEED`) with the
 Jacobian the grader computed for exactly those inputs when the course was built
-(``make notebooks`` writes ``references.npz``). The package holds no way to compute a
-reference for other inputs: when grading, the grader computes its own.
+(``make notebooks`` writes ``references.npz``); for a batch-averaged case, the Jacobian of each
+example too, for the diagnosis of a gradient computed from one example. The package holds no
+way to compute a reference for other inputs: when grading, the grader computes its own.
 """
 
 from __future__ import annotations
@@ -34,12 +35,21 @@ def stored_reference(case: str, sizes: Mapping[str, int]) -> Reference | None:
     return Reference(values=stored[f"{key}|values"], error=float(stored[f"{key}|error"]))
 
 
-def as_arrays(references: Mapping[str, Reference]) -> dict[str, np.ndarray]:
-    """The arrays to save for ``{reference_key: Reference}`` (``np.savez_compressed``)."""
+def stored_examples(case: str, sizes: Mapping[str, int]) -> np.ndarray | None:
+    """The stored Jacobian of each example, ``(B, *shape)``, of a batch-averaged case."""
+    return _stored().get(f"{reference_key(case, sizes)}|examples")
+
+
+def as_arrays(references: Mapping[str, Reference],
+              examples: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays to save (``np.savez_compressed``) for ``{reference_key: Reference}`` and
+    ``{reference_key: the Jacobian of each example}``."""
     arrays: dict[str, np.ndarray] = {}
     for key, reference in references.items():
         arrays[f"{key}|values"] = reference.values
         arrays[f"{key}|error"] = np.array(reference.error)
+    for key, values in examples.items():
+        arrays[f"{key}|examples"] = values
     return arrays
 
 

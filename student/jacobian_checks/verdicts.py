@@ -13,14 +13,14 @@ Checks run in order, and the first failure is the verdict: type, shape, finitene
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .cases import Case, Inputs
 from .coerce import NOT_A_SHAPE, Answer, NotAnArray, as_answer
-from .compare import Reference, find_mismatch, format_mismatch, tolerance_for
+from .compare import Reference, find_mismatch, format_mismatch, tolerance_for, too_coarse
 from .diagnosis import TITLES, Diagnosis
 from .diagnosis_shape import diagnose_shape
 from .diagnosis_values import diagnose_values
@@ -45,7 +45,7 @@ class Rejection:
     check : {"predicted_shape", "shape", "values"}
     verdict : str
         What failed: ``missing``, ``not_callable``, ``raised``, ``timed_out``, ``no_reply``,
-        ``wrong_type``, ``wrong_shape``, ``not_finite`` or ``wrong_values``.
+        ``wrong_type``, ``wrong_shape``, ``too_coarse``, ``not_finite`` or ``wrong_values``.
     lines : tuple of str
         The message, line by line: a diagnosis's two lines first, if there is one.
     diagnosis : str or None
@@ -184,10 +184,21 @@ def judge_returned(run: Run, returned: np.ndarray | NotAnArray) -> Rejection | N
                         f"{{shape}} (inputs: {describe_inputs(run.case, run.sizes)}).")
 
 
-def judge_values(run: Run, array: np.ndarray, inputs: Inputs,
-                 reference: Reference) -> Rejection | None:
-    """Finiteness, then the values of a right-shaped array against the reference."""
+def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Reference,
+                 examples: Callable[[], np.ndarray | None] | None = None) -> Rejection | None:
+    """Precision, finiteness, then the values of a right-shaped array against the reference.
+
+    ``examples``, for a batch-averaged case, gives the Jacobian of each example when a
+    diagnosis asks for it (see :class:`jacobian_checks.diagnosis.Failure`).
+    """
     answer: Answer = as_answer(array)
+    where = HIDDEN if run.hidden else ""
+    if too_coarse(answer.precision):
+        digits = int(-np.log10(np.finfo(answer.precision).eps))
+        return run.reject("too_coarse", [
+            f"{where}{run.call} returned {answer.precision} values, which keep about {digits} "
+            "significant digits: too few to check a Jacobian. Return float64 (or float32) "
+            "values, e.g. with .astype(np.float64)."])
     bad = ~np.isfinite(answer.values)
     if np.any(bad):
         if run.hidden:
@@ -198,12 +209,12 @@ def judge_values(run: Run, array: np.ndarray, inputs: Inputs,
             f"{run.call} returned {int(np.count_nonzero(bad))} entries that are NaN or "
             f"infinite, out of {bad.size}; the first at {run.case.layout.split_index(first)} "
             f"is {answer.values[first]}.", _FINITE_HINT])
-    tolerance = tolerance_for(reference, answer.precision)
+    tolerance = tolerance_for(reference)
     mismatch = find_mismatch(answer.values, reference.values, tolerance)
     if mismatch is None:
         return None
     diagnosis = diagnose_values(answer.values, reference.values, run.case, run.sizes, inputs,
-                                tolerance)
+                                tolerance, examples)
     if run.hidden:
         return run.reject("wrong_values", [
             f"{HIDDEN}{run.call} returned the right shape but wrong values."], diagnosis)
