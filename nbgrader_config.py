@@ -18,6 +18,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.nbgrader_plugins import (
+    ReadableOffline,
     RepairGradeIds,
     ShowStudentContentAsText,
     StripTestTracebacks,
@@ -73,8 +74,9 @@ c.Autograde.autograde_preprocessors = [
 # Feedback without hidden tests: drop the hidden lines from the restored test cells, and
 # keep only the message of a failed check, not the traceback quoting the hidden line. What a
 # student's code displayed is shown as text and plain images only, and Markdown cells they
-# wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page.
+# wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page. The
+# course's math is drawn as MathML (no CDN needed) and long lines wrap.
 c.GenerateFeedback.preprocessors = [
     GetGrades, ClearHiddenTests, StripTestTracebacks, ShowStudentContentAsText,
-    CSSHTMLHeaderPreprocessor,
+    CSSHTMLHeaderPreprocessor, ReadableOffline,
 ]

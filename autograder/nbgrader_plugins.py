@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils
@@ -69,6 +70,42 @@ def _inert(data: dict) -> dict:
     if dropped and "text/plain" not in kept:
         kept["text/plain"] = f"[{', '.join(dropped)} output, not shown in feedback]"
     return kept
+
+
+_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<!\\)\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
+
+READABLE_CSS = """
+pre, .output_text pre, .output_error pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+math[display="block"] { display: block; margin: 0.6em 0; }
+"""
+"""Feedback pages wrap long lines (messages, tracebacks) instead of cutting them off."""
+
+
+class ReadableOffline(NbGraderPreprocessor):
+    """Make a feedback page read well without a network.
+
+    The course's math (in locked Markdown cells) is turned into MathML, which browsers draw
+    themselves, instead of waiting for MathJax from a CDN; and long lines wrap. Place it after
+    ``CSSHTMLHeaderPreprocessor``, whose CSS list it extends.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        resources.setdefault("inlining", {}).setdefault("css", []).append(READABLE_CSS)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and utils.is_locked(cell):
+                cell.source = _MATH.sub(_mathml, cell.source)
+        return nb, resources
+
+
+def _mathml(match: re.Match[str]) -> str:
+    """One ``$...$`` or ``$$...$$`` as MathML (kept as it was if it cannot be converted)."""
+    block = match.group("block") is not None
+    try:
+        return latex_to_mathml(match.group("block" if block else "inline"),
+                               display="block" if block else "inline")
+    except Exception:  # latex2mathml raises several types on TeX it does not know
+        return match.group(0)
 
 
 class RepairGradeIds(NbGraderPreprocessor):

@@ -233,8 +233,9 @@ SCALAR_WRT_MATRIX = NotebookText(
 $$L(W) = \frac{1}{B} \sum_{b=1}^{B} \frac{1}{2}\,\lVert y_b - W x_b \rVert_2^2,
 \qquad W \in \mathbb{R}^{n \times m},$$
 
-with `y` of shape `(B, output_dim)`, `W` of shape `(output_dim, input_dim)` and `x` of shape
-`(B, input_dim)`. The loss is one number, kept as shape `(1,)`.
+with `n = output_dim` and `m = input_dim`: `y` has shape `(B, output_dim)`, `W` shape
+`(output_dim, input_dim)` and `x` shape `(B, input_dim)`. The loss is one number, kept as
+shape `(1,)`.
 
 **Goal.** Compute $\nabla_W L$, the gradient a training step would use.
 """,
@@ -256,10 +257,12 @@ def jacobian_shape(B, output_dim, input_dim):
     code_hint=r"""
 ## 2. Code the Jacobian with the chain rule
 
-Per example, chain the two Jacobians you know: `dloss_dyhat` of shape `(B, 1, output_dim)`
-(notebook 2) and `dyhat_dW` of shape `(B, output_dim, output_dim, input_dim)` (notebook 3),
-summing over the shared axis `yhat`; then average over the batch. The general chain-rule
-contraction is
+The loss is a function of `yhat = W x`, so its Jacobian is a chain of the two Jacobians of
+notebooks 2 and 3. Inside `dloss_dW`, compute both for this layer: `dloss_dyhat` from `y` and
+`yhat`, of shape `(B, 1, output_dim)` (notebook 2, with `D = output_dim`), and `dyhat_dW` from
+`x`, of shape `(B, output_dim, output_dim, input_dim)` (notebook 3). Then chain them per
+example, summing over their shared axis (the entries of `yhat`), and average over the batch.
+The general chain-rule contraction is
 
 ```python
 dloss_dW_each = np.einsum("bij,bjkl->bikl", dloss_dyhat, dyhat_dW)  # (B, 1, output_dim, input_dim)

@@ -49,13 +49,25 @@ def test_predicted_shape_rejects_a_transposed_shape_with_the_rule():
         "The axes go batch, then output, then input: check the order of the subscripts after "
         "'->' in your einsum, or your transpose or reshape.",
         "jacobian_shape(256, 10) returned (256, 10, 1).",
-        "Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
-        "then input (D,) = (10,).",
+        "The batch axis is right; the output axis is wrong; the input axis is wrong.",
         "Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
         "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.",
     ])
     assert (error.case, error.check, error.verdict, error.diagnosis) == (
         "scalar_wrt_vector", "predicted_shape", "wrong_shape", "transposed_axes")
+
+
+@pytest.mark.parametrize(("predict", "parts"), [
+    (lambda B, D: (1, 1, D), "The batch axis is wrong; the output axis is right; the input "
+                             "axis is right."),
+    (lambda B, D: (B, D), "It has 2 axes; this Jacobian has 3: 1 batch axis, then 1 output "
+                          "axis, then 1 input axis. Count the axes of the output and of the "
+                          "input again."),
+])
+def test_a_wrong_prediction_is_told_which_part_is_wrong_never_the_answer(predict, parts):
+    error = failure(check_predicted_shape, predict, "scalar_wrt_vector", **VECTOR)
+    assert parts in str(error).splitlines()
+    assert "(256, 1, 10)" not in str(error) and "(B, 1, D)" not in str(error)
 
 
 @pytest.mark.parametrize(("returned", "what"), [

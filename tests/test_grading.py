@@ -208,6 +208,8 @@ def test_feedback_is_generated_without_hidden_sizes(broken_class):
     for case in CASES.values():
         html = (course / "feedback" / "good" / ASSIGNMENT / f"{case.notebook}.html").read_text()
         assert "HIDDEN TESTS" not in html and "Passed:" in html
+        assert "<math" in html and "\\frac" not in html  # math drawn as MathML, offline
+        assert "white-space: pre-wrap" in html  # long messages wrap
         for hidden in hidden_runs(secret, ASSIGNMENT, "good", case):
             for name, size in hidden.sizes.items():
                 assert not re.search(rf"\b{name}\s*=\s*{size}\b", html), (case.key, name)

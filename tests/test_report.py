@@ -126,6 +126,15 @@ def test_numbers_are_normalised_in_the_first_line():
         "returned shape (N, N, N), N of N.")
 
 
+def test_shapes_in_symbols_keep_their_symbols_and_lose_their_numbers():
+    assert normalise_message("Your Jacobian has the shape of yhat, (B, D) = (256, 10): it "
+                             "looks like the gradient, without the output's axis (1,).") == (
+        "Your Jacobian has the shape of yhat, (B, D): it looks like the gradient, without "
+        "the output's axis (N,).")
+    assert normalise_message("Expected (B, 1, D) = (29, 1, 7) after 3 tries") == (
+        "Expected (B, 1, D) after N tries")
+
+
 def test_diagnosed_failures_are_counted_by_case_check_and_diagnosis():
     sign = "Your Jacobian has the wrong sign: its negative is right."
     errors = [failed(student, check_failure(sign, diagnosis="sign_flipped"))

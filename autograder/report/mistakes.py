@@ -21,6 +21,10 @@ from ..verify.records import METADATA_KEY
 MistakeKind = Literal["diagnosis", "verdict", "error"]
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBERS_OF_SYMBOLS = re.compile(r"\s*=\s*\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
+"""`` = (256, 1, 10)``: the numbers a message gives after a shape in symbols."""
+_SYMBOLIC_SHAPE = re.compile(r"\([^()]*?(?<![\d.])[A-Za-z_][^()]*\)")
+"""A shape written with symbols, ``(B, 1, D)``: its literal 1s are part of the shape."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,19 @@ def failed_cells(student: str, notebook_name: str,
 
 
 def normalise_message(text: str) -> str:
-    """The first non-empty line of ``text`` with every number replaced by ``N``.
+    """The first non-empty line of ``text`` with every number replaced by ``N``, but for the
+    shapes written in symbols, which stay as they are (the numbers after them go).
 
-    Example: ``"returned an array of shape (256, 10)"`` gives
-    ``"returned an array of shape (N, N)"``.
+    Examples: ``"returned an array of shape (256, 10)"`` gives ``"returned an array of shape
+    (N, N)"``; ``"the shape of yhat, (B, D) = (256, 10): ..."`` gives ``"the shape of yhat,
+    (B, D): ..."``.
     """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return _NUMBER.sub("N", first)
+    first = _NUMBERS_OF_SYMBOLS.sub("", first)
+    parts = _SYMBOLIC_SHAPE.split(first)
+    shapes = _SYMBOLIC_SHAPE.findall(first)
+    return "".join(_NUMBER.sub("N", part) + (shapes[k] if k < len(shapes) else "")
+                   for k, part in enumerate(parts))
 
 
 def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:

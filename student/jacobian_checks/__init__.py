@@ -13,7 +13,10 @@ verdicts (:mod:`jacobian_checks.verdicts`).
 """
 
 from .checks import check_jacobian_shape, check_jacobian_values, check_predicted_shape
+from .display import install as _install_display
 from .errors import JacobianCheckError
+
+_install_display()
 
 __all__ = [
     "JacobianCheckError",

@@ -31,6 +31,7 @@ import numpy as np
 
 from .cases import VISIBLE_SEED, Case, get_case
 from .coerce import NotAnArray, as_array, shape_kind
+from .display import passed
 from .errors import JacobianCheckError
 from .references import stored_examples, stored_reference
 from .verdicts import (
@@ -54,12 +55,15 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
     predicted = _call_student(jacobian_shape, run,
                               {name: run.sizes[name] for name in run.case.size_names})
     _raise_if(run, judge_prediction(run, *shape_kind(predicted)))
+    passed(f"your predicted shape, at {sizes_text(run.sizes)}.")
 
 
 def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: int) -> None:
     """Check the type and shape of what ``function`` returns on the case's inputs."""
     __tracebackhide__ = True
-    _returned_array(_run(case, "shape", sizes), function)
+    run = _run(case, "shape", sizes)
+    _returned_array(run, function)
+    passed(f"the shape of {run.call}, at {sizes_text(run.sizes)}.")
 
 
 def check_jacobian_values(function: Callable[..., object], case: str, **sizes: int) -> None:
@@ -74,6 +78,7 @@ def check_jacobian_values(function: Callable[..., object], case: str, **sizes: i
     array, inputs = _returned_array(run, function)
     _raise_if(run, judge_values(run, array, inputs, reference,
                                 lambda: stored_examples(run.case.key, run.sizes)))
+    passed(f"the shape and values of {run.call}, at {sizes_text(run.sizes)}.")
 
 
 def _run(case: str, check: str, sizes: Mapping[str, int]) -> Run:

@@ -89,8 +89,8 @@ def _sign_flipped(f: Failure) -> Diagnosis | None:
         return None
     return Diagnosis(
         "sign_flipped", "Your Jacobian has the wrong sign: its negative is right.",
-        "Check each sign: the inner derivatives of the chain rule (of y - yhat with respect "
-        "to yhat, say), and the order of each subtraction.")
+        "Check each sign: the inner derivative of each difference in the function (the chain "
+        "rule's), and the order of each subtraction.")
 
 
 def _scaled(f: Failure) -> Diagnosis | None:

@@ -148,11 +148,14 @@ def reject_raised(run: Run, ename: str | None) -> Rejection:
             "its cell with your code."], error=ename)
     if run.hidden:
         return run.reject("raised", [
-            f"{HIDDEN}{run.call} raised {what}. Take every size from the inputs' shapes, and "
-            "check that your code works for any sizes."], error=ename)
+            f"{HIDDEN}{run.call} raised {what}: it was raised inside your function "
+            f"{run.function}, called by the grader with {_arguments(run)}. Take every size "
+            "from the inputs' shapes, and check that your code works for any sizes."],
+            error=ename)
     return run.reject("raised", [
-        f"{run.call} raised {what} when called with {_arguments(run)}. Run this test cell in "
-        "your notebook to see where."], error=ename)
+        f"{run.call} raised {what}: it was raised inside your function {run.function}, "
+        f"called by the grader with {_arguments(run)}. Run this test cell in your notebook "
+        "to see where."], error=ename)
 
 
 def reject_no_reply(run: Run, reason: str, *, timed_out: bool = False) -> Rejection:
@@ -231,6 +234,11 @@ def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection
     if found == expected:
         return None
     diagnosis = diagnose_shape(found, run.case, run.sizes)
+    if run.check == "predicted_shape":  # the prediction is the question: no answer given
+        shown = symbolic_shape(found, run) if run.hidden else format_shape(found)
+        return run.reject("wrong_shape", [
+            f"{HIDDEN if run.hidden else ''}{run.call} returned {shown}.",
+            wrong_parts(found, run), RULE], diagnosis)
     if run.hidden:
         return run.reject("wrong_shape", [
             f"{HIDDEN}{run.call} gave the shape {symbolic_shape(found, run)}; expected "
@@ -240,10 +248,39 @@ def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection
         f"Expected {run.case.layout.describe(run.sizes)}.", RULE], diagnosis)
 
 
+def wrong_parts(found: Sequence[int], run: Run) -> str:
+    """Which groups of a predicted shape's axes are wrong, without the right shape.
+
+    ``"The batch axis is right; the output's axes are not; the input's axes are right."``, or,
+    when the number of axes differs, how many axes each group has.
+    """
+    layout = run.case.layout
+    groups = [("batch", layout.batch), ("output", layout.output), ("input", layout.input)]
+    groups = [(name, dims) for name, dims in groups if dims]
+    if len(found) != len(layout.axes):
+        counts = ", then ".join(f"{len(dims)} {name} axis" + ("es" if len(dims) > 1 else "")
+                                for name, dims in groups)
+        return (f"It has {len(found)} axes; this Jacobian has {len(layout.axes)}: {counts}. "
+                "Count the axes of the output and of the input again.")
+    verdicts, start = [], 0
+    for name, dims in groups:
+        right = tuple(found[start:start + len(dims)]) == resolve(dims, run.sizes)
+        verdicts.append(f"the {name} {'axis' if len(dims) == 1 else 'axes'} "
+                        f"{'are' if len(dims) > 1 else 'is'} {'right' if right else 'wrong'}")
+        start += len(dims)
+    text = "; ".join(verdicts)
+    return text[0].upper() + text[1:] + "."
+
+
 def _arguments(run: Run) -> str:
-    """The arguments of a visible run: sizes for ``jacobian_shape``, else the inputs' shapes."""
+    """The arguments of a run: sizes for ``jacobian_shape``, else the inputs' shapes; in
+    symbols on a hidden run (``y (B, D), yhat (B, D)``)."""
     if run.check == "predicted_shape":
-        return ", ".join(f"{name}={run.sizes[name]}" for name in run.case.size_names)
+        return ", ".join(name if run.hidden else f"{name}={run.sizes[name]}"
+                         for name in run.case.size_names)
+    if run.hidden:
+        return ", ".join(f"{name} {format_shape(run.case.input_shapes[name])}"
+                         for name in run.case.arguments)
     return describe_inputs(run.case, run.sizes)
 
 
