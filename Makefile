@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 # Reinstall whenever the dependency list changes.
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint pytest notebooks bench bench-grade clean
+.PHONY: venv demo test browser lint pytest notebooks lock bundle bench bench-grade clean
 
-$(STAMP): pyproject.toml student/pyproject.toml
+$(STAMP): pyproject.toml student/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11+ is required, '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run e.g. 'make PYTHON=python3.11 test'."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ./student -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+	  -e ./student -e '.[dev]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -21,7 +22,18 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m course.demo
 
-test: lint pytest
+test: browser lint pytest
+
+# The browser tests/test_browser.py drives: the distribution's Chromium, installed as root
+# with apt-get when missing (CI); elsewhere, say what to install.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "error: tests/test_browser.py needs Chromium: install your distribution's"; \
+	    echo "chromium package (Debian/Ubuntu: sudo apt-get install chromium)"; exit 1; \
+	  fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check autograder student course tests benchmarks nbgrader_config.py
@@ -34,6 +46,16 @@ pytest: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m course.regenerate
 
+# Pin the grading stack again after a deliberate upgrade (pip install -U ... in .venv).
+lock: $(STAMP)
+	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	  --disable-pip-version-check | grep -v '^jacobian'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+# What students receive: dist/jacobians-student.zip (notebooks, the checks' wheel, README).
+bundle: $(STAMP)
+	$(BIN)/python -m course.bundle
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_checks.py
 
@@ -42,4 +64,4 @@ bench-grade: $(STAMP)
 	$(BIN)/python benchmarks/bench_grade.py --students 100
 
 clean:
-	rm -rf .demo .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf .demo .bench dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

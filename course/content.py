@@ -46,7 +46,8 @@ inputs carry a leading batch axis `B`: one Jacobian per example."""
 
 HOW_TO_CHECK = """\
 Run the test cells below your answer to check it (or press **Validate**). They check the
-shape first, then the values against finite differences of the math, on the document's sizes.
+shape first, then the values against finite differences of the math, on the sizes of the
+course document (`course-document.md`).
 When grading, hidden tests repeat the checks on other sizes and random inputs, so take every
 size from the arguments (`y.shape`, `W.shape[0]`, ...), never from a constant."""
 
@@ -80,7 +81,7 @@ def jacobian_shape(B):
     code_hint=r"""
 ## 2. Code the Jacobian
 
-$\frac{dL}{d\hat{y}} = -(y - \hat{y})$ for each example. The document builds it with
+$\frac{dL}{d\hat{y}} = -(y - \hat{y})$ for each example. The course document builds it with
 `np.einsum("i,bj->bij", np.ones(1), y - yhat)`: the einsum with a vector of ones of length 1
 inserts the loss's output axis `i` between the batch axis `b` and the input axis `j`.
 Write `dloss_dyhat(y, yhat)` returning the Jacobian of shape `(B, 1, 1)`.
@@ -137,11 +138,12 @@ def jacobian_shape(B, D):
 $\frac{\partial L}{\partial \hat{y}_j} = -(y_j - \hat{y}_j)$: the gradient has the
 input's `D` entries, and the Jacobian puts the loss's axis of size 1 in front of them.
 
-> **A slip in the document.** Its code computes `loss = 0.5 * np.square(y - yhat)  # Shape: (B, 1)`,
+> **A slip that circulates.** Code for this case often computes
+> `loss = 0.5 * np.square(y - yhat)  # Shape: (B, 1)`,
 > but that array has shape `(B, D)`: it is the squared error of each *coordinate*, not the loss
 > of each example. The loss is the sum over the `D` coordinates,
-> `0.5 * np.sum(np.square(y - yhat), axis=1, keepdims=True)`, of shape `(B, 1)`. The document's
-> gradient code is right: it is the Jacobian of that summed loss.
+> `0.5 * np.sum(np.square(y - yhat), axis=1, keepdims=True)`, of shape `(B, 1)`. The gradient
+> code beside it is right: it is the Jacobian of that summed loss.
 
 Write `dloss_dyhat(y, yhat)` returning the Jacobian of shape `(B, 1, D)`.
 """,
@@ -269,7 +271,7 @@ dloss_dW_each = np.einsum("bij,bjkl->bikl", dloss_dyhat, dyhat_dW)  # (B, 1, out
 dloss_dW = dloss_dW_each.mean(axis=0)                              # (1, output_dim, input_dim)
 ```
 
-> **A shortcut in the document.** It writes `np.einsum("bij,bjjk->bjk", dloss_dyhat, dyhat_dW)`.
+> **A shortcut that circulates:** `np.einsum("bij,bjjk->bjk", dloss_dyhat, dyhat_dW)`.
 > The repeated `j` in `bjjk` reads only the *diagonal* `dyhat_dW[b, j, j, k]`, and the output
 > `bjk` drops the loss's axis `i` by summing over it. That gives the right numbers here only
 > because `dyhat_dW[b, j, l, k]` is zero unless `j == l` (so the diagonal is all there is to
@@ -342,8 +344,7 @@ def jacobian_shape(B, D):
 $a_i$ depends only on $h_i$, so $\frac{\partial a_i}{\partial h_j} = \delta_{ij}\,\sigma'(h_i)$
 with $\sigma'(h) = \sigma(h)\,(1 - \sigma(h))$: each example's Jacobian is a diagonal
 matrix. The elementwise derivative `sigmoid(h) * (1 - sigmoid(h))` has shape `(B, D)`; the
-Jacobian needs one more axis, which the document adds by multiplying with `np.eye(D)` in an
-einsum.
+Jacobian needs one more axis, which multiplying with `np.eye(D)` in an einsum adds.
 
 Write `da_dh(h)` returning the Jacobian of shape `(B, D, D)`.
 """,

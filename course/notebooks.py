@@ -51,12 +51,12 @@ def build_notebook(case: Case) -> nbformat.NotebookNode:
         _answer("jacobian_shape", text.jacobian_shape),
         _tests("test_jacobian_shape", POINTS["predicted_shape"], _test_source(
             case, "check_predicted_shape", "jacobian_shape",
-            "# Your predicted shape, for the document's sizes.")),
+            "# Your predicted shape, for the notebook's sizes.")),
         _read_only("coding", text.code_hint.strip(), markdown=True),
         _answer(function, text.function),
         _tests(f"test_{function}_shape", POINTS["shape"], _test_source(
             case, "check_jacobian_shape", function,
-            f"# The shape of what {function} returns, on the document's sizes.")),
+            f"# The shape of what {function} returns, on the notebook's sizes.")),
         _tests(f"test_{function}_values", POINTS["values"], _test_source(
             case, "check_jacobian_values", function,
             f"# The shape again, then the values of {function} against finite differences.")),

@@ -1,0 +1,126 @@
+"""``make bundle``: what students receive, as one zip, ``dist/jacobians-student.zip``.
+
+The zip holds one folder, ``jacobians-student/``, with:
+
+- ``jacobians/``: the release notebooks;
+- the student package as a wheel (``jacobian_checks``, NumPy only): the checks the test cells
+  import and the references of the notebooks' own sizes -- no solution, no hidden test, no
+  way to compute a reference for other inputs;
+- ``course-document.md``: the course's text of the rule and the five cases;
+- ``README.md``: how to install, open the notebooks, check and submit them;
+- ``requirements.txt``: what a JupyterHub image for the course installs;
+- ``nbgrader_config.py``: the Validate button's settings (full-width messages, no network
+  transport warnings).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .notebooks import ASSIGNMENT
+from .workspace import ROOT
+
+BUNDLE = ROOT / "dist" / "jacobians-student.zip"
+FOLDER = "jacobians-student"
+
+STUDENT_README = """\
+# Jacobians: the student notebooks
+
+You code the Jacobians that backpropagation is made of, with NumPy `einsum`, in five
+notebooks (`jacobians/`). The rule and the five cases are in `course-document.md`.
+
+## Install (once)
+
+You need Python 3.11 or newer. In a terminal, in this folder:
+
+```sh
+python3 -m venv .venv
+. .venv/bin/activate            # on Windows: .venv\\Scripts\\activate
+pip install {wheel} jupyterlab nbgrader
+```
+
+The wheel holds the checks the notebooks' test cells import (package `jacobian_checks`); it
+needs only NumPy. `nbgrader` adds the **Validate** button; without it everything else works.
+In an existing environment (Anaconda, Colab, a JupyterHub), `pip install {wheel}` is enough: it
+pins nothing and keeps your NumPy.
+
+## Work
+
+```sh
+jupyter lab
+```
+
+Open a notebook of `jacobians/`, in order. In each one:
+
+1. Read the rule and the math, and predict the Jacobian's shape in `jacobian_shape(...)`.
+2. Replace each `raise NotImplementedError()` with your code.
+3. Run the test cells below each answer (Shift+Enter). A passed test prints one line, e.g.
+   `Passed: the shape and values of dloss_dyhat(y, yhat), at B=256, D=10.` A failed test
+   shows what is wrong first, and names the mistake when it is a common one.
+4. Press **Validate** in the toolbar to run the whole notebook's tests at once.
+
+When your course grades the notebooks, it checks your functions again on other sizes and
+random inputs it keeps secret: take every size from the arguments (`y.shape`, `W.shape[0]`),
+never from a constant.
+
+## Submit
+
+Save the notebooks and submit the `jacobians/` folder as your course asks (nbgrader's
+Assignments tab, or a zip of the folder through your course's website).
+"""
+
+VALIDATE_CONFIG = '''\
+"""Settings of nbgrader's Validate button and of `nbgrader validate` for these notebooks."""
+
+c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
+
+# Show each message line in full (nbgrader cuts lines at 90 characters by default).
+c.Validator.width = 10000
+# Unix sockets between Jupyter and the kernel: no "running over TCP without encryption"
+# warning in the output.
+c.KernelManager.transport = "ipc"
+'''
+
+
+def build_wheel(directory: Path) -> Path:
+    """Build the student package's wheel into ``directory``; its path."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--disable-pip-version-check", "--wheel-dir", str(directory),
+                    str(ROOT / "student")], check=True)
+    (wheel,) = directory.glob("jacobian_checks-*.whl")
+    return wheel
+
+
+def write_bundle(destination: Path = BUNDLE) -> Path:
+    """Write the zip (replacing an older one); its path."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jacobians-bundle-") as scratch:
+        wheel = build_wheel(Path(scratch))
+        files = {f"{ASSIGNMENT}/{path.name}": path.read_bytes()
+                 for path in sorted((ROOT / "release" / ASSIGNMENT).glob("*.ipynb"))}
+        files[wheel.name] = wheel.read_bytes()
+        files["course-document.md"] = (ROOT / "docs" / "course-document.md").read_bytes()
+        files["README.md"] = STUDENT_README.format(wheel=wheel.name).encode()
+        files["requirements.txt"] = (f"# A JupyterHub image for the course\n./{wheel.name}\n"
+                                     "jupyterlab>=4\nnbgrader>=0.9.6\n").encode()
+        files["nbgrader_config.py"] = VALIDATE_CONFIG.encode()
+        temporary = destination.with_suffix(".zip.tmp")
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for name, data in sorted(files.items()):
+                bundle.writestr(zipfile.ZipInfo(f"{FOLDER}/{name}", (2026, 1, 1, 0, 0, 0)), data)
+        shutil.move(temporary, destination)
+    return destination
+
+
+def main() -> int:
+    print(write_bundle())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
