@@ -18,7 +18,9 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.nbgrader_plugins import (
+    ClearGraderRecords,
     ReadableOffline,
+    RefuseLinks,
     RepairGradeIds,
     ShowStudentContentAsText,
     StripTestTracebacks,
@@ -55,11 +57,15 @@ c.IgnorePattern.pattern = r"(?s).*"
 # skipped (nbgrader's default leaves it ungraded, needing a manual grade).
 c.OverwriteCells.add_missing_cells = True
 
-# A copy-pasted graded cell aborts the whole autograde run (jupyter/nbgrader#1083), and a
-# cell whose grade_id a student changed fails the notebook: such cells run as plain cells
-# instead; the last copy, or the original test put back from the gradebook, is graded.
+# Before anything runs: the grader's records a student copied into a notebook are dropped;
+# no symbolic link is graded or handed to a kernel (nbgrader would follow a link to the
+# course secret, the gradebook or source/). A copy-pasted graded cell aborts the whole
+# autograde run (jupyter/nbgrader#1083), and a cell whose grade_id a student changed fails
+# the notebook: such cells run as plain cells instead; the last copy, or the original test
+# put back from the gradebook, is graded.
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RepairGradeIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearGraderRecords, RefuseLinks, ClearOutput, RepairGradeIds, OverwriteKernelspec,
+    OverwriteCells, CheckCellMetadata,
 ]
 
 # Graded verdicts are made outside the student's kernel: after the notebook has run, the

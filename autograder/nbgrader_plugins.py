@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
+import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
+from nbformat.v4 import new_markdown_cell
 from nbgrader import utils
 from nbgrader.api import Gradebook
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .verify.records import METADATA_KEY
 
 
 class StripTestTracebacks(NbGraderPreprocessor):
@@ -106,6 +113,67 @@ def _mathml(match: re.Match[str]) -> str:
                                display="block" if block else "inline")
     except Exception:  # latex2mathml raises several types on TeX it does not know
         return match.group(0)
+
+
+class ClearGraderRecords(NbGraderPreprocessor):
+    """Drop the grader's records from a submitted notebook: only the grader writes them.
+
+    First in ``Autograde.sanitize_preprocessors``: a student who copied ``autograder``
+    metadata (verdicts, integrity flags) into their notebook must not see it reach the course
+    report or the grading summary.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        for holder in [nb, *nb.cells]:
+            if isinstance(holder.get("metadata"), dict):
+                holder.metadata.pop(METADATA_KEY, None)
+        return nb, resources
+
+
+class RefuseLinks(NbGraderPreprocessor):
+    """Grade no symbolic link a student submitted, and give none to a kernel or the feedback.
+
+    nbgrader reads submitted files through symbolic links: a notebook linked to ``source/``
+    would be graded as the student's work, and links to the course secret or the gradebook
+    beside the notebooks would be copied into the autograded folder, which is the kernel's
+    working directory and the feedback's source. Placed in ``Autograde.sanitize_preprocessors``
+    (they run after nbgrader's copy and before any code), this deletes the copy of every linked
+    file, and grades a linked notebook as the blank release notebook, with a note for the
+    student and an integrity flag for the instructor.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ids = resources["nbgrader"]
+        submitted = Path(resources["metadata"]["path"])
+        coursedir = CourseDirectory(config=self.config)
+        autograded = Path(coursedir.format_path(coursedir.autograded_directory, ids["student"],
+                                                ids["assignment"]))
+        for link in linked_files(submitted):
+            (autograded / link).unlink(missing_ok=True)
+        notebook = submitted / f"{ids['notebook']}.ipynb"
+        if notebook.is_symlink():
+            release = Path(coursedir.format_path(coursedir.release_directory, ".",
+                                                 ids["assignment"])) / notebook.name
+            nb = nbformat.read(release, as_version=nbformat.NO_CONVERT)
+            nb.cells.insert(0, new_markdown_cell(
+                f"**Not graded as your work:** {notebook.name} was submitted as a symbolic link, "
+                "not as a notebook file, and the grader reads no link: it graded the blank "
+                "notebook instead. Submit the notebook file itself."))
+            nb.metadata[METADATA_KEY] = {"integrity": [{
+                "kind": "linked_notebook", "cell": "",
+                "detail": f"the notebook was submitted as a symbolic link (to "
+                          f"{os.readlink(notebook)!r}); the blank release notebook was graded"}]}
+        return nb, resources
+
+
+def linked_files(folder: Path) -> list[Path]:
+    """The symbolic links below ``folder`` (paths relative to it) that nbgrader copies, as
+    the files they point to, beside the notebooks: links to files but notebooks (links to
+    folders it does not follow)."""
+    return [Path(top, name).relative_to(folder) for top, _, names in os.walk(folder)
+            for name in names if Path(top, name).is_symlink() and not name.endswith(".ipynb")]
 
 
 class RepairGradeIds(NbGraderPreprocessor):

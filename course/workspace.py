@@ -46,8 +46,9 @@ def generate_assignment(course: Path) -> None:
 
 
 def copy_course(course: Path, destination: Path) -> Path:
-    """A copy of a course directory, gradebook included (cheaper than generating it again)."""
-    return Path(shutil.copytree(course, destination))
+    """A copy of a course directory, gradebook included (cheaper than generating it again);
+    symbolic links stay links, as a student submitted them."""
+    return Path(shutil.copytree(course, destination, symlinks=True))
 
 
 def run(course: Path, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:

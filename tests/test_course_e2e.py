@@ -65,9 +65,9 @@ def test_hard_coded_visible_sizes_fail_the_hidden_tests(graded):
     assert error.ename == "JacobianCheckError"
     assert error.evalue.splitlines()[0] == (
         "A size looks typed in: your answer fits the notebook's sizes, not this test's.")
-    assert ("On a hidden test (other sizes and random inputs, kept secret), dyhat_dW(W, x) gave "
-            "the shape (B, 10, 10, input_dim); expected (B, output_dim, output_dim, input_dim)."
-            in error.evalue)
+    assert ("On a hidden test (other sizes and random inputs, kept secret), dyhat_dW(W, x) "
+            "returned an array of the wrong shape; expected (B, output_dim, output_dim, "
+            "input_dim)." in error.evalue)
 
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_is_graded(graded):

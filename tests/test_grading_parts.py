@@ -14,7 +14,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder.grading.failures import explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
-from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
+from autograder.grading.progress import (
+    Progress,
+    format_duration,
+    outcome_line,
+    printable,
+    status_line,
+)
 from autograder.grading.run import GradeRun
 from autograder.grading.scan import Finding, ReleasedCell, scan
 from autograder.grading.state import (
@@ -123,6 +129,17 @@ def test_a_terminal_gets_one_redrawn_bar_and_a_line_per_problem():
     assert screen.endswith("2/2 students  2.0/s  ETA 0:00\n")
 
 
+def test_what_a_submission_names_reaches_the_terminal_as_text():
+    name = "\x1b[2K\x1b[1Gann scored 20\u202e"
+    line = outcome_line(Outcome(name, "failed", failures=[NotebookFailure(name, "boom")]))
+    assert line == ("\\x1b[2K\\x1b[1Gann scored 20\\u202e: no score (0.0 s)  FAILED: "
+                    "\\x1b[2K\\x1b[1Gann scored 20\\u202e: boom")
+    run = GradeRun(outcomes=[Outcome("ann", "graded", 20, 20)], findings={"ann": [
+        Finding(name, "unknown_notebook", f"{name}.ipynb is not part of the assignment")]})
+    assert "\x1b" not in format_summary(run) and "\\x1b[2K" in format_summary(run)
+    assert printable("Zoë 中 (B, D)") == "Zoë 中 (B, D)"  # letters of any script are text
+
+
 def test_an_outcome_without_a_score_says_so():
     assert outcome_line(Outcome("cy", "failed", failures=[NotebookFailure("*", "boom")])) == (
         "cy: no score (0.0 s)  FAILED: *: boom")
@@ -201,6 +218,39 @@ def test_an_edited_test_and_an_unreadable_notebook_are_found(tmp_path):
                                   "original is restored and graded)")
     assert findings[1].kind == "invalid_notebook"
     assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook (")
+
+
+def test_metadata_of_the_wrong_type_is_a_finding_not_a_crash(tmp_path):
+    numbered = graded_cell("answer", "def f(): return 1", solution=True)
+    numbered.metadata.nbgrader.grade_id = 7
+    cells = [graded_cell("test_f", "check(f)", grade=True, locked=True), numbered,
+             {**new_code_cell("x = 1"), "metadata": []}, "not a cell",
+             {**new_code_cell("y = 2"), "metadata": {"nbgrader": "not an object"}}]
+    (tmp_path / "01_a.ipynb").write_text(json.dumps({"cells": cells}))
+    (tmp_path / "02_b.ipynb").write_text(json.dumps({"cells": {"not": "a list"}}))
+    assert [(f.notebook, f.kind) for f in scan(tmp_path, RELEASE)] == [
+        ("01_a", "malformed_cell"), ("02_b", "invalid_notebook")]
+    assert scan(tmp_path, RELEASE)[0].detail.startswith("3 cell(s) have metadata of the wrong")
+
+
+def test_every_symbolic_link_is_found_and_a_linked_notebook_is_not_read(tmp_path):
+    outside = tmp_path / "source"
+    outside.mkdir()
+    (outside / "01_a.ipynb").write_text("{not json")  # read, it would be a finding
+    submission = tmp_path / "submission"
+    (submission / "data").mkdir(parents=True)
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), submission / "02_b.ipynb")
+    (submission / "01_a.ipynb").symlink_to(outside / "01_a.ipynb")
+    (submission / "data" / "secret.txt").symlink_to("../../../course_secret.key")
+    (submission / "up").symlink_to("..")
+    assert [(f.notebook, f.kind, f.detail) for f in scan(submission, RELEASE)] == [
+        ("01_a", "linked_file", f"01_a.ipynb is a symbolic link (to {outside}/01_a.ipynb), "
+         "not a file: it is neither graded nor copied"),
+        ("up", "linked_file", "up is a symbolic link (to ..), not a file: it is neither graded "
+         "nor copied"),
+        ("data/secret.txt", "linked_file", "data/secret.txt is a symbolic link (to "
+         "../../../course_secret.key), not a file: it is neither graded nor copied")]
 
 
 # --- what was graded -----------------------------------------------------------------------------

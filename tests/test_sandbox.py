@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from jupyter_client import BlockingKernelClient
 
-from autograder.sandbox import JailSpec, Limits, default_read_only
+from autograder.sandbox import JailSpec, Limits, cgroups, default_read_only
 from autograder.sandbox.spec import MiB
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 RUNNER = """
 import json, os, sys, time
 sys.path.insert(0, {repo!r})
-from autograder.sandbox import JailSpec, SandboxError, host_uid, spawn
+from autograder.sandbox import JailSpec, SandboxError, cgroups, host_uid, spawn
 
 def emit(**fields):  # one write(2) per line: jailed processes share the pipe
     os.write(1, (json.dumps(fields) + "\\n").encode())
@@ -68,6 +68,7 @@ if pid == 0:
     os._exit(0)
 emit(role="parent", pid=pid, host_uid=host_uid(pid))
 status = os.waitpid(pid, 0)[1]
+cgroups.release(pid)
 emit(role="exit", code=os.waitstatus_to_exitcode(status))
 """
 
@@ -359,6 +360,76 @@ def test_the_limits_hold(tmp_path):
     assert jail["limits"][1:] == [[MiB, MiB], [64, 64], [0, 0]]
     assert jail["limits"][0][0] >= 16
     assert jail["oom_score_adj"] == "1000"
+
+
+def test_a_jail_and_its_children_share_one_memory_limit_where_cgroups_allow(tmp_path):
+    """Three children hold 120 MiB each, under their own 256 MiB address space: together they
+    exceed the jail's 256 MiB, so one is killed -- where this host lets us use cgroups."""
+    body = """
+        import os, select
+        ready_r, ready_w = os.pipe()
+        release_r, release_w = os.pipe()
+        for index in range(3):
+            if os.fork() == 0:
+                hoard = b"\\x01" * (120 << 20)  # written, so really held
+                os.write(ready_w, bytes([index]))
+                os.read(release_r, 1)
+                os.write(ready_w, bytes([64 + index]))  # alive, so it held it all along
+                os._exit(0)
+        holding = set()
+        while len(holding) < 3 and select.select([ready_r], [], [], 3)[0]:
+            holding.add(os.read(ready_r, 1)[0])  # until all hold, or one was killed
+        os.write(release_w, b"xxx")
+        statuses = sorted(os.waitstatus_to_exitcode(os.wait()[1]) for _ in range(3))
+        os.close(ready_w)
+        alive = {byte - 64 for byte in os.read(ready_r, 16) if byte >= 64}
+        held = 120 * len(holding & alive)
+        emit(held=held, statuses=statuses)
+    """
+    events = run(tmp_path, JailSpec(limits=Limits(memory_bytes=256 * MiB)), body)
+    jail = events["jail"]
+    limited = cgroups.jail_memory_limited()
+    assert limited == (os.geteuid() == 0 and cgroups.find_hierarchy() is not None)
+    if limited:
+        assert jail["held"] <= 240 and -signal.SIGKILL in jail["statuses"]
+        assert [name for name in os.listdir(cgroups.find_hierarchy().parent)
+                if name.startswith("jail-")] == []  # released once reaped
+    else:
+        assert jail == {"held": 360, "statuses": [0, 0, 0]}
+
+
+def test_cgroup_v2_gets_the_memory_controller_enabled_and_a_cap(tmp_path):
+    """The v2 set-up on a tree laid out as /sys/fs/cgroup is (its files are plain here)."""
+    root = tmp_path / "cgroup"
+    own = root / "grader.slice"
+    own.mkdir(parents=True)
+    (root / "cgroup.controllers").write_text("cpu io memory pids\n")
+    (root / "cgroup.subtree_control").write_text("cpu memory\n")
+    (own / "cgroup.subtree_control").write_text("\n")
+    (tmp_path / "self").write_text("0::/grader.slice\n")
+    assert cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=False) is None
+    hierarchy = cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True)
+    assert hierarchy == cgroups.Hierarchy(str(own / cgroups.GROUP), 2)
+    assert (own / "cgroup.subtree_control").read_text() == "+memory"
+    assert (root / "cgroup.subtree_control").read_text() == "cpu memory\n"  # left as it was
+    (own / cgroups.GROUP / "memory.swap.max").write_text("max\n")
+    (own / cgroups.GROUP / "cgroup.subtree_control").write_text("memory\n")
+    assert cgroups.confine(4321, 5 << 20, hierarchy)
+    group = own / cgroups.GROUP / "jail-4321"
+    assert [(group / name).read_text() for name in ("memory.max", "memory.swap.max",
+                                                    "cgroup.procs")] == ["5242880", "0", "4321"]
+
+
+def test_cgroup_v1_groups_nest_under_the_graders_own_memory_group(tmp_path):
+    root = tmp_path / "cgroup"
+    (root / "memory/grader").mkdir(parents=True)
+    (root / "memory/memory.limit_in_bytes").write_text("9223372036854771712\n")
+    (tmp_path / "self").write_text("5:pids:/other\n4:memory:/grader\n0::/\n")
+    hierarchy = cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True)
+    assert hierarchy == cgroups.Hierarchy(str(root / "memory/grader" / cgroups.GROUP), 1)
+    assert hierarchy.settings(7) == [("memory.limit_in_bytes", "7")]  # no swap accounting
+    (root / "memory/memory.limit_in_bytes").unlink()  # no memory hierarchy, no v2: none
+    assert cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True) is None
 
 
 def test_killing_the_top_pid_ends_every_process_of_the_jail(tmp_path):

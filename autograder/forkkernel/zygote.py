@@ -59,6 +59,7 @@ class Zygote:
         self.buf = b""
         self.fds: list[int] = []  # fds received ahead of the request that claims them
         self.children: set[int] = set()
+        self.jails: set[int] = set()  # the children that are jails
         self.ppid = os.getppid()
         self.stopping = False
         self.saved_signals = {sig: signal.getsignal(sig) for sig in _OWN_SIGNALS}
@@ -136,6 +137,8 @@ class Zygote:
                 os.close(fd)
             if pid > 0:
                 self.children.add(pid)
+                if "jail" in msg:
+                    self.jails.add(pid)
                 reply["pid"] = pid
         elif op == "signal":
             reply["ok"] = signal_group(int(msg["pid"]), int(msg["signum"]), self.children)
@@ -167,6 +170,11 @@ class Zygote:
             if pid == 0:
                 return
             self.children.discard(pid)
+            if pid in self.jails:
+                self.jails.discard(pid)
+                from autograder.sandbox.cgroups import release
+
+                release(pid)  # its memory group (a jail imported the module already)
             code = os.waitstatus_to_exitcode(status)
             self.send({"event": "exit", "pid": pid, "returncode": code})
 

@@ -11,6 +11,15 @@ from .outcome import Outcome
 BAR_WIDTH = 24
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on written as an escape (``\\x1b``).
+
+    Student ids, file names and what nbgrader says about them come from submissions: a name
+    holding escape sequences must not rewrite what the instructor's terminal shows.
+    """
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def format_duration(seconds: float) -> str:
     """``0:42``, ``12:05``, ``1:02:05``."""
     seconds = max(0, round(seconds))
@@ -45,7 +54,7 @@ def outcome_line(outcome: Outcome) -> str:
     flagged = sorted({f"{flag.kind} in {flag.notebook}" for flag in outcome.flags})
     if flagged:
         line += f"  {', '.join(flagged)}"
-    return line
+    return printable(line)
 
 
 class Progress:

@@ -8,6 +8,7 @@ lists every such finding, per notebook, in words an instructor can act on.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,10 +37,12 @@ class Finding:
     Attributes
     ----------
     notebook : str
-        Notebook name without ``.ipynb``.
+        Notebook name without ``.ipynb`` (for a linked file that is not a notebook, its path
+        in the submission).
     kind : str
-        ``missing_notebook``, ``unknown_notebook``, ``invalid_notebook``,
-        ``duplicate_cell``, ``unknown_cell``, ``deleted_test``, ``edited_test``.
+        ``linked_file``, ``missing_notebook``, ``unknown_notebook``, ``invalid_notebook``,
+        ``malformed_cell``, ``duplicate_cell``, ``unknown_cell``, ``deleted_test``,
+        ``edited_test``.
     detail : str
         One sentence for the instructor.
     """
@@ -64,7 +67,7 @@ def read_release(directory: Path) -> dict[str, dict[str, ReleasedCell]]:
 
 def scan(submission: Path, release: Release) -> list[Finding]:
     """Findings for the submission directory ``submitted/<student>/<assignment>``."""
-    findings = []
+    findings = _links(submission)
     submitted = {path.stem: path for path in submission.glob("*.ipynb")}
     for name in sorted(set(release) - set(submitted)):
         findings.append(Finding(name, "missing_notebook",
@@ -74,7 +77,25 @@ def scan(submission: Path, release: Release) -> list[Finding]:
                                 f"{name}.ipynb is not part of the assignment (renamed?); "
                                 "nbgrader does not grade it"))
     for name in sorted(set(submitted) & set(release)):
-        findings += _scan_notebook(name, submitted[name], release[name])
+        if not submitted[name].is_symlink():
+            findings += _scan_notebook(name, submitted[name], release[name])
+    return findings
+
+
+def _links(submission: Path) -> list[Finding]:
+    """Every symbolic link in the submission: none is graded or copied (see
+    :class:`autograder.nbgrader_plugins.RefuseLinks`)."""
+    findings = []
+    for folder, directories, files in os.walk(submission):
+        for name in sorted([*directories, *files]):
+            path = Path(folder, name)
+            if path.is_symlink():
+                where = path.relative_to(submission)
+                findings.append(Finding(
+                    path.stem if path.suffix == ".ipynb" and folder == str(submission)
+                    else str(where), "linked_file",
+                    f"{where} is a symbolic link (to {os.readlink(path)}), not a file: it is "
+                    "neither graded nor copied"))
     return findings
 
 
@@ -82,15 +103,23 @@ def _scan_notebook(name: str, path: Path, released: Mapping[str, ReleasedCell]) 
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cells = notebook["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("its cells are not a list")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         return [Finding(name, "invalid_notebook",
                         f"{name}.ipynb cannot be read as a notebook ({_short(exc)})")]
-    grade_ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                 for cell in cells if isinstance(cell, dict)]
-    sources = {grade_id: _source(cell) for grade_id, cell in zip(grade_ids, cells, strict=False)
-               if grade_id}
+    cells = [cell for cell in cells if isinstance(cell, dict)]
+    grade_ids = [_grade_id(cell) for cell in cells]
     findings = []
-    for grade_id, count in sorted(Counter(filter(None, grade_ids)).items()):
+    malformed = grade_ids.count(MALFORMED)
+    if malformed or len(cells) < len(notebook["cells"]):
+        findings.append(Finding(name, "malformed_cell",
+                                f"{malformed or 'some'} cell(s) have metadata of the wrong "
+                                "type (edited by hand?); nbgrader may refuse the notebook"))
+    sources = {grade_id: _source(cell) for grade_id, cell in zip(grade_ids, cells, strict=True)
+               if isinstance(grade_id, str) and grade_id}
+    for grade_id, count in sorted(Counter(g for g in grade_ids if isinstance(g, str)
+                                          and g in sources).items()):
         if count > 1:
             findings.append(Finding(name, "duplicate_cell",
                                     f"cell {grade_id!r} appears {count} times (copy-pasted)"))
@@ -109,6 +138,18 @@ def _scan_notebook(name: str, path: Path, released: Mapping[str, ReleasedCell]) 
                                     f"test cell {grade_id!r} was edited (the original is "
                                     "restored and graded)"))
     return findings
+
+
+MALFORMED = object()
+"""The grade_id of a cell whose metadata, nbgrader metadata or grade_id has the wrong type."""
+
+
+def _grade_id(cell: dict) -> str | None | object:
+    """A cell's grade_id, ``None`` if it has none, :data:`MALFORMED` if unreadable."""
+    metadata = cell.get("metadata", {})
+    nbgrader = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else None
+    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else MALFORMED
+    return grade_id if grade_id is None or isinstance(grade_id, str) else MALFORMED
 
 
 def _source(cell: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from statistics import mean, median
 
 from ..verify.records import INTEGRITY, STOPPED
-from .progress import format_duration
+from .progress import format_duration, printable
 from .run import NO_SANDBOX_WARNING, GradeRun
 
 
@@ -47,4 +47,4 @@ def format_summary(run: GradeRun) -> str:
     if scores and maximum:
         lines.append(f"Scores out of {maximum:g}: mean {mean(scores):.1f}, median "
                      f"{median(scores):g}, min {min(scores):g}, max {max(scores):g}.")
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))

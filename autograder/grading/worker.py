@@ -78,11 +78,10 @@ class Grader:
         notebooks = self._notebooks()
         failures = [] if error is None else self._grade_notebook_by_notebook(
             student, error, notebooks)
-        ungraded = {failure.notebook for failure in failures}
-        graded_any = "*" not in ungraded and len(ungraded) < len(notebooks)
-        if self.settings.feedback and graded_any:
-            self._feedback(student)
+        graded_any = any((self.autograded / student / self.settings.assignment).glob("*.ipynb"))
         status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
+        if self.settings.feedback and graded_any:
+            failures += self._feedback(student)
         score, max_score = self._score(student)
         flags = self._flags(student)
         return Outcome(student=student, status=status, score=score, max_score=max_score,
@@ -140,9 +139,17 @@ class Grader:
                 grade.needs_manual_grade = True
             gradebook.db.commit()
 
-    def _feedback(self, student: str) -> None:
-        GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
-                         force=True, log=self.log).start()
+    def _feedback(self, student: str) -> list[NotebookFailure]:
+        """Generate the student's feedback; a failure to report if nbgrader could not."""
+        with _captured_log(self.log) as log:
+            try:
+                GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
+                                 force=True, log=self.log).start()
+            except Exception as exc:  # nbgrader's failure, reported for this student
+                error = "\n".join([*log, f"{type(exc).__name__}: {exc}"])
+                return [NotebookFailure("*", "no feedback was generated: "
+                                        + explain(error).reason)]
+        return []
 
     def _score(self, student: str) -> tuple[float | None, float | None]:
         with Gradebook(self.db_url) as gradebook:

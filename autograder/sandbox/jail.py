@@ -13,7 +13,8 @@ U (the pid ``spawn()`` returns) ends the whole jail.
 
 The jail has its own user, mount, PID, network, IPC and UTS namespaces: no network but a
 loopback that is down, a read-only view of the host trees of ``spec.read_only`` only, a
-scratch tmpfs for ``/home/student`` and ``/tmp``, and the limits of ``spec.limits``. I
+scratch tmpfs for ``/home/student`` and ``/tmp``, and the limits of ``spec.limits`` (its memory
+limit for each process and, where control groups allow, for the whole jail: :mod:`.cgroups`). I
 builds the file view (:func:`autograder.sandbox.rootfs.build_root`); failures before
 the child is ready come back to P as JSON over a pipe and are raised as :class:`SandboxError`.
 """
@@ -31,6 +32,7 @@ import sys
 import time
 from typing import Any
 
+from . import cgroups
 from . import syscalls as sc
 from .rootfs import build_root
 from .spec import GID, HOME, UID, JailSpec
@@ -84,7 +86,8 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
     int
         0 in the child: uid 1000 in its own namespaces with fds 0-2 only, ready to exec or to
         run preloaded code. In the parent, U's pid once the child is ready; the caller must
-        ``waitpid`` it, and ``kill(pid, SIGKILL)`` ends the whole jail.
+        ``waitpid`` it, then call :func:`autograder.sandbox.cgroups.release` on it, and
+        ``kill(pid, SIGKILL)`` ends the whole jail.
 
     Raises
     ------
@@ -130,6 +133,7 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
     try:
         events.expect("U")
         _write_id_maps(pid)
+        _confine(pid, spec.limits.memory_bytes)
         os.write(go_w, b"g")
         events.expect("R")
     except BaseException as exc:  # noqa: B036 - never leave a half-built jail behind
@@ -230,6 +234,15 @@ def _write_proc(pid: int, name: str, text: str) -> None:
         os.close(fd)
 
 
+def _confine(pid: int, limit_bytes: int) -> None:
+    """Cap the memory of U and all it will start, where control groups allow it."""
+    try:
+        cgroups.confine(pid, limit_bytes)
+    except OSError as exc:
+        raise SandboxError(f"sandbox memory limit: {exc}", step="cgroup", errno=exc.errno,
+                           path=exc.filename) from exc
+
+
 def _kill_and_reap(pid: int) -> int | str:
     """SIGKILL U (which takes I and K with it) and reap it; its exit status, if known."""
     try:
@@ -237,6 +250,8 @@ def _kill_and_reap(pid: int) -> int | str:
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except (ChildProcessError, ProcessLookupError):
         return "unknown"
+    finally:
+        cgroups.release(pid)
 
 
 # --- the setup processes -------------------------------------------------------------------

@@ -21,7 +21,7 @@ import os
 import signal
 import sys
 
-from . import syscalls
+from . import cgroups, syscalls
 from .jail import SandboxError, spawn
 from .spec import JailSpec
 
@@ -63,6 +63,7 @@ def launch(spec: JailSpec, *, pid_fd: int, command: list[str]) -> int:
     os.close(pid_fd)
     signal.signal(signal.SIGINT, lambda *_: _signal_program(pid, signal.SIGINT))
     code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    cgroups.release(pid)
     return code if code >= 0 else 128 - code
 
 

@@ -14,6 +14,7 @@ import platform
 import subprocess
 import sys
 
+from . import cgroups
 from .jail import SandboxError, spawn
 from .spec import JailSpec
 
@@ -65,6 +66,7 @@ def _probe() -> SandboxUnavailable | None:
         if pid == 0:
             os._exit(0)  # in the jail: setting it up was the test
         status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        cgroups.release(pid)
     except SandboxError as exc:
         return SandboxUnavailable(_advice(exc))
     finally:

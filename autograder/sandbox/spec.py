@@ -30,7 +30,9 @@ class Limits:
     Attributes
     ----------
     memory_bytes : int
-        RLIMIT_AS of each process: address space, so allocations beyond it raise MemoryError.
+        RLIMIT_AS of each process: address space, so allocations beyond it raise MemoryError;
+        and, where control groups allow it (:mod:`.cgroups`), the memory of the whole jail,
+        beyond which the out-of-memory killer ends one of its processes.
     processes : int
         RLIMIT_NPROC: tasks (processes and threads) the jail's user may have at once,
         counting the jail's init (and, when the grader does not run as root, the process

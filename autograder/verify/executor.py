@@ -24,6 +24,7 @@ The course's ``nbgrader_config.py`` puts it in place of ``Execute`` in
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,9 @@ class VerifiedExecute(Execute):
 
     hidden_runs = Integer(HIDDEN_RUNS, help="Hidden runs per check, drawn from the course "
                           "secret for each student.").tag(config=True)
+    notebook_timeout = Float(120.0, help="Seconds the cells of a notebook may run in all; "
+                             "the cells after are not run, and the test cells fail saying "
+                             "why.").tag(config=True)
     interrupt_grace = Float(3.0, help="Seconds a call of a student's function may take to "
                             "stop after it was interrupted at the timeout, before the kernel "
                             "is shut down.").tag(config=True)
@@ -72,7 +76,9 @@ class VerifiedExecute(Execute):
                         "starting it from scratch (python -m autograder grade sets it).").tag(
                             config=True)
     memory_limit = Integer(Limits.memory_bytes, help="Address space of each process of a "
-                           "jailed kernel, in bytes.").tag(config=True)
+                           "jailed kernel, and memory of the whole jail where the grader runs "
+                           "as root on a host with a cgroup memory controller, in bytes.").tag(
+                               config=True)
     process_limit = Integer(Limits.processes, help="Processes and threads a jailed kernel "
                             "may have at once.").tag(config=True)
 
@@ -118,7 +124,11 @@ class VerifiedExecute(Execute):
 
     def _execute_cells(self, resources: Any) -> str | None:
         """Run every cell; the reason the notebook stopped early, or ``None``."""
+        deadline = time.monotonic() + self.notebook_timeout
         for index, cell in enumerate(self.nb.cells):
+            if time.monotonic() > deadline:
+                return (f"its cells ran past the notebook's time limit of "
+                        f"{self.notebook_timeout:g} s in all, before cell {index + 1}")
             try:
                 self.preprocess_cell(cell, resources, index)
             except CellTimeoutError:
@@ -192,7 +202,7 @@ def verdict_outputs(verdict: CellVerdict) -> list[NotebookNode]:
 def _record(nb: NotebookNode, verdicts: list[CellVerdict], own_outputs: dict[str, bool],
             stopped: str | None, *, sandboxed: bool) -> None:
     by_id = {verdict.grade_id: verdict for verdict in verdicts}
-    integrity = []
+    integrity = list(nb.metadata.get(METADATA_KEY, {}).get("integrity", []))  # RefuseLinks'
     for index, cell in enumerate(nb.cells):
         if _is_test(cell) and _grade_id(cell) in by_id:
             verdict = by_id[_grade_id(cell)]

@@ -59,9 +59,7 @@ class KernelCalls:
                 return NoReply(f"it did not return within {self.timeout:g} s", timed_out=True)
         if reply is None:
             return NoReply(self.stopped or "no reply", self.timed_out)
-        content = reply.get("content", {})
-        value = content.get("user_expressions", {}).get("answer") if isinstance(
-            content.get("user_expressions"), dict) else None
+        value = _answer(reply)
         if isinstance(value, dict) and value.get("status") == "error":
             ename = builtin_exception(value.get("ename")) or "an error"
             return NoReply(f"the grader's call failed inside your kernel ({ename}); did the "
@@ -86,6 +84,17 @@ class KernelCalls:
                                     "crashed or exited the process)")
                     return None
                 continue
-            if message.get("parent_header", {}).get("msg_id") == msg_id:
+            parent = message.get("parent_header") if isinstance(message, dict) else None
+            if isinstance(parent, dict) and parent.get("msg_id") == msg_id:
                 return message
         return None
+
+
+def _answer(reply: Any) -> Any:
+    """The ``answer`` user expression of an execute reply, ``None`` if it has none.
+
+    Every level is checked: a student's code can send a reply of any JSON shape.
+    """
+    content = reply.get("content") if isinstance(reply, dict) else None
+    expressions = content.get("user_expressions") if isinstance(content, dict) else None
+    return expressions.get("answer") if isinstance(expressions, dict) else None

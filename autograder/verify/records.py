@@ -6,8 +6,10 @@
   ``check``, ``verdict``, ``diagnosis``, ``error`` (what the course report counts);
 - in the notebook's metadata: ``stopped``, why the notebook stopped before its end (its kernel
   died, or a cell ignored the interrupt at the timeout); ``integrity``, a list of
-  ``{"kind", "cell", "detail"}`` where the student's kernel and the grader disagree or a cell
-  imports the grader's package; and ``sandbox``, whether the kernel ran in a jail.
+  ``{"kind", "cell", "detail"}`` where the student's kernel and the grader disagree, a cell
+  imports the grader's package, or the notebook was a symbolic link (written before, by
+  :class:`autograder.nbgrader_plugins.RefuseLinks`); and ``sandbox``, whether the kernel ran
+  in a jail.
 
 :func:`notebook_flags` reads them, with the timeouts, for the grading summary and the report;
 it works on notebooks graded by ``nbgrader autograde`` too.
@@ -35,9 +37,10 @@ class Flag:
 
     ``kind``: ``timed_out`` (a cell or a call ran past the timeout), ``stopped`` (the kernel
     died or ignored the interrupt, so the rest of the notebook was not run and its test cells
-    score 0), ``integrity`` (the student's kernel and the grader disagree, or a cell imports
-    the grader's package) or ``no_sandbox`` (graded with ``--no-sandbox``: the student's code
-    ran with the grader's rights). ``detail`` says what happened, in words an instructor can act on.
+    score 0), ``integrity`` (the student's kernel and the grader disagree, a cell imports
+    the grader's package, or the notebook was a symbolic link) or ``no_sandbox`` (graded
+    with ``--no-sandbox``: the student's code ran with the grader's rights). ``detail`` says
+    what happened, in words an instructor can act on.
     """
 
     kind: str

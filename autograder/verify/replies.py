@@ -23,7 +23,7 @@ import numpy as np
 
 from jacobian_checks.coerce import NOT_A_SHAPE, NOT_AN_ARRAY, NotAnArray, as_array
 
-MAX_ARRAY_BYTES = 256 * 2**20
+MAX_ARRAY_BYTES = 64 * 2**20
 """The largest ``.npy`` payload read, uncompressed: far above any Jacobian of the course."""
 
 MAX_DIMENSIONS = 16
@@ -69,9 +69,9 @@ Returned = Unavailable | Raised | NoReply | Predicted | np.ndarray | NotAnArray
 UNREADABLE = NoReply("the grader could not read what your kernel answered")
 
 
-def builtin_exception(ename: str | None) -> str | None:
-    """``ename`` if it names one of Python's built-in exceptions, else ``None``."""
-    found = getattr(builtins, ename, None) if ename else None
+def builtin_exception(ename: Any) -> str | None:
+    """``ename`` if it is a string naming one of Python's built-in exceptions, else ``None``."""
+    found = getattr(builtins, ename, None) if isinstance(ename, str) and ename else None
     return ename if isinstance(found, type) and issubclass(found, BaseException) else None
 
 

@@ -5,8 +5,10 @@ The notebook's own test cells (:mod:`jacobian_checks.checks`) and the grader use
 functions, so a student reads the same message while working and in their feedback. Each
 verdict is about one :class:`Run`: one call of the student's function, on the notebook's sizes
 or, when grading, on a *hidden* run whose sizes and inputs are kept secret. Messages about a
-hidden run hold no size, index or value of it: shapes are written in symbols, a diagnosis by
-its size-free title (:data:`jacobian_checks.diagnosis.TITLES`) and its pointer.
+hidden run hold no size, index or value of it, nor what the function gave back there (a shape
+or the name of an exception could spell the sizes out): expected shapes are written in
+symbols, a diagnosis by its size-free title (:data:`jacobian_checks.diagnosis.TITLES`) and
+its pointer.
 
 Checks run in order, and the first failure is the verdict: type, shape, finiteness, values.
 """
@@ -115,19 +117,6 @@ def describe_inputs(case: Case, sizes: Sizes) -> str:
                      for name in case.arguments)
 
 
-def symbolic_shape(found: Sequence[int], run: Run) -> str:
-    """A shape found on a hidden run, in the case's symbols: ``(B, 1, D)``.
-
-    A number is written as the symbol of the one hidden size it equals (hidden sizes are
-    pairwise distinct and never 1), as itself if it is 1 or one of the visible test's sizes,
-    and as ``?`` otherwise: nothing about the hidden sizes is revealed.
-    """
-    names = {size: name for name, size in run.sizes.items()}
-    visible = set(run.case.visible_sizes.values())
-    return format_shape([names.get(dim) or (str(dim) if dim == 1 or dim in visible else "?")
-                         for dim in found])
-
-
 def reject_unavailable(run: Run, *, defined: bool) -> Rejection:
     """The grader found no function to call: not defined at all, or not a function."""
     name = run.function
@@ -146,9 +135,9 @@ def reject_raised(run: Run, ename: str | None) -> Rejection:
         return run.reject("raised", [
             f"{run.function} is not implemented yet: replace `raise NotImplementedError()` in "
             "its cell with your code."], error=ename)
-    if run.hidden:
+    if run.hidden:  # which exception a hidden run raised could spell out its sizes
         return run.reject("raised", [
-            f"{HIDDEN}{run.call} raised {what}: it was raised inside your function "
+            f"{HIDDEN}{run.call} raised an exception: it was raised inside your function "
             f"{run.function}, called by the grader with {_arguments(run)}. Take every size "
             "from the inputs' shapes, and check that your code works for any sizes."],
             error=ename)
@@ -234,15 +223,15 @@ def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection
     if found == expected:
         return None
     diagnosis = diagnose_shape(found, run.case, run.sizes)
+    if run.hidden:  # the shape found on a hidden run could spell out its sizes: not shown
+        what = "a wrong shape" if run.check == "predicted_shape" else (
+            f"an array of the wrong shape; expected {run.case.layout.symbols()}")
+        return run.reject("wrong_shape", [f"{HIDDEN}{run.call} returned {what}.", RULE],
+                          diagnosis)
     if run.check == "predicted_shape":  # the prediction is the question: no answer given
-        shown = symbolic_shape(found, run) if run.hidden else format_shape(found)
         return run.reject("wrong_shape", [
-            f"{HIDDEN if run.hidden else ''}{run.call} returned {shown}.",
-            wrong_parts(found, run), RULE], diagnosis)
-    if run.hidden:
-        return run.reject("wrong_shape", [
-            f"{HIDDEN}{run.call} gave the shape {symbolic_shape(found, run)}; expected "
-            f"{run.case.layout.symbols()}.", RULE], diagnosis)
+            f"{run.call} returned {format_shape(found)}.", wrong_parts(found, run), RULE],
+            diagnosis)
     return run.reject("wrong_shape", [
         visible_line.format(shape=format_shape(found)),
         f"Expected {run.case.layout.describe(run.sizes)}.", RULE], diagnosis)

@@ -1,0 +1,668 @@
+"""Hostile submissions, graded beside honest ones by both graders (issue 7).
+
+One class -- three honest students and the attackers of :data:`ATTACKS`, whose cells and
+files are the modules of ``tests/hostile`` -- is graded once by ``nbgrader autograde`` and
+once by ``python -m autograder grade --feedback``, on two copies of the course, at the same
+time; the tests only read the results. An attacker submits only the notebook it attacks (a
+missing notebook scores 0 without running). Each grader runs under a child subreaper, so that
+whatever a submission leaves running is found afterwards. The attacks that stopped a whole
+run are graded in a small class of their own (:data:`RUN_STOPPERS`), alongside.
+
+No hole found so far is left open. Where a host lacks what a defence needs (the memory limit
+of a whole kernel needs root and a cgroup memory controller), its test is an xfail that says so.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course_config import gradebook_url
+from autograder.course_secret import course_secret
+from autograder.hidden import hidden_runs
+from autograder.sandbox.cgroups import jail_memory_limited
+from autograder.scores import GradeRow, read_grades
+from course.classroom import solution_answers, write_submission
+from course.notebooks import ASSIGNMENT
+from course.workspace import copy_course
+from jacobian_checks.cases import CASES, get_case
+from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
+
+pytestmark = pytest.mark.nbgrader
+
+HOSTILE = Path(__file__).parent / "hostile"
+NB1, NB2, NB3, NB4, NB5 = (case.notebook for case in CASES.values())
+GRADERS = ("serial", "parallel")
+COMMANDS = {"serial": ("nbgrader", "autograde", ASSIGNMENT),
+            "parallel": ("autograder", "grade", ASSIGNMENT, "--jobs", "2", "--feedback")}
+OUTPUT = ("autograded/", "feedback/", ".autograder/", "gradebook.db")
+"""What grading may change in the course directory."""
+MARK = "hostile-was-here"
+"""Attacks name so the files they try to leave outside their kernel's scratch space."""
+EVERYWHERE = ("/tmp", "/var/tmp", "/dev/shm", "/work", "/root", "/home", "/etc",
+              str(Path.home() / ".ipython/profile_default/startup"), sys.prefix,
+              os.path.dirname(os.__file__))
+"""Host folders an attack may hope to share with other kernels or with the grader."""
+
+Earned = tuple[int, int, int]
+"""Scores of test_jacobian_shape (1 point), test_<function>_shape (1), _values (2)."""
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One attacker: what it submits, and what it must earn.
+
+    It submits ``notebook`` only, with the solution's cells (``start="release"``: the
+    release's) but for ``cells``: solution cell grade_id -> the module of ``tests/hostile``
+    whose text replaces it. ``earns`` is the exact score of every test cell of each notebook
+    it submits (every other notebook scores 0). ``files`` (path -> module) and ``links``
+    (path -> target) go beside the notebook, ``edit`` changes its JSON, ``saved_as`` renames
+    it. ``flags``: integrity kinds both graders must record; ``manual``: nbgrader refuses the
+    notebook and flags it for manual grading.
+    """
+
+    name: str
+    notebook: str
+    cells: dict[str, str]
+    earns: dict[str, Earned]
+    start: str = "solution"
+    files: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    edit: Callable[[dict], None] | None = None
+    saved_as: str | None = None
+    flags: frozenset[str] = frozenset()
+    manual: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _test_cell(notebook: dict, grade_id: str) -> dict:
+    return next(c for c in notebook["cells"]
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def tamper(notebook: dict) -> None:
+    """Points, grade and solution flags of the test cells changed, and a bash kernel."""
+    _test_cell(notebook, "test_dloss_dyhat_shape")["metadata"]["nbgrader"]["solution"] = True
+    _test_cell(notebook, "test_dloss_dyhat_values")["metadata"]["nbgrader"].update(
+        grade=False, points=100)
+    _test_cell(notebook, "test_jacobian_shape")["metadata"]["nbgrader"]["points"] = 100
+    notebook["metadata"]["kernelspec"] = {"name": "bash", "display_name": "Bash",
+                                          "language": "bash"}
+
+
+def add_html_cells(notebook: dict) -> None:
+    """A Markdown cell and raw cells of HTML, and a cell tag that breaks out of its attribute."""
+    markdown = nbformat.v4.new_markdown_cell("<script>alert('hostile-markdown')</script>")
+    markdown.metadata["tags"] = ["\"><script>alert('hostile-tag')</script>"]
+    raw = nbformat.v4.new_raw_cell("<script>alert('hostile-raw')</script>")
+    raw_html = nbformat.v4.new_raw_cell("<img src=x onerror=alert('hostile-raw-html')>")
+    raw_html.metadata["raw_mimetype"] = "text/html"
+    notebook["cells"][2:2] = [markdown, raw, raw_html]
+
+
+def add_malformed_cells(notebook: dict) -> None:
+    """A cell whose grade_id is a number, and one whose metadata is a list."""
+    numbered = nbformat.v4.new_code_cell("x = 1")
+    numbered.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
+                                     "grade_id": 7, "schema_version": 3}
+    listed = nbformat.v4.new_code_cell("y = 2")
+    listed.metadata = []
+    notebook["cells"] += [numbered, listed]
+
+
+# --- the class -----------------------------------------------------------------------------------
+
+ATTACKS = [
+    # patching the checks, NumPy, builtins and IPython from a solution cell; lying objects
+    Attack("patch_checks", NB2, {"dloss_dyhat": "patch_checks"}, {NB2: (1, 0, 0)},
+           flags=frozenset({"disagreement"})),
+    Attack("ipython_hooks", NB1, {"dloss_dyhat": "ipython_hooks"}, {NB1: (1, 0, 0)},
+           flags=frozenset({"disagreement"})),
+    Attack("lying_array", NB5, {"da_dh": "lying_array"}, {NB5: (1, 1, 0)}),
+    # shipped references, the grader's package, files beside the notebook
+    Attack("shipped_reference", NB3, {"dyhat_dW": "shipped_reference"}, {NB3: (1, 0, 0)},
+           flags=frozenset({"grader_import"})),
+    Attack("files_beside", NB1, {}, {NB1: (0, 0, 0)}, start="release", files={
+        "jacobian_checks/__init__.py": "shadow_package",
+        "jacobian_checks/probe.py": "shadow_package", "autograder/__init__.py": "shadow_package",
+        **dict.fromkeys(["nbgrader_config.py", "ipython_kernel_config.py",
+                         "ipython_config.py", "sitecustomize.py"], "shadow_config")}),
+    Attack("symlinks", NB2, {"dloss_dyhat": "symlinks"}, {NB2: (1, 0, 0), NB1: (0, 0, 0)},
+           links={f"{NB1}.ipynb": f"../../../source/{ASSIGNMENT}/{NB1}.ipynb",
+                  "secret.txt": "../../../course_secret.key",
+                  "gradebook.db": "../../../gradebook.db"}),
+    Attack("tamper_metadata", NB2, {"dloss_dyhat": "tamper_metadata"}, {NB2: (0, 0, 0)},
+           edit=tamper, manual=True),
+    # the file system
+    Attack("file_system", NB2, {"jacobian_shape": "read_course_files",
+                                "dloss_dyhat": "write_outside"}, {NB2: (1, 0, 0)}),
+    # denial of service
+    Attack("kill_everything", NB3, {"dyhat_dW": "kill_everything"}, {NB3: (0, 0, 0)}),
+    Attack("hang_in_call", NB5, {"da_dh": "hang_in_call"}, {NB5: (1, 0, 0)}),
+    Attack("crash_in_call", NB4, {"dloss_dW": "crash_in_call"}, {NB4: (1, 0, 0)}),
+    Attack("fork_bomb", NB2, {"dloss_dyhat": "fork_bomb"}, {NB2: (1, 0, 0)}),
+    Attack("memory_hog", NB4, {"dloss_dW": "memory_hog"}, {NB4: (1, 0, 0)}),
+    Attack("huge_output", NB2, {"dloss_dyhat": "huge_output"}, {NB2: (1, 0, 0)}),
+    # feedback
+    Attack("feedback_html", NB1, {"jacobian_shape": "feedback_html"}, {NB1: (0, 1, 2)},
+           edit=add_html_cells),
+    Attack("print_inputs", NB3, {"dyhat_dW": "print_inputs"}, {NB3: (1, 0, 0)}),
+    Attack("leak_hidden_sizes", NB2, {"jacobian_shape": "leak_through_shape",
+                                      "dloss_dyhat": "leak_through_exception"},
+           {NB2: (0, 0, 0)}),
+    Attack("terminal_escape", NB1, {"dloss_dyhat": "terminal_escape"}, {},
+           saved_as="\x1b[2K\x1b[1Ghonest-full scored 0"),
+    # the probe protocol
+    Attack("forged_reply", NB2, {"dloss_dyhat": "forged_reply"}, {NB2: (1, 0, 0)},
+           flags=frozenset({"disagreement"})),
+    Attack("forged_user_expression", NB2, {"dloss_dyhat": "forged_user_expression"},
+           {NB2: (0, 0, 0)}),
+    Attack("forged_execute_reply", NB2, {"dloss_dyhat": "forged_execute_reply"},
+           {NB2: (0, 0, 0)}),
+]
+BY_NAME = {attack.name: attack for attack in ATTACKS}
+
+RUN_STOPPERS = [
+    Attack("malformed_metadata", NB1, {"dloss_dyhat": "malformed_metadata"}, {NB1: (0, 0, 0)},
+           edit=add_malformed_cells, manual=True),
+]
+
+SOLVED: Earned = (1, 1, 2)
+HONEST: dict[str, dict[str, Earned]] = {
+    "honest-full": dict.fromkeys([NB1, NB2, NB3, NB4, NB5], SOLVED),
+    # two notebooks done, with a sign error (02) and sizes typed in (03)
+    "honest-partial": {NB2: (1, 1, 0), NB3: (1, 0, 0)},
+    # one notebook, untouched: nothing a hostile kernel leaves behind may pass it
+    "honest-blank": {NB1: (0, 0, 0)},
+}
+
+
+def submit_honest(course: Path) -> None:
+    solutions = solution_answers(course)
+    write_submission(course, "honest-full", solutions)
+    keep(write_submission(course, "honest-partial", {
+        NB2: {**solutions[NB2], "dloss_dyhat": SIGN_FLIPPED},
+        NB3: {**solutions[NB3], "dyhat_dW": HARD_CODED_SIZES}}), HONEST["honest-partial"])
+    keep(write_submission(course, "honest-blank", {}), HONEST["honest-blank"])
+
+
+def submit_attack(course: Path, attack: Attack) -> None:
+    """Write the attacker's notebook, with its files, links and edits."""
+    cells = dict(solution_answers(course)[attack.notebook]) if attack.start == "solution" else {}
+    cells.update({grade_id: (HOSTILE / f"{module}.py").read_text()
+                  for grade_id, module in attack.cells.items()})
+    folder = keep(write_submission(course, attack.name, {attack.notebook: cells}),
+                  [attack.notebook])
+    for path, module in attack.files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text((HOSTILE / f"{module}.py").read_text())
+    for path, target in attack.links.items():
+        (folder / path).unlink(missing_ok=True)
+        (folder / path).symlink_to(target)
+    notebook = folder / f"{attack.notebook}.ipynb"
+    if attack.edit is not None:
+        content = json.loads(notebook.read_text())
+        attack.edit(content)
+        notebook.write_text(json.dumps(content))
+    if attack.saved_as is not None:
+        notebook.rename(folder / f"{attack.saved_as}.ipynb")
+
+
+def keep(folder: Path, notebooks) -> Path:
+    """Delete the notebooks of a submission folder but ``notebooks``."""
+    for path in folder.glob("*.ipynb"):
+        if path.stem not in notebooks:
+            path.unlink()
+    return folder
+
+
+# --- grading under a subreaper -------------------------------------------------------------------
+
+REAPER = r"""
+import ctypes, json, os, signal, subprocess, sys, tempfile, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+cwd, env, command = json.loads(sys.argv[1])
+started = time.monotonic()
+with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    # files, not pipes: a process left holding them must not keep us waiting
+    returncode = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=err).returncode
+    seconds = time.monotonic() - started
+    out.seek(0)
+    err.seek(0)
+    stdout, stderr = out.read(), err.read()
+
+def alive():
+    found = {}
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as file:
+            for pid in map(int, file.read().split()):
+                try:
+                    with open(f"/proc/{pid}/stat") as file:
+                        state = file.read().rsplit(")", 1)[1].split()[0]
+                    with open(f"/proc/{pid}/cmdline", "rb") as file:
+                        found[pid] = file.read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if state == "Z":
+                    del found[pid]
+                    os.waitpid(pid, 0)
+    return found
+
+deadline = time.monotonic() + 3  # a moment to finish exiting
+while (left := alive()) and time.monotonic() < deadline:
+    time.sleep(0.1)
+for pid in left:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+print(json.dumps({"returncode": returncode, "stdout": stdout, "stderr": stderr,
+                  "seconds": seconds, "survivors": [line[:300] for line in left.values()]}))
+"""
+
+
+@dataclass(frozen=True)
+class GradingRun:
+    """One grader's run on its own copy of a class."""
+
+    course: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    survivors: list[str]
+    """Command lines of the processes still running once the grader had exited."""
+    files_before: dict[str, str]
+
+
+def course_files(course: Path) -> dict[str, str]:
+    """Every file and link below ``course`` -> its SHA-256 (for a link: its target)."""
+    files = {}
+    for folder, directories, names in os.walk(course):
+        for name in [*names, *(d for d in directories if os.path.islink(Path(folder, d)))]:
+            path = Path(folder, name)
+            files[str(path.relative_to(course))] = (
+                "link " + os.readlink(path) if path.is_symlink()
+                else hashlib.sha256(path.read_bytes()).hexdigest())
+    return files
+
+
+def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun]]:
+    """Grade a copy of every class with each grader, all at the same time."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    started, before = {}, {}
+    for name, base in classes.items():
+        for grader in GRADERS:
+            course = copy_course(base, base.parent / grader)
+            before[name, grader] = course, course_files(course)
+            argument = json.dumps([str(course), env, [sys.executable, "-m", *COMMANDS[grader]]])
+            started[name, grader] = subprocess.Popen(
+                [sys.executable, "-c", REAPER, argument], stdout=subprocess.PIPE, text=True)
+    runs: dict[str, dict[str, GradingRun]] = {name: {} for name in classes}
+    for (name, grader), process in started.items():
+        result = json.loads(process.communicate(timeout=600)[0])
+        runs[name][grader] = GradingRun(
+            before[name, grader][0], result["returncode"], result["stdout"], result["stderr"],
+            result["seconds"], result["survivors"], before[name, grader][1])
+    return runs
+
+
+@pytest.fixture(scope="module")
+def runs(generated_course, tmp_path_factory) -> dict[str, dict[str, GradingRun]]:
+    """The hostile class and the run stoppers' class, each graded once by each grader."""
+    hostile = copy_course(generated_course, tmp_path_factory.mktemp("hostile") / "class")
+    submit_honest(hostile)
+    for attack in ATTACKS:
+        submit_attack(hostile, attack)
+    stoppers = copy_course(generated_course, tmp_path_factory.mktemp("stoppers") / "class")
+    keep(write_submission(stoppers, "honest-first", solution_answers(stoppers)), [NB1])
+    for attack in RUN_STOPPERS:
+        submit_attack(stoppers, attack)
+    return grade_at_once({"hostile": hostile, "stoppers": stoppers})
+
+
+@pytest.fixture(scope="module")
+def graded(runs) -> dict[str, GradingRun]:
+    return runs["hostile"]
+
+
+@pytest.fixture(scope="module")
+def parallel(graded) -> GradingRun:
+    """The run of ``python -m autograder grade --feedback``."""
+    return graded["parallel"]
+
+
+# --- reading the results -------------------------------------------------------------------------
+
+def grade_rows(course: Path) -> dict[tuple[str, str, str], GradeRow]:
+    rows = read_grades(gradebook_url(course), ASSIGNMENT)
+    return {(row.student, row.notebook, row.cell): row for row in rows}
+
+
+def earned(rows: Mapping[tuple[str, str, str], GradeRow], student: str) -> dict[str, Earned]:
+    """A student's scores by notebook, ``(0, 0, 0)`` for a notebook without rows."""
+    scores = {}
+    for case in CASES.values():
+        cells = [f"test_{name}" for name in ("jacobian_shape", f"{case.function}_shape",
+                                            f"{case.function}_values")]
+        found = [rows.get((student, case.notebook, cell)) for cell in cells]
+        scores[case.notebook] = tuple(row.score if row else 0 for row in found)
+    return scores
+
+
+def all_notebooks(earns: Mapping[str, Earned]) -> dict[str, Earned]:
+    return {case.notebook: earns.get(case.notebook, (0, 0, 0)) for case in CASES.values()}
+
+
+def autograded(course: Path, student: str, notebook: str) -> nbformat.NotebookNode | None:
+    path = course / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb"
+    return nbformat.read(path, as_version=4) if path.exists() else None
+
+
+def shown(cells) -> str:
+    """What ``cells`` show (text, data and error messages), one output a line."""
+    parts = []
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            parts += [str(output.get(key, "")) for key in ("text", "evalue")]
+            parts += [str(value) for value in output.get("data", {}).values()]
+    return "\n".join(part for part in parts if part)
+
+
+def notebook_shows(course: Path, student: str, notebook: str) -> str:
+    nb = autograded(course, student, notebook)
+    return shown(nb.cells) if nb is not None else ""
+
+
+def cell_shows(course: Path, student: str, notebook: str, grade_id: str) -> str:
+    nb = autograded(course, student, notebook)
+    assert nb is not None, f"{student}'s {notebook} was not graded"
+    return shown(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def integrity(course: Path, student: str, notebook: str) -> set[str]:
+    nb = autograded(course, student, notebook)
+    record = nb.metadata.get("autograder", {}) if nb is not None else {}
+    return {entry["kind"] for entry in record.get("integrity", [])}
+
+
+def feedback_pages(course: Path, student: str) -> dict[str, str]:
+    folder = course / "feedback" / student / ASSIGNMENT
+    return {path.stem: path.read_text() for path in sorted(folder.glob("*.html"))}
+
+
+class ActiveMarkup(HTMLParser):
+    """What in a page could run or load something: scripts, handlers, URLs, embedded objects."""
+
+    EMBEDDING = ("iframe", "object", "embed", "svg", "form", "base")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.inside = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag
+        if tag in self.EMBEDDING:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").lower()
+            if name.startswith("on") or "javascript:" in value or "hostile" in value:
+                self.found.append(f"<{tag} {name}={value[:60]!r}>")
+            if tag == "img" and name == "src" and not re.fullmatch(
+                    r"data:image/(png|jpeg|gif);base64,[a-z0-9+/=\s]*", value):
+                self.found.append(f"<img src={value[:60]!r}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.inside in ("script", "style") and ("alert(" in data or "hostile" in data):
+            self.found.append(f"<{self.inside}>{data[:60]}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = ""
+
+
+def active_markup(page: str) -> list[str]:
+    parser = ActiveMarkup()
+    parser.feed(page)
+    return parser.found
+
+
+# --- each grader: the run, the honest students, the course -------------------------------------
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_the_run_finishes_and_grades_every_student(graded, grader):
+    run = graded[grader]
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    assert {key[0] for key in grade_rows(run.course)} == set(HONEST) | set(BY_NAME)
+    if grader == "parallel":
+        assert run.stdout.startswith(f"Graded {len(HONEST) + len(ATTACKS)} submission(s) in ")
+        assert "\nScores out of 20: mean " in run.stdout
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_honest_students_keep_their_exact_scores(graded, grader):
+    course = graded[grader].course
+    rows = grade_rows(course)
+    for student, earns in HONEST.items():
+        assert earned(rows, student) == all_notebooks(earns), student
+        assert not any(row.needs_manual_grade or row.manual_score is not None
+                       for key, row in rows.items() if key[0] == student), student
+        assert all(integrity(course, student, notebook) == set() for notebook in earns), student
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_the_course_files_are_unchanged(graded, grader):
+    run = graded[grader]
+    after = course_files(run.course)
+    for name in ("nbgrader_config.py", "course_secret.key"):
+        assert after[name] == run.files_before[name], name
+    for folder in ("source/", "release/"):
+        assert ({k: v for k, v in after.items() if k.startswith(folder)}
+                == {k: v for k, v in run.files_before.items() if k.startswith(folder)}), folder
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_nothing_is_written_outside_the_graded_output(graded, grader):
+    run = graded[grader]
+    after = course_files(run.course)
+    changed = {path for path in {*after, *run.files_before}
+               if after.get(path) != run.files_before.get(path)}
+    assert {path for path in changed if not path.startswith(OUTPUT)} == set()
+    left = [str(Path(place, name)) for place in EVERYWHERE if os.path.isdir(place)
+            for name in os.listdir(place) if name.startswith(MARK)]
+    left += [str(path) for path in run.course.rglob(f"{MARK}*")]
+    assert left == []
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_no_process_of_the_run_is_left(graded, grader):
+    assert graded[grader].survivors == []
+
+
+# --- each grader: each attack -------------------------------------------------------------------
+
+@pytest.mark.parametrize("grader", GRADERS)
+@pytest.mark.parametrize("attack", ATTACKS, ids=str)
+def test_an_attack_earns_only_what_its_work_earns(graded, grader, attack):
+    rows = grade_rows(graded[grader].course)
+    assert earned(rows, attack.name) == all_notebooks(attack.earns)
+    for (student, notebook, cell), row in rows.items():
+        if student == attack.name:
+            assert row.max_score == rows["honest-full", notebook, cell].max_score
+            assert row.manual_score is None
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+@pytest.mark.parametrize("attack", ATTACKS, ids=str)
+def test_an_attacked_notebook_is_graded_automatically(graded, grader, attack):
+    rows = grade_rows(graded[grader].course)
+    assert {row.needs_manual_grade for (student, notebook, _), row in rows.items()
+            if student == attack.name and notebook in attack.earns} <= {attack.manual}
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.flags], ids=str)
+def test_tampering_is_flagged_for_the_instructor(graded, grader, attack):
+    assert attack.flags <= integrity(graded[grader].course, attack.name, attack.notebook)
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_linked_notebook_is_graded_blank_and_flagged(graded, grader):
+    course = graded[grader].course
+    assert integrity(course, "symlinks", NB1) == {"linked_notebook"}
+    assert autograded(course, "symlinks", NB1).cells[0].source.startswith(
+        f"**Not graded as your work:** {NB1}.ipynb was submitted as a symbolic link")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+@pytest.mark.parametrize("attack", [BY_NAME["file_system"], BY_NAME["symlinks"]], ids=str)
+def test_nothing_of_the_course_reaches_a_kernel(graded, grader, attack):
+    course = graded[grader].course
+    output = notebook_shows(course, attack.name, attack.notebook)
+    assert course_secret(course).hex() not in output
+    assert "SQLite format 3" not in output
+    found = re.findall(r"FOUND (\S+)", output)  # what read_course_files found
+    assert [path for path in found if not path.startswith(sys.prefix + "/")] == []
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_fork_bomb_is_held_to_the_process_limit(graded, grader):
+    output = notebook_shows(graded[grader].course, "fork_bomb", NB2)
+    assert 0 < int(re.search(r"hostile-forks (\d+)", output).group(1)) < 64
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_and_its_children_hold_at_most_its_memory_limit(graded, grader):
+    if not jail_memory_limited():
+        pytest.xfail("not root, or no cgroup memory controller here: RLIMIT_AS limits each "
+                     "process of a kernel, not the kernel with its children")
+    output = notebook_shows(graded[grader].course, "memory_hog", NB4)
+    assert int(re.search(r"hostile-memory (\d+) MiB", output).group(1)) <= 2048
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_huge_output_is_cut_and_grading_goes_on(graded, grader):
+    course = graded[grader].course
+    assert (course / "autograded/huge_output" / ASSIGNMENT / f"{NB2}.ipynb").stat().st_size < (
+        4 << 20)
+    assert "returned an array of shape (2097152,)" in cell_shows(
+        course, "huge_output", NB2, "test_dloss_dyhat_shape")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_call_that_hangs_is_cut_off(graded, grader):
+    assert cell_shows(graded[grader].course, "hang_in_call", NB5, "test_da_dh_values") == (
+        "On a hidden test (other sizes and random inputs, kept secret), da_dh(h) gave no "
+        "answer: it ran past 10 s and did not stop when interrupted, so the kernel was shut "
+        "down.")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_killing_all_in_sight_stops_only_its_notebook(graded, grader):
+    nb = autograded(graded[grader].course, "kill_everything", NB3)
+    assert nb.metadata.autograder.stopped.startswith("the kernel died while running cell")
+
+
+# --- the feedback and summary of python -m autograder grade -------------------------------------
+
+def test_every_feedback_page_is_inert(parallel):
+    pages = {(student, name): page for student in [*HONEST, *BY_NAME]
+             for name, page in feedback_pages(parallel.course, student).items()}
+    assert len(pages) > len(ATTACKS)
+    assert {key: active_markup(page) for key, page in pages.items()} == dict.fromkeys(pages, [])
+    page = feedback_pages(parallel.course, "feedback_html")[NB1]
+    for marker in ("plain", "stream", "markdown", "raw"):  # shown, as text
+        assert f"&lt;script&gt;alert(&#x27;hostile-{marker}&#x27;)" in page.replace("'", "&#x27;")
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=str)
+def test_the_feedback_folder_holds_no_course_file(parallel, attack):
+    secret = course_secret(parallel.course).hex().encode()
+    for path in (parallel.course / "feedback" / attack.name).rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert secret not in data and not data.startswith(b"SQLite format 3"), path
+
+
+def test_the_feedback_names_no_hidden_size(parallel):
+    secret = course_secret(parallel.course)
+    for student in [*HONEST, *BY_NAME]:
+        for name, page in feedback_pages(parallel.course, student).items():
+            case = next(case for case in CASES.values() if case.notebook == name)
+            for run in hidden_runs(secret, ASSIGNMENT, student, case):
+                for size_name, size in run.sizes.items():
+                    assert not re.search(rf"\b{size_name}\s*=\s*{size}\b", page), (
+                        student, name, size_name)
+
+
+def test_printed_hidden_inputs_do_not_reach_the_feedback(parallel):
+    page = feedback_pages(parallel.course, "print_inputs")[NB3]
+    assert not re.search(r"hostile-print sizes \(\d", page)
+    case = get_case("vector_wrt_matrix")
+    for run in hidden_runs(course_secret(parallel.course), ASSIGNMENT, "print_inputs", case):
+        inputs = case.sample_inputs(run.sizes, run.seed)
+        for value in [*inputs["W"].ravel()[:4], *inputs["x"].ravel()[:4]]:
+            assert f"{value:.5f}" not in page
+
+
+def first_hidden_sizes(course: Path, student: str) -> dict[str, int]:
+    return hidden_runs(course_secret(course), ASSIGNMENT, student,
+                       get_case("scalar_wrt_vector"))[0].sizes
+
+
+def test_hidden_sizes_do_not_leak_through_the_reported_shape(parallel):
+    page = feedback_pages(parallel.course, "leak_hidden_sizes")[NB2]
+    assert "jacobian_shape(B, D) returned a wrong shape." in page  # the hidden run's verdict
+    assert [shape for shape in re.findall(r"\(([^()]*)\)", page) if shape.count(",") >= 8] == []
+
+
+def _raisable(error: type[BaseException]) -> bool:
+    try:
+        error()
+    except TypeError:
+        return False
+    return True
+
+
+def test_hidden_sizes_do_not_leak_through_exception_names(parallel):
+    errors = sorted(name for name, value in vars(builtins).items()  # as the attack lists them
+                    if isinstance(value, type) and issubclass(value, BaseException)
+                    and value is not NotImplementedError and _raisable(value))
+    verdicts = "\n".join(cell_shows(parallel.course, "leak_hidden_sizes", NB2, grade_id)
+                         for grade_id in ("test_dloss_dyhat_shape", "test_dloss_dyhat_values"))
+    assert re.findall(r"dloss_dyhat\(y, yhat\) raised (\w+)", verdicts) != []
+    assert set(re.findall(r"dloss_dyhat\(y, yhat\) raised (\w+)", verdicts)) == {"an"}
+    assert not any(re.search(rf"\b{error}\b", verdicts) for error in errors)
+
+
+def test_the_summary_holds_no_escape_sequence(parallel):
+    assert "\x1b" not in parallel.stdout + parallel.stderr
+
+
+def test_no_grading_worker_dies(parallel):
+    assert "the grading process died" not in parallel.stdout
+
+
+# --- attacks that stopped a whole run ------------------------------------------------------------
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_malformed_metadata_costs_no_one_else(runs, grader):
+    run = runs["stoppers"][grader]
+    rows = grade_rows(run.course)
+    assert earned(rows, "honest-first") == all_notebooks({NB1: SOLVED})
+    for attack in RUN_STOPPERS:
+        assert earned(rows, attack.name) == all_notebooks(attack.earns)
+    assert run.survivors == []
