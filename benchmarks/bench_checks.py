@@ -12,6 +12,8 @@ the actual error against the solution's values.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 import time
 from pathlib import Path
@@ -53,7 +55,8 @@ def main() -> int:
         sizes = dict(case.visible_sizes)
 
         def in_kernel(case=case, function=function, sizes=sizes):
-            check_jacobian_values(function, case.key, **sizes)
+            with contextlib.redirect_stdout(io.StringIO()):  # its one line "Passed: ..."
+                check_jacobian_values(function, case.key, **sizes)
 
         def grader(case=case, namespace=namespace, sizes=sizes):
             assert judge_once(namespace, "values", case.key, sizes, VISIBLE_SEED) is None

@@ -37,21 +37,21 @@ MODES = {"local": (False, False), "jail": (True, False), "fork": (False, True),
 
 async def one_kernel(sandbox: bool, fork: bool) -> tuple[float, float, float]:
     """(start+ready, execute, shutdown) wall times of one kernel, in seconds."""
-    t0 = time.perf_counter()
-    km = SandboxKernelManager(kernel_name="python3", sandbox=sandbox, fork=fork)
-    with tempfile.TemporaryDirectory() as notebook_dir:  # a jail copies its files
+    with tempfile.TemporaryDirectory() as notebook_dir:  # small: a jail copies its files
+        t0 = time.perf_counter()
+        km = SandboxKernelManager(kernel_name="python3", sandbox=sandbox, fork=fork)
         await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
                               cwd=notebook_dir)
-    kc = km.client()
-    kc.start_channels()
-    await kc.wait_for_ready(timeout=60)
-    t1 = time.perf_counter()
-    reply = await kc.execute_interactive(CELL, timeout=60, output_hook=lambda msg: None)
-    assert reply["content"]["status"] == "ok", reply["content"]
-    t2 = time.perf_counter()
-    kc.stop_channels()
-    await km.shutdown_kernel()
-    return t1 - t0, t2 - t1, time.perf_counter() - t2
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        t1 = time.perf_counter()
+        reply = await kc.execute_interactive(CELL, timeout=60, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        t2 = time.perf_counter()
+        kc.stop_channels()
+        await km.shutdown_kernel()
+        return t1 - t0, t2 - t1, time.perf_counter() - t2
 
 
 def children_cpu() -> float:

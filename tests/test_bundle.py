@@ -76,3 +76,24 @@ def test_the_wheel_alone_runs_every_release_notebooks_tests(bundle, tmp_path):
                   if o.output_type == "error"]
         assert not errors, (path.name, errors[0].evalue)
         assert notebook.cells[-1].outputs[0].text.startswith(str(target)), path.name
+
+
+def test_nbgrader_validate_in_the_bundle_prints_whole_messages_and_no_kernel_warning(bundle,
+                                                                                     tmp_path):
+    """``nbgrader validate`` run in the unzipped folder reads the bundle's configuration."""
+    case = next(path for path in sorted((bundle / ASSIGNMENT).glob("*.ipynb"))
+                if path.stem.startswith("02"))
+    answers = solution_answers(ROOT)[case.stem]
+    wrong = {**answers, "dloss_dyhat": "def dloss_dyhat(y, yhat):\n"
+             "    return np.zeros((y.shape[0], 1, y.shape[1]))\n"}
+    notebook = tmp_path / case.name
+    nbformat.write(fill(nbformat.read(case, as_version=4), wrong), notebook)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(notebook)],
+                            cwd=bundle, env=env, capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert "VALIDATION FAILED" in output, output[-2000:]
+    message = ("dloss_dyhat(y, yhat) returned the right shape but wrong values (inputs: "
+               "y (256, 10), yhat (256, 10)).")
+    assert message in output  # on one line: not cut at nbgrader's default width (~90)
+    assert "without encryption" not in output and "| WARNING]" not in output, output[-2000:]
