@@ -190,6 +190,9 @@ WRITABLE = "/etc, /tmp, /home/student, /run/kernel"
         ({"read_only": ("/dev/shm",)}, "read-only path /dev/shm overlaps the jail's own /dev"),
         ({"read_only": ("/",)}, "read-only path / overlaps the jail's own /proc"),
         ({"read_only": ("/home",)}, "read-only path /home overlaps the jail's own /home/student"),
+        ({"read_only": ("/tmp",)}, "read-only path /tmp overlaps the jail's own /tmp"),
+        ({"read_only": ("/home/student/work/venv",)},
+         "read-only path /home/student/work/venv overlaps the jail's own /home/student"),
         ({"files": {"/usr/lib/x": ""}}, f"file /usr/lib/x is not inside {WRITABLE}"),
         ({"files": {"/tmp": ""}}, f"file /tmp is not inside {WRITABLE}"),
         ({"hidden": ("relative",)}, "jail paths must be absolute path strings, not 'relative'"),
@@ -321,6 +324,32 @@ def test_only_the_bound_trees_are_visible_read_only_and_the_workdir_is_a_copy(tm
     assert "student:x:1000:1000::/home/student:/bin/sh" in jail["passwd"]
     assert sorted(p.name for p in work.iterdir()) == ["a.txt", "fifo", "link", "sub"]
     assert (work / "a.txt").read_text() == "a"
+
+
+def test_a_tree_under_tmp_is_bound_read_only_over_a_writable_scratch(tmp_path):
+    """A virtualenv under /tmp (a CI checkout, say) is seen at its path, read-only, while the
+    jail's own /tmp stays its writable scratch, without the host's other files."""
+    tree = tmp_path / "venv"
+    (tree / "lib").mkdir(parents=True)
+    (tree / "lib" / "module.py").write_text("VALUE = 42\n")
+    (tmp_path / "beside.txt").write_text("host file")
+    body = f"""
+        import os
+        def attempt(action):
+            try:
+                action()
+                return "ok"
+            except OSError as exc:
+                return exc.errno
+        emit(read=open({str(tree / "lib" / "module.py")!r}).read(),
+             write_tree=attempt(lambda: open({str(tree / "new.txt")!r}, "w")),
+             write_tmp=attempt(lambda: open("/tmp/scratch.txt", "w").write("x")),
+             beside=os.path.exists({str(tmp_path / "beside.txt")!r}))
+    """
+    spec = JailSpec(read_only=(*default_read_only(), str(tree)))
+    jail = run(tmp_path, spec, body)["jail"]
+    assert jail == {"read": "VALUE = 42\n", "write_tree": errno.EROFS, "write_tmp": "ok",
+                    "beside": False}
 
 
 def test_the_limits_hold(tmp_path):

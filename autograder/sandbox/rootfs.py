@@ -1,7 +1,8 @@
 """The file view of a jail, built by its init process I (see :mod:`autograder.sandbox.jail`).
 
 A tmpfs becomes the new root. In it: the host trees of ``spec.read_only``, bound read-only
-at their own paths (symlinked top-level directories such as ``/lib -> usr/lib`` recreated);
+at their own paths (symlinked top-level directories such as ``/lib -> usr/lib`` recreated;
+a tree inside ``/tmp`` or ``/home/student`` bound over the scratch, after it);
 a few device nodes; a minimal ``/etc``; one scratch tmpfs for ``/home/student`` and ``/tmp``;
 a small ``/run/kernel``; the files of ``spec.files``; and a copy of the workdir's regular
 files. ``/proc`` is mounted before ``pivot_root`` (a user namespace may mount a proc only
@@ -17,7 +18,7 @@ import socket
 import stat
 
 from . import syscalls as sc
-from .spec import GID, HOME, UID, JailSpec, MiB, is_within, outermost
+from .spec import GID, HOME, UID, JailSpec, MiB, in_scratch, is_within, outermost
 from .steps import step
 
 _DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
@@ -69,7 +70,8 @@ def build_root(spec: JailSpec) -> None:
             os.makedirs(os.path.dirname(root + path), exist_ok=True)
             os.symlink(link, root + path)
     for path, fd in sources.items():
-        _bind(fd, root + path, path, _READ_ONLY)
+        if not in_scratch(path):
+            _bind(fd, root + path, path, _READ_ONLY)
     _make_dev(root, devices, spec.limits.scratch_bytes)
     with step("make /etc"):
         os.mkdir(root + "/etc")
@@ -78,6 +80,9 @@ def build_root(spec: JailSpec) -> None:
     for path, fd in etc.items():
         _bind(fd, root + path, path, _READ_ONLY)
     _make_scratch(root, spec.limits.scratch_bytes, spec.limits.scratch_inodes)
+    for path, fd in sources.items():
+        if in_scratch(path):  # e.g. a virtualenv under /tmp: over the scratch, read-only
+            _bind(fd, root + path, path, _READ_ONLY)
     for path, text in sorted(spec.files.items()):
         with step("write file", path):
             _makedirs_owned(os.path.dirname(root + os.path.normpath(path)))

@@ -17,8 +17,12 @@ GiB = 1 << 30
 
 UID = GID = 1000  #: the student's uid and gid inside every jail
 HOME = "/home/student"  #: the student's home: scratch space, with the work directory in it
-#: Paths every jail makes itself: a read-only tree may neither lie in one nor contain one.
+#: Paths every jail makes itself: a read-only tree may neither lie in one nor contain one,
+#: except that it may lie in the scratch space (:data:`SCRATCH_PATHS`).
 JAIL_PATHS = ("/proc", "/dev", "/etc", "/tmp", HOME, "/run/kernel")
+#: Scratch paths a read-only tree may lie in (e.g. a virtualenv under /tmp): it is bound over
+#: the jail's scratch, which stays writable around it; never in the work directory's copy.
+SCRATCH_PATHS = ("/tmp", HOME)
 #: Directories :attr:`JailSpec.files` may be written to.
 WRITABLE_PATHS = ("/etc", "/tmp", HOME, "/run/kernel")
 
@@ -78,6 +82,13 @@ def outermost(paths: Iterable[str]) -> tuple[str, ...]:
         if not any(is_within(path, outer) for outer in kept):
             kept.append(path)
     return tuple(kept)
+
+
+def in_scratch(path: str) -> bool:
+    """Whether ``path`` lies strictly inside the jail's scratch space, but not in its copy of
+    the work directory."""
+    return (any(is_within(path, place) and path != place for place in SCRATCH_PATHS)
+            and not is_within(path, HOME + "/work"))
 
 
 def is_within(path: str, tree: str) -> bool:
@@ -153,7 +164,7 @@ class JailSpec:
                 raise ValueError(f"jail paths must be absolute path strings, not {path!r}")
         for path in outermost(self.read_only):
             for own in JAIL_PATHS:
-                if is_within(path, own) or is_within(own, path):
+                if is_within(path, own) and not in_scratch(path) or is_within(own, path):
                     raise ValueError(f"read-only path {path} overlaps the jail's own {own}")
         for path in map(os.path.normpath, self.files):
             if not any(is_within(path, place) and path != place for place in WRITABLE_PATHS):
