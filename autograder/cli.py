@@ -1,4 +1,5 @@
-"""Command line: ``python -m autograder grade|report ASSIGNMENT``. Parsing only."""
+"""Command line: ``python -m autograder grade|report|collect|export|release-solutions
+ASSIGNMENT``. Parsing only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ from pathlib import Path
 from .course_config import CommandError
 from .grading.run import grade_assignment
 from .grading.summary import format_summary
+from .lms.collect import collect_downloads, format_collection
+from .lms.export import FORMATS, export_grades, format_export
+from .lms.patterns import PATTERNS
+from .lms.solutions import format_release, release_solutions
+
+
+def _course_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--course-dir", type=Path, default=Path.cwd(),
+                         help="the nbgrader course directory (default: the current directory)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,8 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Autograde submitted/<student>/ASSIGNMENT/ with nbgrader's own machinery, "
                     "in parallel; only new or changed submissions unless --force.")
     grade.add_argument("assignment")
-    grade.add_argument("--course-dir", type=Path, default=Path.cwd(),
-                       help="the nbgrader course directory (default: the current directory)")
+    _course_dir(grade)
     grade.add_argument("--jobs", "-j", type=int, default=None,
                        help="worker processes (default: the number of CPU cores)")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
@@ -47,10 +56,49 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "pass rate per test cell, common mistakes, grading problems) and the CSV "
                     "tables behind it, from the gradebook and the autograded notebooks.")
     report.add_argument("assignment")
-    report.add_argument("--course-dir", type=Path, default=Path.cwd(),
-                        help="the nbgrader course directory (default: the current directory)")
+    _course_dir(report)
     report.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="where to write the files (default: COURSE_DIR/reports)")
+
+    collect = commands.add_parser(
+        "collect", help="collect submissions from a Canvas or Moodle download (zip_collect)",
+        description="Put the submissions of LMS download zips into submitted/<student>/"
+                    "ASSIGNMENT/ with nbgrader's zip_collect, after screening the zips; every "
+                    "file not collected is listed. Exit status 1 if some were not collected.")
+    collect.add_argument("assignment")
+    collect.add_argument("downloads", nargs="+", type=Path, metavar="ZIP",
+                         help="the zip(s) the LMS downloaded, unchanged")
+    collect.add_argument("--from", dest="lms", required=True, choices=sorted(PATTERNS),
+                         help="the LMS the zips come from (its file-name layout)")
+    _course_dir(collect)
+    collect.add_argument("--force", action="store_true",
+                         help="replace the submissions of students collected before")
+
+    export = commands.add_parser(
+        "export", help="write the grades as a CSV file Canvas or Moodle imports",
+        description="Write ASSIGNMENT's totals (after nbgrader's late penalties) for Canvas's "
+                    "gradebook import, Moodle's grading worksheet upload, or as a plain table; "
+                    "students without a submission get empty cells. Columns: docs/lms.md.")
+    export.add_argument("assignment")
+    export.add_argument("--format", dest="grade_format", required=True, choices=FORMATS)
+    _course_dir(export)
+    export.add_argument("--out", type=Path, default=None, metavar="FILE",
+                        help="where to write (default: COURSE_DIR/exports/ASSIGNMENT-FORMAT.csv)")
+    export.add_argument("--column", default=None, metavar="NAME",
+                        help="canvas only: the gradebook column to fill, as Canvas's export "
+                             "names it, e.g. 'Jacobians (123456)' (default: ASSIGNMENT)")
+
+    solutions = commands.add_parser(
+        "release-solutions", help="release the solution notebooks after the due date",
+        description="Release solutions/ASSIGNMENT/*.ipynb (hidden tests removed) through "
+                    "nbgrader's exchange as ASSIGNMENT-solutions, or into a zip for an LMS; "
+                    "refused before the gradebook's due date (and extensions) unless --force.")
+    solutions.add_argument("assignment")
+    _course_dir(solutions)
+    solutions.add_argument("--zip", dest="zip_path", type=Path, default=None, metavar="FILE",
+                           help="write a zip for an LMS instead of releasing to the exchange")
+    solutions.add_argument("--force", action="store_true",
+                           help="release even before the due date, or without one")
 
     args = parser.parse_args(argv)
     try:
@@ -69,6 +117,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             files = write_report(args.course_dir, args.assignment, args.out)
             print("\n".join(map(str, files.paths())))
+        if args.command == "collect":
+            collection = collect_downloads(args.course_dir, args.assignment, args.lms,
+                                           args.downloads, force=args.force)
+            print(format_collection(collection))
+            return 1 if collection.left_out else 0
+        if args.command == "export":
+            if args.column is not None and args.grade_format != "canvas":
+                parser.error("--column applies to --format canvas only")
+            written = export_grades(args.course_dir, args.assignment, args.grade_format,
+                                    args.out, column=args.column)
+            print(format_export(written))
+        if args.command == "release-solutions":
+            released = release_solutions(args.course_dir, args.assignment,
+                                         zip_path=args.zip_path, force=args.force)
+            print(format_release(released))
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

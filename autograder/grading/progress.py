@@ -6,18 +6,10 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from ..terminal import printable
 from .outcome import Outcome
 
 BAR_WIDTH = 24
-
-
-def printable(text: str) -> str:
-    """``text`` with every character a terminal would act on written as an escape (``\\x1b``).
-
-    Student ids, file names and what nbgrader says about them come from submissions: a name
-    holding escape sequences must not rewrite what the instructor's terminal shows.
-    """
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def format_duration(seconds: float) -> str:

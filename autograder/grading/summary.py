@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from statistics import mean, median
 
+from ..terminal import printable
 from ..verify.records import INTEGRITY, STOPPED
-from .progress import format_duration, printable
+from .progress import format_duration
 from .run import NO_SANDBOX_WARNING, GradeRun
 
 
