@@ -52,7 +52,7 @@ lock: $(STAMP)
 	  --disable-pip-version-check | grep -v '^jacobian'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-# What students receive: dist/jacobians-student.zip (notebooks, the checks' wheel, README).
+# What students receive: dist/<assignment>-student.zip (notebooks, the checks' wheel, README).
 bundle: $(STAMP)
 	$(BIN)/python -m course.bundle
 

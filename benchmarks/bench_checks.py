@@ -28,7 +28,7 @@ from autograder.verify.in_process import judge_once  # noqa: E402
 from course.classroom import solution_answers  # noqa: E402
 from course.workspace import ROOT  # noqa: E402
 from jacobian_checks import check_jacobian_values  # noqa: E402
-from jacobian_checks.cases import CASES, VISIBLE_SEED  # noqa: E402
+from jacobian_checks.cases import ASSIGNMENTS, CASES, VISIBLE_SEED  # noqa: E402
 
 
 def best_time(action, repeat: int) -> float:
@@ -44,13 +44,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    solutions = solution_answers(ROOT)
+    solutions = {assignment: solution_answers(ROOT, assignment) for assignment in ASSIGNMENTS}
     secret = bytes(32)
     print(f"{'case':<26} {'notebook':>9} {'grader':>9} {'hidden':>9}   "
           f"{'fd error estimate':>17} {'actual error':>12}")
     for case in CASES.values():
         namespace: dict = {"np": np}
-        exec(solutions[case.notebook][case.function], namespace)
+        exec(solutions[case.assignment][case.notebook][case.function], namespace)
         function = namespace[case.function]
         sizes = dict(case.visible_sizes)
 
@@ -62,7 +62,7 @@ def main() -> int:
             assert judge_once(namespace, "values", case.key, sizes, VISIBLE_SEED) is None
 
         def hidden(case=case, namespace=namespace):
-            for run in hidden_runs(secret, "jacobians", "student", case):
+            for run in hidden_runs(secret, case.assignment, "student", case):
                 assert judge_once(namespace, "values", case.key, run.sizes, run.seed) is None
 
         inputs = case.sample_inputs(sizes, VISIBLE_SEED)

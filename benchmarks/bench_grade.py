@@ -1,12 +1,12 @@
 """Serial ``nbgrader autograde`` against ``python -m autograder grade``, side by side.
 
 Builds a class of synthetic submissions (answers drawn from the answer bank, right and wrong
-mixed), copies it twice, grades one copy with ``nbgrader autograde jacobians`` and the other
-with ``python -m autograder grade jacobians``, checks that every gradebook row is identical,
+mixed), copies it twice, grades one copy with ``nbgrader autograde ASSIGNMENT`` and the other
+with ``python -m autograder grade ASSIGNMENT``, checks that every gradebook row is identical,
 and prints both wall times and their ratio.
 
-Run: ``.venv/bin/python benchmarks/bench_grade.py [--students 100] [--jobs N]``. The course
-directories are kept in ``.bench/`` (git-ignored) for inspection.
+Run: ``.venv/bin/python benchmarks/bench_grade.py [--assignment jacobians] [--students 100]
+[--jobs N]``. The course directories are kept in ``.bench/`` (git-ignored) for inspection.
 """
 
 from __future__ import annotations
@@ -26,24 +26,23 @@ from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
 from course.answer_bank import ANSWERS, PREDICTED_SHAPES  # noqa: E402
 from course.classroom import write_submission  # noqa: E402
-from course.notebooks import ASSIGNMENT  # noqa: E402
 from course.workspace import ROOT, copy_course, new_course_dir, run  # noqa: E402
-from jacobian_checks.cases import CASES  # noqa: E402
+from jacobian_checks.cases import ASSIGNMENTS, cases_of  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 
 
-def synthetic_class(course: Path, students: int, seed: int) -> None:
+def synthetic_class(course: Path, assignment: str, students: int, seed: int) -> None:
     """``students`` submissions; each notebook gets a random bank answer for each cell."""
     rng = random.Random(seed)
     for number in range(students):
         answers = {}
-        for case in CASES.values():
+        for case in cases_of(assignment):
             function = rng.choice([a for a in ANSWERS if a.case == case.key])
             shape = rng.choice([a for a in PREDICTED_SHAPES if a.case == case.key])
             answers[case.notebook] = {case.function: function.source,
                                       "jacobian_shape": shape.source}
-        write_submission(course, f"student{number:03d}", answers)
+        write_submission(course, assignment, f"student{number:03d}", answers)
 
 
 def timed(course: Path, *command: str) -> float:
@@ -57,27 +56,32 @@ def timed(course: Path, *command: str) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", choices=list(ASSIGNMENTS),
+                        default=next(iter(ASSIGNMENTS)))
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
+    assignment = args.assignment
     base = new_course_dir(BENCH_DIR / "base")
-    run(base, "nbgrader", "generate_assignment", ASSIGNMENT)
-    synthetic_class(base, args.students, args.seed)
+    run(base, "nbgrader", "generate_assignment", assignment)
+    synthetic_class(base, assignment, args.students, args.seed)
     course_secret(base)  # one secret for both copies: the same hidden runs
     serial = _fresh_copy(base, BENCH_DIR / "serial")
     parallel = _fresh_copy(base, BENCH_DIR / "parallel")
 
-    notebooks = args.students * len(CASES)
-    print(f"{args.students} students x {len(CASES)} notebooks = {notebooks} notebooks, "
-          f"{os.cpu_count()} cores, python -m autograder grade --jobs {args.jobs}")
-    serial_seconds = timed(serial, "nbgrader", "autograde", ASSIGNMENT)
-    parallel_seconds = timed(parallel, "autograder", "grade", ASSIGNMENT, "--jobs",
+    count = len(cases_of(assignment))
+    notebooks = args.students * count
+    print(f"{assignment}: {args.students} students x {count} notebooks = {notebooks} "
+          f"notebooks, {os.cpu_count()} cores, python -m autograder grade --jobs {args.jobs}")
+    serial_seconds = timed(serial, "nbgrader", "autograde", assignment)
+    parallel_seconds = timed(parallel, "autograder", "grade", assignment, "--jobs",
                              str(args.jobs))
-    serial_rows = read_grades(gradebook_url(serial), ASSIGNMENT)
-    parallel_rows = read_grades(gradebook_url(parallel), ASSIGNMENT)
+    serial_rows = read_grades(gradebook_url(serial), assignment)
+    parallel_rows = read_grades(gradebook_url(parallel), assignment)
     identical = serial_rows == parallel_rows
+    maximum = sum(row.max_score for row in serial_rows) / args.students
     print(f"{'':<32}{'wall s':>9}{'s/notebook':>12}")
     print(f"{'nbgrader autograde (serial)':<32}{serial_seconds:>9.1f}"
           f"{serial_seconds / notebooks:>12.3f}")
@@ -85,7 +89,7 @@ def main() -> int:
           f"{parallel_seconds / notebooks:>12.3f}")
     print(f"speed-up: {serial_seconds / parallel_seconds:.2f}x; gradebook rows "
           f"{'identical' if identical else 'DIFFER'} ({len(serial_rows)} grades, mean score "
-          f"{sum(r.score for r in serial_rows) / args.students:.2f} / 20)")
+          f"{sum(r.score for r in serial_rows) / args.students:.2f} / {maximum:g})")
     return 0 if identical else 1
 
 

@@ -1,8 +1,9 @@
-"""``make bundle``: what students receive, as one zip, ``dist/jacobians-student.zip``.
+"""``make bundle``: what students receive, one zip per assignment,
+``dist/<assignment>-student.zip``.
 
-The zip holds one folder, ``jacobians-student/``, with:
+Each zip holds one folder, ``<assignment>-student/``, with:
 
-- ``jacobians/``: the release notebooks;
+- ``<assignment>/``: the assignment's release notebooks;
 - the student package as a wheel (``jacobian_checks``, NumPy only): the checks the test cells
   import and the references of the notebooks' own sizes -- no solution, no hidden test, no
   way to compute a reference for other inputs;
@@ -22,17 +23,24 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .notebooks import ASSIGNMENT
+from jacobian_checks.cases import ASSIGNMENTS, cases_of
+
 from .workspace import ROOT
 
-BUNDLE = ROOT / "dist" / "jacobians-student.zip"
-FOLDER = "jacobians-student"
+DIST = ROOT / "dist"
+
+
+def bundle_folder(assignment: str) -> str:
+    """The folder the zip of ``assignment`` unpacks to."""
+    return f"{assignment}-student"
+
 
 STUDENT_README = """\
-# Jacobians: the student notebooks
+# Jacobians, assignment `{assignment}`: the student notebooks
 
-You code the Jacobians that backpropagation is made of, with NumPy `einsum`, in five
-notebooks (`jacobians/`). The rule and the five cases are in `course-document.md`.
+You code the Jacobians that backpropagation is made of, with NumPy `einsum`, in {count}
+notebooks (`{assignment}/`). The rule, and the five cases of the first assignment, are in
+`course-document.md`.
 
 ## Install (once)
 
@@ -55,7 +63,7 @@ pins nothing and keeps your NumPy.
 jupyter lab
 ```
 
-Open a notebook of `jacobians/`, in order. In each one:
+Open a notebook of `{assignment}/`, in order. In each one:
 
 1. Read the rule and the math, and predict the Jacobian's shape in `jacobian_shape(...)`.
 2. Replace each `raise NotImplementedError()` with your code.
@@ -70,7 +78,7 @@ never from a constant.
 
 ## Submit
 
-Save the notebooks and submit the `jacobians/` folder as your course asks (nbgrader's
+Save the notebooks and submit the `{assignment}/` folder as your course asks (nbgrader's
 Assignments tab, or a zip of the folder through your course's website).
 """
 
@@ -96,29 +104,34 @@ def build_wheel(directory: Path) -> Path:
     return wheel
 
 
-def write_bundle(destination: Path = BUNDLE) -> Path:
-    """Write the zip (replacing an older one); its path."""
+def write_bundle(assignment: str, destination: Path | None = None) -> Path:
+    """Write the zip of ``assignment`` (replacing an older one), by default
+    ``dist/<assignment>-student.zip``; its path."""
+    destination = destination or DIST / f"{bundle_folder(assignment)}.zip"
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jacobians-bundle-") as scratch:
         wheel = build_wheel(Path(scratch))
-        files = {f"{ASSIGNMENT}/{path.name}": path.read_bytes()
-                 for path in sorted((ROOT / "release" / ASSIGNMENT).glob("*.ipynb"))}
+        files = {f"{assignment}/{path.name}": path.read_bytes()
+                 for path in sorted((ROOT / "release" / assignment).glob("*.ipynb"))}
         files[wheel.name] = wheel.read_bytes()
         files["course-document.md"] = (ROOT / "docs" / "course-document.md").read_bytes()
-        files["README.md"] = STUDENT_README.format(wheel=wheel.name).encode()
+        files["README.md"] = STUDENT_README.format(
+            wheel=wheel.name, assignment=assignment, count=len(cases_of(assignment))).encode()
         files["requirements.txt"] = (f"# A JupyterHub image for the course\n./{wheel.name}\n"
                                      "jupyterlab>=4\nnbgrader>=0.9.6\n").encode()
         files["nbgrader_config.py"] = VALIDATE_CONFIG.encode()
         temporary = destination.with_suffix(".zip.tmp")
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
             for name, data in sorted(files.items()):
-                bundle.writestr(zipfile.ZipInfo(f"{FOLDER}/{name}", (2026, 1, 1, 0, 0, 0)), data)
+                bundle.writestr(zipfile.ZipInfo(f"{bundle_folder(assignment)}/{name}",
+                                                (2026, 1, 1, 0, 0, 0)), data)
         shutil.move(temporary, destination)
     return destination
 
 
 def main() -> int:
-    print(write_bundle())
+    for assignment in ASSIGNMENTS:
+        print(write_bundle(assignment))
     return 0
 
 

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import nbformat
 
-from .notebooks import ASSIGNMENT
-
 Answers = Mapping[str, Mapping[str, str]]
 """``{notebook name: {solution cell grade_id: cell source}}``; unnamed cells stay blank."""
 
 
-def release_notebooks(course: Path) -> dict[str, nbformat.NotebookNode]:
-    """The student notebooks of ``course/release/jacobians``, by name without ``.ipynb``."""
-    directory = course / "release" / ASSIGNMENT
+def release_notebooks(course: Path, assignment: str) -> dict[str, nbformat.NotebookNode]:
+    """The student notebooks of ``course/release/<assignment>``, by name without ``.ipynb``."""
+    directory = course / "release" / assignment
     return {path.stem: nbformat.read(path, as_version=4)
             for path in sorted(directory.glob("*.ipynb"))}
 
@@ -37,17 +35,16 @@ def fill(notebook: nbformat.NotebookNode, answers: Mapping[str, str]) -> nbforma
     return filled
 
 
-def write_submission(course: Path, student: str, answers: Answers,
+def write_submission(course: Path, assignment: str, student: str, answers: Answers,
                      timestamp: str = "2026-11-20 12:00:00.000000 UTC") -> Path:
-    """Write ``submitted/<student>/jacobians/``: every release notebook, filled from ``answers``.
-
-    Notebooks absent from ``answers`` are submitted untouched.
+    """Write ``submitted/<student>/<assignment>/``: every release notebook, filled from
+    ``answers``. Notebooks absent from ``answers`` are submitted untouched.
     """
-    released = release_notebooks(course)
+    released = release_notebooks(course, assignment)
     unknown = set(answers) - set(released)
     if unknown:
         raise ValueError(f"no release notebooks named {sorted(unknown)}")
-    directory = course / "submitted" / student / ASSIGNMENT
+    directory = course / "submitted" / student / assignment
     directory.mkdir(parents=True, exist_ok=True)
     for name, notebook in released.items():
         nbformat.write(fill(notebook, answers.get(name, {})), directory / f"{name}.ipynb")
@@ -55,10 +52,11 @@ def write_submission(course: Path, student: str, answers: Answers,
     return directory
 
 
-def solution_answers(course: Path) -> dict[str, dict[str, str]]:
-    """The solution cells of ``course/source/jacobians`` as :data:`Answers`, delimiters removed."""
+def solution_answers(course: Path, assignment: str) -> dict[str, dict[str, str]]:
+    """The solution cells of ``course/source/<assignment>`` as :data:`Answers`, delimiters
+    removed."""
     answers: dict[str, dict[str, str]] = {}
-    for path in sorted((course / "source" / ASSIGNMENT).glob("*.ipynb")):
+    for path in sorted((course / "source" / assignment).glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         answers[path.stem] = {
             cell.metadata.nbgrader.grade_id: _without_delimiters(cell.source)

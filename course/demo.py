@@ -1,9 +1,10 @@
-"""``make demo``: grade a small class end to end with the real nbgrader.
+"""``make demo``: grade a small class end to end with the real nbgrader, in every assignment.
 
 In the scratch course directory ``.demo/`` (git-ignored, rebuilt each run): generate the
-assignment, submit a class of six students (a full solution, an untouched release copy, and
-typical mistakes), autograde them with feedback (``python -m autograder grade``, nbgrader's
-autograde in parallel), export the grades, write the course report, and print the table.
+assignments, submit a class of six students to each (a full solution, an untouched release
+copy, and typical mistakes), autograde them with feedback (``python -m autograder grade``,
+nbgrader's autograde in parallel), export the grades, write the course reports, and print
+each assignment's table.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 
 from autograder.course_config import gradebook_url
 from autograder.scores import format_score_table, read_grades, read_penalties
+from jacobian_checks.cases import ASSIGNMENTS
 
-from .classroom import solution_answers, write_submission
-from .notebooks import ASSIGNMENT
+from .classroom import Answers, solution_answers, write_submission
 from .workspace import ROOT, new_course_dir, run
 
 DEMO_DIR = ROOT / ".demo"
@@ -43,50 +44,92 @@ def dloss_dW(y, W, x):
 '''
 
 
-def demo_class(course: Path) -> dict[str, dict[str, dict[str, str]]]:
-    """``{student: answers}`` for the demo class; see :mod:`course.classroom`."""
-    solutions = solution_answers(course)
+DIAGONAL_ONLY_SOFTMAX = '''\
+def da_dh(h):
+    a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+    return np.einsum("bi,ij->bij", a * (1 - a), np.eye(h.shape[1]))  # the diagonal alone
+'''
 
-    def with_answer(notebook: str, grade_id: str, source: str) -> dict[str, dict[str, str]]:
-        return {**solutions, notebook: {**solutions[notebook], grade_id: source}}
+CROSS_ENTROPY_SIGN = '''\
+def dloss_dh(y, h):
+    a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+    return (y - a)[:, None, :]
+'''
 
-    return {
-        "ada-full-solution": solutions,
-        "ben-untouched": {},
-        "cam-transposed": with_answer("02_scalar_wrt_vector", "dloss_dyhat", TRANSPOSED),
-        "dee-sign-error": with_answer("03_vector_wrt_matrix", "dyhat_dW", SIGN_ERROR),
-        "eli-missing-batch-axis": with_answer("05_elementwise_nonlinearity", "da_dh",
-                                              MISSING_BATCH_AXIS),
-        "fay-sum-not-mean": with_answer("04_scalar_wrt_matrix", "dloss_dW", SUM_NOT_MEAN),
-    }
+TANH_NOT_SQUARED = '''\
+def da_dh(h):
+    return np.einsum("bi,ij->bij", 1 - np.tanh(h), np.eye(h.shape[1]))
+'''
+
+TWO_LAYER_SUMMED = '''\
+def dloss_dW1(y, W1, W2, x):
+    a = np.tanh(x @ W1.T)
+    delta = ((a @ W2.T - y) @ W2) * (1 - a ** 2)
+    return (delta.T @ x)[None]  # summed over the batch, not averaged
+'''
+
+MISTAKES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "jacobians": {
+        "cam-transposed": ("02_scalar_wrt_vector", "dloss_dyhat", TRANSPOSED),
+        "dee-sign-error": ("03_vector_wrt_matrix", "dyhat_dW", SIGN_ERROR),
+        "eli-missing-batch-axis": ("05_elementwise_nonlinearity", "da_dh", MISSING_BATCH_AXIS),
+        "fay-sum-not-mean": ("04_scalar_wrt_matrix", "dloss_dW", SUM_NOT_MEAN),
+    },
+    "backprop": {
+        "cam-softmax-diagonal-only": ("01_softmax", "da_dh", DIAGONAL_ONLY_SOFTMAX),
+        "dee-cross-entropy-sign": ("02_softmax_cross_entropy", "dloss_dh", CROSS_ENTROPY_SIGN),
+        "eli-tanh-not-squared": ("05_tanh", "da_dh", TANH_NOT_SQUARED),
+        "fay-two-layer-summed": ("06_two_layer_network", "dloss_dW1", TWO_LAYER_SUMMED),
+    },
+}
+"""Per assignment, the demo students with one typical mistake: (notebook, cell, source)."""
+
+
+def demo_class(course: Path, assignment: str) -> dict[str, Answers]:
+    """``{student: answers}`` for the demo class of ``assignment``; see :mod:`course.classroom`.
+
+    A full solution, an untouched copy, and the students of :data:`MISTAKES` (an assignment
+    without any gets the first two only)."""
+    solutions = solution_answers(course, assignment)
+    students: dict[str, Answers] = {"ada-full-solution": solutions, "ben-untouched": {}}
+    for student, (notebook, grade_id, source) in MISTAKES.get(assignment, {}).items():
+        students[student] = {**solutions, notebook: {**solutions[notebook], grade_id: source}}
+    return students
 
 
 def main() -> int:
     course = new_course_dir(DEMO_DIR)
     print(f"Course directory: {course}")
-    print("1/5 nbgrader generate_assignment", flush=True)
-    run(course, "nbgrader", "generate_assignment", ASSIGNMENT)
-    students = demo_class(course)
+    for assignment in ASSIGNMENTS:
+        grade_demo_class(course, assignment)
+    print(f"Feedback: {course / 'feedback'}/<student>/<assignment>/*.html")
+    print(f"Grades:   {course / 'grades.csv'}")
+    print(f"Reports:  {course / 'reports'}/<assignment>.html")
+    return 0
+
+
+def grade_demo_class(course: Path, assignment: str) -> None:
+    """Generate ``assignment``, submit its demo class, grade, export, report; print the table."""
+    print(f"\n== {assignment} ==")
+    print(f"1/5 nbgrader generate_assignment {assignment}", flush=True)
+    run(course, "nbgrader", "generate_assignment", assignment)
+    students = demo_class(course, assignment)
     for student, answers in students.items():
-        write_submission(course, student, answers)
+        write_submission(course, assignment, student, answers)
     print(f"2/5 submitted: {', '.join(students)}")
     print("3/5 python -m autograder grade --feedback (nbgrader autograde, in parallel)",
           flush=True)
-    graded = run(course, "autograder", "grade", ASSIGNMENT, "--feedback")
+    graded = run(course, "autograder", "grade", assignment, "--feedback")
     print(graded.stdout.strip())
     print("4/5 nbgrader export", flush=True)
     run(course, "nbgrader", "export", "--to", str(course / "grades.csv"))
-    print("5/5 python -m autograder report", flush=True)
-    run(course, "autograder", "report", ASSIGNMENT)
+    print(f"5/5 python -m autograder report {assignment}", flush=True)
+    run(course, "autograder", "report", assignment)
     print()
     gradebook = gradebook_url(course)
-    print(format_score_table(read_grades(gradebook, ASSIGNMENT),
-                             read_penalties(gradebook, ASSIGNMENT)))
+    print(format_score_table(read_grades(gradebook, assignment),
+                             read_penalties(gradebook, assignment)))
     print()
-    print(f"Feedback: {course / 'feedback'}/<student>/{ASSIGNMENT}/*.html")
-    print(f"Grades:   {course / 'grades.csv'}")
-    print(f"Report:   {course / 'reports' / ASSIGNMENT}.html")
-    return 0
 
 
 if __name__ == "__main__":

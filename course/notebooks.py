@@ -2,19 +2,21 @@
 
 Every notebook has the same layout, with the ``grade_id``s of the student contract:
 
-===========================  =====================  ======
-cell                         grade_id               points
-===========================  =====================  ======
-rule, math, goal             ``intro``              --
-``import numpy as np``       ``setup``              --
-shape analysis prompt        ``shape_analysis``     --
-answer                       ``jacobian_shape``     --
-tests                        ``test_jacobian_shape``  1
-how to code it               ``coding``             --
-answer                       ``<function>``         --
-tests: shape                 ``test_<function>_shape``  1
-tests: values                ``test_<function>_values`` 2
-===========================  =====================  ======
+===========================  ==========================  ======
+cell                         grade_id                    points
+===========================  ==========================  ======
+rule, math, goal             ``intro``                   --
+``import numpy as np``       ``setup``                   --
+shape analysis prompt        ``shape_analysis``          --
+answer                       ``jacobian_shape``          --
+tests                        ``test_jacobian_shape``     1
+how to code it               ``coding``                  --
+answer                       ``<function>``              --
+tests: shape                 ``test_<function>_shape``   1
+tests: values                ``test_<function>_values``  2
+===========================  ==========================  ======
+
+(the points are :data:`course.content.POINTS`, unless the case's text sets its own).
 
 The values test repeats the shape check, so a wrong shape earns nothing there; a right
 shape with wrong values keeps the shape point. A test cell holds only the check on the
@@ -29,18 +31,31 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jacobian_checks.cases import CASES, Case
+from jacobian_checks.cases import ASSIGNMENTS, Case, cases_of
 
 from .content import HOW_TO_CHECK, RULE, TEXTS
 
-ASSIGNMENT = "jacobians"
-POINTS = {"predicted_shape": 1, "shape": 1, "values": 2}
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def points_by_test_cell(case: Case) -> dict[str, int]:
+    """The points of each test cell of the case's notebook, by grade_id, e.g.
+    ``{"test_jacobian_shape": 1, "test_da_dh_shape": 1, "test_da_dh_values": 2}``."""
+    points = TEXTS[case.key].points
+    return {"test_jacobian_shape": points["predicted_shape"],
+            f"test_{case.function}_shape": points["shape"],
+            f"test_{case.function}_values": points["values"]}
+
+
+def assignment_points(assignment: str) -> int:
+    """The most a submission of ``assignment`` can score: the points of all its test cells."""
+    return sum(sum(points_by_test_cell(case).values()) for case in cases_of(assignment))
 
 
 def build_notebook(case: Case) -> nbformat.NotebookNode:
     """The source notebook of one case, with deterministic cell ids."""
     text = TEXTS[case.key]
+    points = points_by_test_cell(case)
     number = case.notebook.split("_", 1)[0]
     function = case.function
     cells = [
@@ -49,15 +64,15 @@ def build_notebook(case: Case) -> nbformat.NotebookNode:
         _read_only("setup", "import numpy as np"),
         _read_only("shape_analysis", text.shape_hint, markdown=True),
         _answer("jacobian_shape", text.jacobian_shape),
-        _tests("test_jacobian_shape", POINTS["predicted_shape"], _test_source(
+        _tests("test_jacobian_shape", points, _test_source(
             case, "check_predicted_shape", "jacobian_shape",
             "# Your predicted shape, for the notebook's sizes.")),
         _read_only("coding", text.code_hint.strip(), markdown=True),
         _answer(function, text.function),
-        _tests(f"test_{function}_shape", POINTS["shape"], _test_source(
+        _tests(f"test_{function}_shape", points, _test_source(
             case, "check_jacobian_shape", function,
             f"# The shape of what {function} returns, on the notebook's sizes.")),
-        _tests(f"test_{function}_values", POINTS["values"], _test_source(
+        _tests(f"test_{function}_values", points, _test_source(
             case, "check_jacobian_values", function,
             f"# The shape again, then the values of {function} against finite differences.")),
     ]
@@ -67,14 +82,17 @@ def build_notebook(case: Case) -> nbformat.NotebookNode:
     })
 
 
-def write_source(directory: Path) -> list[Path]:
-    """Write every case's source notebook into ``directory``; return their paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+def write_source(source: Path) -> list[Path]:
+    """Write the source notebooks of every assignment into ``source/<assignment>/``; return
+    their paths."""
     paths = []
-    for case in CASES.values():
-        path = directory / f"{case.notebook}.ipynb"
-        nbformat.write(build_notebook(case), path)
-        paths.append(path)
+    for assignment in ASSIGNMENTS:
+        directory = source / assignment
+        directory.mkdir(parents=True, exist_ok=True)
+        for case in cases_of(assignment):
+            path = directory / f"{case.notebook}.ipynb"
+            nbformat.write(build_notebook(case), path)
+            paths.append(path)
     return paths
 
 
@@ -107,6 +125,6 @@ def _answer(grade_id: str, source: str) -> nbformat.NotebookNode:
                          metadata=_nbgrader(grade_id, solution=True))
 
 
-def _tests(grade_id: str, points: int, source: str) -> nbformat.NotebookNode:
-    return new_code_cell(source, id=grade_id.replace("_", "-"),
-                         metadata=_nbgrader(grade_id, grade=True, locked=True, points=points))
+def _tests(grade_id: str, points: dict[str, int], source: str) -> nbformat.NotebookNode:
+    return new_code_cell(source, id=grade_id.replace("_", "-"), metadata=_nbgrader(
+        grade_id, grade=True, locked=True, points=points[grade_id]))

@@ -1,4 +1,4 @@
-"""Rebuild ``source/``, ``release/`` and ``solutions/`` of the `jacobians` assignment.
+"""Rebuild ``source/``, ``release/`` and ``solutions/`` of every assignment.
 
 ``source/`` is built from :mod:`course.content` and :mod:`course.notebooks`; ``release/``
 and ``solutions/`` come from the real ``nbgrader generate_assignment`` and
@@ -23,8 +23,9 @@ from nbgrader.converters import GenerateAssignment, GenerateSolution
 from nbgrader.preprocessors import Execute
 
 from autograder.course_config import load_course_config
+from jacobian_checks.cases import ASSIGNMENTS
 
-from .notebooks import ASSIGNMENT, write_source
+from .notebooks import write_source
 from .stored_references import needed_arrays, write_references
 from .workspace import ROOT, convert
 
@@ -33,24 +34,26 @@ GENERATED = ("source", "release", "solutions")
 
 def render_course(workdir: Path, *, execute_solutions: bool = True
                   ) -> dict[str, dict[str, nbformat.NotebookNode]]:
-    """Build all three versions in ``workdir``; ``{directory: {file name: notebook}}``.
+    """Build all three versions in ``workdir``;
+    ``{directory: {"<assignment>/<file name>": notebook}}``.
 
     The notebooks are normalized (see :func:`normalize`). Without ``execute_solutions`` the
     solutions are generated without running them: same sources, no outputs.
     """
-    write_source(workdir / "source" / ASSIGNMENT)
+    write_source(workdir / "source")
     shutil.copy(ROOT / "nbgrader_config.py", workdir / "nbgrader_config.py")
     config = load_course_config(workdir)
     if not execute_solutions:
         config.GenerateSolution.preprocessors = [
             pp for pp in GenerateSolution.class_traits()["preprocessors"].default()
             if pp is not Execute]
-    convert(workdir, GenerateAssignment, GenerateSolution, config=config)
+    for assignment in ASSIGNMENTS:
+        convert(workdir, assignment, GenerateAssignment, GenerateSolution, config=config)
     rendered = {}
     for directory in GENERATED:
-        notebooks = sorted((workdir / directory / ASSIGNMENT).glob("*.ipynb"))
-        rendered[directory] = {path.name: normalize(nbformat.read(path, as_version=4))
-                               for path in notebooks}
+        notebooks = sorted((workdir / directory).glob("*/*.ipynb"))
+        rendered[directory] = {path.relative_to(workdir / directory).as_posix():
+                               normalize(nbformat.read(path, as_version=4)) for path in notebooks}
     if execute_solutions:
         _require_passing_solutions(rendered["solutions"])
     return rendered
@@ -70,12 +73,11 @@ def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_course(rendered: dict[str, dict[str, nbformat.NotebookNode]], root: Path) -> None:
     """Replace the committed notebooks under ``root`` with ``rendered``."""
     for directory, notebooks in rendered.items():
-        target = root / directory / ASSIGNMENT
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
+        if (root / directory).exists():
+            shutil.rmtree(root / directory)
         for name, notebook in notebooks.items():
-            nbformat.write(notebook, target / name)
+            (root / directory / name).parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, root / directory / name)
 
 
 def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> None:
@@ -84,19 +86,19 @@ def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> N
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     raise RuntimeError(
-                        f"solutions/{ASSIGNMENT}/{name}: cell {cell.metadata.get('nbgrader', {})}"
+                        f"solutions/{name}: cell {cell.metadata.get('nbgrader', {})}"
                         f" fails: {output.ename}: {output.evalue}")
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jacobians-course-") as scratch:
-        write_source(Path(scratch) / "source" / ASSIGNMENT)
-        if write_references(needed_arrays(Path(scratch) / "source" / ASSIGNMENT)):
+        write_source(Path(scratch) / "source")
+        if write_references(needed_arrays(Path(scratch) / "source")):
             print("student/jacobian_checks/references.npz: written")
         rendered = render_course(Path(scratch))
     write_course(rendered, ROOT)
     for directory, notebooks in rendered.items():
-        print(f"{directory}/{ASSIGNMENT}/: {', '.join(notebooks)}")
+        print(f"{directory}/: {', '.join(notebooks)}")
     return 0
 
 

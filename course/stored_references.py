@@ -20,10 +20,10 @@ from jacobian_checks.references import REFERENCES_FILE, as_arrays, reference_key
 
 
 def needed_arrays(source: Path) -> dict[str, np.ndarray]:
-    """The arrays to store for every values check in the notebooks of ``source``."""
+    """The arrays to store for every values check in the notebooks of ``source/<assignment>``."""
     references: dict[str, Reference] = {}
     examples: dict[str, np.ndarray] = {}
-    for path in sorted(source.glob("*.ipynb")):
+    for path in sorted(source.glob("*/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):

@@ -14,8 +14,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from autograder.course_config import load_course_config
-
-from .notebooks import ASSIGNMENT
+from jacobian_checks.cases import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,19 +29,21 @@ def new_course_dir(path: Path) -> Path:
     return path
 
 
-def convert(course: Path, *converters: type[BaseConverter], config: Config | None = None) -> None:
-    """Run nbgrader converters on the assignment in this process (no interpreter start-up),
+def convert(course: Path, assignment: str, *converters: type[BaseConverter],
+            config: Config | None = None) -> None:
+    """Run nbgrader converters on ``assignment`` in this process (no interpreter start-up),
     with ``--force``; ``config`` defaults to the course's ``nbgrader_config.py``."""
     config = config or load_course_config(course)
     coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = ASSIGNMENT
+    coursedir.assignment_id = assignment
     for converter in converters:
         converter(coursedir=coursedir, config=config, force=True).start()
 
 
-def generate_assignment(course: Path) -> None:
-    """``nbgrader generate_assignment jacobians``, in this process."""
-    convert(course, GenerateAssignment)
+def generate_assignments(course: Path) -> None:
+    """``nbgrader generate_assignment`` of every assignment, in this process."""
+    for assignment in ASSIGNMENTS:
+        convert(course, assignment, GenerateAssignment)
 
 
 def copy_course(course: Path, destination: Path) -> Path:

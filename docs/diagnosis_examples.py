@@ -137,6 +137,13 @@ EXAMPLES: tuple[Example, ...] = (
             s = 1 / (1 + np.exp(-h))
             return s * (1 - s)
         """),
+    _example("elementwise_instead_of_jacobian", "elementwise_instead_of_jacobian", "softmax",
+             "shape", """
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            s = e / e.sum(axis=1, keepdims=True)
+            return s * (1 - s)
+        """),
     _example("function_shape", "function_instead_of_derivative", "vector_wrt_matrix", "shape",
              """
         def dyhat_dW(W, x):

@@ -8,19 +8,19 @@ from pathlib import Path
 import pytest
 
 from autograder.course_secret import course_secret
-from course.notebooks import ASSIGNMENT
-from course.workspace import copy_course, generate_assignment, new_course_dir, run
+from course.workspace import copy_course, generate_assignments, new_course_dir, run
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.e2e_class import submit_class
 
 
 @pytest.fixture(scope="session")
 def generated_course(tmp_path_factory) -> Path:
-    """A course directory after `nbgrader generate_assignment jacobians`.
+    """A course directory after `nbgrader generate_assignment` of every assignment.
 
     Copy it with :func:`course.workspace.copy_course`, never change it: creating a gradebook
     costs several seconds."""
     course = new_course_dir(tmp_path_factory.mktemp("generated") / "course")
-    generate_assignment(course)
+    generate_assignments(course)
     course_secret(course)  # every copy draws the same hidden runs
     return course
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from course.classroom import solution_answers, write_submission
-from course.notebooks import ASSIGNMENT
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 SIGN_FLIPPED = '''\
 def dloss_dyhat(y, yhat):
@@ -50,7 +50,7 @@ def dyhat_dW(W, x):
 
 def _answers(course: Path) -> dict[str, dict[str, dict[str, str]]]:
     """Three students; each notebook of a student carries its own scenario."""
-    solutions = solution_answers(course)
+    solutions = solution_answers(course, ASSIGNMENT)
 
     def but(*changes: tuple[str, str, str]) -> dict[str, dict[str, str]]:
         answers = {name: dict(cells) for name, cells in solutions.items()}
@@ -97,7 +97,7 @@ def _replace_source(grade_id, source):
 def submit_class(course: Path) -> None:
     """Write the class's submissions into ``course`` (after generate_assignment)."""
     for student, answers in _answers(course).items():
-        write_submission(course, student, answers)
+        write_submission(course, ASSIGNMENT, student, answers)
     _edit_cells(course, "tampering", "02_scalar_wrt_vector", _delete("test_dloss_dyhat_values"))
     _edit_cells(course, "tampering", "04_scalar_wrt_matrix", _delete("test_dloss_dW_values"))
     _edit_cells(course, "tampering", "05_elementwise_nonlinearity",

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from course.bundle import FOLDER, write_bundle
-from course.notebooks import ASSIGNMENT
+from course.bundle import bundle_folder, write_bundle
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 pytestmark = pytest.mark.nbgrader
 
@@ -52,9 +52,9 @@ def lab(tmp_path_factory) -> Iterator[str]:
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed: run `make browser` (Debian's chromium package)")
     root = tmp_path_factory.mktemp("student")
-    with zipfile.ZipFile(write_bundle(root / "bundle.zip")) as bundle:
+    with zipfile.ZipFile(write_bundle(ASSIGNMENT, root / "bundle.zip")) as bundle:
         bundle.extractall(root)
-    folder = root / FOLDER
+    folder = root / bundle_folder(ASSIGNMENT)
     (wheel,) = folder.glob("*.whl")
     site = root / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",

@@ -14,20 +14,27 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course.bundle import FOLDER, write_bundle
+from course.bundle import bundle_folder, write_bundle
 from course.classroom import fill, solution_answers
-from course.notebooks import ASSIGNMENT
 from course.workspace import ROOT
+from jacobian_checks.cases import ASSIGNMENTS
+from jacobian_checks.verdicts import describe_inputs
 
 pytestmark = pytest.mark.nbgrader
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=list(ASSIGNMENTS))
+def bundle(request, tmp_path_factory) -> Path:
+    """The unzipped bundle of one assignment."""
+    assignment = request.param
     directory = tmp_path_factory.mktemp("bundle")
-    with zipfile.ZipFile(write_bundle(directory / "jacobians-student.zip")) as archive:
+    with zipfile.ZipFile(write_bundle(assignment, directory / "bundle.zip")) as archive:
         archive.extractall(directory)
-    return directory / FOLDER
+    return directory / bundle_folder(assignment)
+
+
+def assignment_of(bundle: Path) -> str:
+    return bundle.name.removesuffix("-student")
 
 
 def wheel_of(bundle: Path) -> Path:
@@ -37,7 +44,8 @@ def wheel_of(bundle: Path) -> Path:
 
 def test_the_bundle_holds_the_notebooks_the_wheel_and_what_to_read(bundle):
     names = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
-    release = sorted(f"{ASSIGNMENT}/{p.name}" for p in (ROOT / "release" / ASSIGNMENT).glob("*"))
+    assignment = assignment_of(bundle)
+    release = sorted(f"{assignment}/{p.name}" for p in (ROOT / "release" / assignment).glob("*"))
     assert names == sorted([*release, wheel_of(bundle).name, "README.md", "course-document.md",
                             "nbgrader_config.py", "requirements.txt"])
     assert f"pip install {wheel_of(bundle).name}" in (bundle / "README.md").read_text()
@@ -65,8 +73,8 @@ def test_the_wheel_alone_runs_every_release_notebooks_tests(bundle, tmp_path):
                     "--disable-pip-version-check", "--target", str(target),
                     str(wheel_of(bundle))], check=True)
     env = {**os.environ, "PYTHONPATH": str(target)}  # before the environment's own packages
-    answers = solution_answers(ROOT)
-    for path in sorted((bundle / ASSIGNMENT).glob("*.ipynb")):
+    answers = solution_answers(ROOT, assignment_of(bundle))
+    for path in sorted((bundle / assignment_of(bundle)).glob("*.ipynb")):
         notebook = fill(nbformat.read(path, as_version=4), answers[path.stem])
         notebook.cells.append(nbformat.v4.new_code_cell(
             "import jacobian_checks; print(jacobian_checks.__file__)"))
@@ -80,20 +88,24 @@ def test_the_wheel_alone_runs_every_release_notebooks_tests(bundle, tmp_path):
 
 def test_nbgrader_validate_in_the_bundle_prints_whole_messages_and_no_kernel_warning(bundle,
                                                                                      tmp_path):
-    """``nbgrader validate`` run in the unzipped folder reads the bundle's configuration."""
-    case = next(path for path in sorted((bundle / ASSIGNMENT).glob("*.ipynb"))
-                if path.stem.startswith("02"))
-    answers = solution_answers(ROOT)[case.stem]
-    wrong = {**answers, "dloss_dyhat": "def dloss_dyhat(y, yhat):\n"
-             "    return np.zeros((y.shape[0], 1, y.shape[1]))\n"}
-    notebook = tmp_path / case.name
-    nbformat.write(fill(nbformat.read(case, as_version=4), wrong), notebook)
+    """``nbgrader validate`` run in the unzipped folder reads the bundle's configuration:
+    a twice-too-large answer's message, longer than nbgrader's default width, comes whole."""
+    assignment = assignment_of(bundle)
+    case, message = max(((case, f"{case.function}({', '.join(case.arguments)}) returned the "
+                          "right shape but wrong values (inputs: "
+                          f"{describe_inputs(case, case.visible_sizes)}).")
+                         for case in ASSIGNMENTS[assignment]), key=lambda pair: len(pair[1]))
+    assert len(message) > 90
+    answers = solution_answers(ROOT, assignment)[case.notebook]
+    twice = (f"{answers[case.function]}\n\n_right = {case.function}\n\n\n"
+             f"def {case.function}(*arguments):\n    return 2 * _right(*arguments)\n")
+    notebook = tmp_path / f"{case.notebook}.ipynb"
+    released = nbformat.read(bundle / assignment / notebook.name, as_version=4)
+    nbformat.write(fill(released, {**answers, case.function: twice}), notebook)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(notebook)],
                             cwd=bundle, env=env, capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert "VALIDATION FAILED" in output, output[-2000:]
-    message = ("dloss_dyhat(y, yhat) returned the right shape but wrong values (inputs: "
-               "y (256, 10), yhat (256, 10)).")
-    assert message in output  # on one line: not cut at nbgrader's default width (~90)
+    assert message in output  # on one line: not cut at nbgrader's default width (90)
     assert "without encryption" not in output and "| WARNING]" not in output, output[-2000:]

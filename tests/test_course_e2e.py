@@ -2,7 +2,7 @@
 
 The class (``tests/e2e_class.py``) is autograded once per session; each test reads the
 verdict on one student's notebook.
-Points per notebook: test_jacobian_shape 1, test_<function>_shape 1, test_<function>_values 2.
+Points are the course's own (``course.notebooks.points_by_test_cell``), never typed in here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import pytest
 
 from autograder.course_config import gradebook_url
 from autograder.scores import GradeRow, read_grades
-from course.notebooks import ASSIGNMENT
+from course.notebooks import assignment_points, points_by_test_cell
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from jacobian_checks.cases import cases_of
 
 pytestmark = pytest.mark.nbgrader
 
@@ -35,9 +37,25 @@ def _total(grades, student: str) -> float:
     return sum(row.score for (s, _, _), row in grades.items() if s == student)
 
 
+def _points(notebook: str, *, lost: tuple[str, ...] = ()) -> dict[str, int]:
+    """The notebook's test-cell points as the course sets them, with the cells ``lost`` at 0."""
+    case = next(case for case in cases_of(ASSIGNMENT) if case.notebook == notebook)
+    return {cell: 0 if cell in lost else points
+            for cell, points in points_by_test_cell(case).items()}
+
+
+#: What the student `mistakes` loses (``tests/e2e_class.py``), by notebook.
+MISTAKES_LOSE = {
+    "01_scalar_wrt_scalar": ("test_jacobian_shape",),
+    "02_scalar_wrt_vector": ("test_dloss_dyhat_values",),
+    "03_vector_wrt_matrix": ("test_dyhat_dW_shape", "test_dyhat_dW_values"),
+    "05_elementwise_nonlinearity": ("test_da_dh_shape", "test_da_dh_values"),
+}
+
+
 def test_the_solutions_get_full_marks(graded):
     _, grades = graded
-    assert _total(grades, "solution") == 20
+    assert _total(grades, "solution") == assignment_points(ASSIGNMENT) > 0
 
 
 def test_the_untouched_release_gets_zero(graded):
@@ -47,20 +65,23 @@ def test_the_untouched_release_gets_zero(graded):
 
 def test_right_shape_wrong_values_keeps_the_shape_points_only(graded):
     _, grades = graded
-    assert _notebook_scores(grades, "mistakes", "02_scalar_wrt_vector") == {
-        "test_jacobian_shape": 1, "test_dloss_dyhat_shape": 1, "test_dloss_dyhat_values": 0}
+    notebook = "02_scalar_wrt_vector"
+    assert _notebook_scores(grades, "mistakes", notebook) == _points(
+        notebook, lost=MISTAKES_LOSE[notebook])
 
 
 def test_a_wrong_shape_earns_nothing_for_that_function(graded):
     _, grades = graded
-    assert _notebook_scores(grades, "mistakes", "05_elementwise_nonlinearity") == {
-        "test_jacobian_shape": 1, "test_da_dh_shape": 0, "test_da_dh_values": 0}
+    notebook = "05_elementwise_nonlinearity"
+    assert _notebook_scores(grades, "mistakes", notebook) == _points(
+        notebook, lost=MISTAKES_LOSE[notebook])
 
 
 def test_hard_coded_visible_sizes_fail_the_hidden_tests(graded):
     course, grades = graded
-    assert _notebook_scores(grades, "mistakes", "03_vector_wrt_matrix") == {
-        "test_jacobian_shape": 1, "test_dyhat_dW_shape": 0, "test_dyhat_dW_values": 0}
+    notebook = "03_vector_wrt_matrix"
+    assert _notebook_scores(grades, "mistakes", notebook) == _points(
+        notebook, lost=MISTAKES_LOSE[notebook])
     error = _error_output(course, "mistakes", "03_vector_wrt_matrix", "test_dyhat_dW_shape")
     assert error.ename == "JacobianCheckError"
     assert error.evalue.splitlines()[0] == (
@@ -72,16 +93,20 @@ def test_hard_coded_visible_sizes_fail_the_hidden_tests(graded):
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_is_graded(graded):
     course, grades = graded
-    assert _notebook_scores(grades, "mistakes", "01_scalar_wrt_scalar") == {
-        "test_jacobian_shape": 0, "test_dloss_dyhat_shape": 1, "test_dloss_dyhat_values": 2}
-    assert _total(grades, "mistakes") == 3 + 2 + 1 + 4 + 1
+    notebook = "01_scalar_wrt_scalar"
+    assert _notebook_scores(grades, "mistakes", notebook) == _points(
+        notebook, lost=MISTAKES_LOSE[notebook])
+    lost = sum(_points(notebook)[cell] for notebook, cells in MISTAKES_LOSE.items()
+               for cell in cells)
+    assert _total(grades, "mistakes") == assignment_points(ASSIGNMENT) - lost
     error = _error_output(course, "mistakes", "01_scalar_wrt_scalar", "test_jacobian_shape")
     assert error.evalue == ("jacobian_shape(256) gave no answer: it did not return within 10 s.")
 
 
 def test_warnings_on_stderr_do_not_cost_a_correct_answer_its_points(graded):
     _, grades = graded
-    assert sum(_notebook_scores(grades, "tampering", "03_vector_wrt_matrix").values()) == 4
+    notebook = "03_vector_wrt_matrix"
+    assert _notebook_scores(grades, "tampering", notebook) == _points(notebook)
 
 
 def test_a_deleted_test_cell_is_put_back_and_graded(graded):
@@ -89,13 +114,15 @@ def test_a_deleted_test_cell_is_put_back_and_graded(graded):
     wrong = grades[("tampering", "02_scalar_wrt_vector", "test_dloss_dyhat_values")]
     assert (wrong.score, wrong.needs_manual_grade) == (0, False)
     right = grades[("tampering", "04_scalar_wrt_matrix", "test_dloss_dW_values")]
-    assert (right.score, right.needs_manual_grade) == (2, False)
+    assert (right.score, right.needs_manual_grade) == (
+        _points("04_scalar_wrt_matrix")["test_dloss_dW_values"], False)
 
 
 def test_an_edited_test_cell_is_restored(graded):
     _, grades = graded
-    assert _notebook_scores(grades, "tampering", "05_elementwise_nonlinearity") == {
-        "test_jacobian_shape": 1, "test_da_dh_shape": 1, "test_da_dh_values": 0}
+    notebook = "05_elementwise_nonlinearity"
+    assert _notebook_scores(grades, "tampering", notebook) == _points(
+        notebook, lost=("test_da_dh_values",))
 
 
 def _error_output(course: Path, student: str, notebook: str, grade_id: str):

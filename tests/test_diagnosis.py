@@ -59,6 +59,9 @@ VERDICTS = {
     "gradient_instead_of_jacobian":
         "Your Jacobian has the shape of yhat, (B, D) = (256, 10): it looks like the gradient, "
         "without the output's axis (1,).",
+    "elementwise_instead_of_jacobian":
+        "Your Jacobian has the shape of h, (B, D) = (256, 10): one number per entry, as if each "
+        "output entry depended on its own input entry only.",
     "elementwise_instead_of_diagonal":
         "Your Jacobian has the shape of h, (B, D) = (256, 10): it looks like the elementwise "
         "derivative, only the diagonal of the Jacobian.",
@@ -362,6 +365,22 @@ EXCEPTIONS: dict[tuple[str, str, str], tuple[str | None, str]] = {
                                                                   _DIAGONAL_RIGHT),
     ("answers", "elementwise_nonlinearity", "copied_document_inputs"): ("off_diagonal_only",
                                                                         _DIAGONAL_RIGHT),
+    # assignment `backprop`
+    ("answers", "affine_wrt_input", "w_transposed_alone"): (
+        None, "two mistakes at once, no batch axis and W transposed: (input_dim, output_dim) is "
+              "no single rule's shape, and output_dim != input_dim at every size"),
+    ("answers", "affine_wrt_input", "rectangular_identity"): (
+        None, "checked by hand: output_dim != input_dim, so the Jacobian has no diagonal "
+              "(output index = input index) and the identity rule only knows all ones; "
+              "np.eye(n, m) is neither"),
+    ("answers", "affine_wrt_bias", "diag_of_z"): (
+        "off_diagonal_only", "checked by hand: z on the diagonal, zeros off it, which are "
+                             "right; the function's-values rule is for per-example "
+                             "componentwise cases, and b is shared by the batch"),
+    ("answers", "two_layer_network", "off_by_one_loop"): (None, _NO_BATCH_AXIS),
+    ("answers", "affine_wrt_input", "full_batched_jacobian"): (
+        None, "(B, output_dim, B, input_dim) at the notebook's sizes is over the checks' size "
+              "limit: refused as too large before any diagnosis, with the expected shape"),
 }
 
 #: Answers no check rejects with a message: they crash in the student's code at the hidden sizes.
@@ -371,6 +390,9 @@ CRASH_AT_HIDDEN_SIZES = {
     ("scalar_wrt_matrix", "document_hardcoded_output_dim"),
     ("elementwise_nonlinearity", "document_hardcoded_d"),
     ("elementwise_nonlinearity", "hardcoded_reshape"),
+    ("softmax", "hardcoded_eye"), ("softmax_cross_entropy", "hardcoded_eye"),
+    ("affine_wrt_input", "hardcoded_reshape"), ("tanh", "hardcoded_eye"),
+    ("two_layer_network", "hardcoded_hidden_dim"),
 }
 
 
@@ -384,6 +406,15 @@ OTHER_SIZES = {
     "scalar_wrt_matrix": ({"B": 17, "output_dim": 4, "input_dim": 9},
                           {"B": 3, "output_dim": 6, "input_dim": 5}),
     "elementwise_nonlinearity": ({"B": 23, "D": 6}, {"B": 4, "D": 11}),
+    "softmax": ({"B": 23, "D": 6}, {"B": 5, "D": 12}),
+    "softmax_cross_entropy": ({"B": 19, "D": 7}, {"B": 4, "D": 13}),
+    "affine_wrt_input": ({"B": 11, "output_dim": 3, "input_dim": 7},
+                         {"B": 6, "output_dim": 12, "input_dim": 25}),
+    "affine_wrt_bias": ({"B": 9, "output_dim": 4, "input_dim": 6},
+                        {"B": 7, "output_dim": 13, "input_dim": 24}),
+    "tanh": ({"B": 21, "D": 5}, {"B": 3, "D": 14}),
+    "two_layer_network": ({"B": 15, "input_dim": 6, "hidden_dim": 4, "output_dim": 3},
+                          {"B": 9, "input_dim": 23, "hidden_dim": 18, "output_dim": 12}),
 }
 
 

@@ -25,9 +25,10 @@ from autograder.verify.executor import read_test_cells
 from autograder.verify.in_process import verify_cells
 from course.answer_bank import ANSWERS
 from course.classroom import solution_answers, write_submission
-from course.notebooks import ASSIGNMENT
+from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, new_course_dir, run
-from jacobian_checks.cases import CASES
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from jacobian_checks.cases import cases_of
 
 pytestmark = pytest.mark.nbgrader
 
@@ -75,7 +76,7 @@ def test_gradebook_rows_are_identical_to_serial_nbgrader(graded_class):
 def test_autograded_notebooks_are_identical_to_serial_nbgrader(graded_class):
     serial = autograded_notebooks(graded_class.serial)
     parallel = autograded_notebooks(graded_class.parallel)
-    assert len(serial) == 4 * 5
+    assert len(serial) == 4 * len(cases_of(ASSIGNMENT))
     assert sorted(parallel) == sorted(serial)
     for name in serial:
         assert parallel[name] == serial[name], name
@@ -96,14 +97,14 @@ DIES = "import os\nos._exit(1)\n"
 def broken_class(generated_course, tmp_path_factory):
     """A class with one broken submission of each kind, graded once with --feedback."""
     course = copy_course(generated_course, tmp_path_factory.mktemp("broken") / "course")
-    solutions = solution_answers(course)
+    solutions = solution_answers(course, ASSIGNMENT)
     students = ["good", "invalid-json", "missing", "copy-paste", "dies", "unknown-cell"]
     for student in students:
         answers = solutions
         if student == "dies":
             answers = {**solutions, "05_elementwise_nonlinearity": {
                 **solutions["05_elementwise_nonlinearity"], "da_dh": DIES}}
-        write_submission(course, student, answers)
+        write_submission(course, ASSIGNMENT, student, answers)
     folder = course / "submitted"
     (folder / "invalid-json" / ASSIGNMENT / "02_scalar_wrt_vector.ipynb").write_text("{not json")
     (folder / "missing" / ASSIGNMENT / "03_vector_wrt_matrix.ipynb").unlink()
@@ -194,8 +195,9 @@ def test_a_kernel_that_dies_scores_0_and_its_feedback_says_why(broken_class):
 
 def test_copied_or_renamed_graded_cells_no_longer_abort_grading(broken_class):
     course, result = broken_class
-    assert sum(scores_by_notebook(course, "copy-paste").values()) == 20
-    assert sum(scores_by_notebook(course, "unknown-cell").values()) == 20
+    assert sum(scores_by_notebook(course, "copy-paste").values()) == assignment_points(ASSIGNMENT)
+    assert sum(scores_by_notebook(course, "unknown-cell").values()) == (
+        assignment_points(ASSIGNMENT))
     assert ("  unknown-cell: 01_scalar_wrt_scalar: test cell 'test_jacobian_shape' was deleted"
             in result.stdout)
 
@@ -203,9 +205,9 @@ def test_copied_or_renamed_graded_cells_no_longer_abort_grading(broken_class):
 def test_feedback_is_generated_without_hidden_sizes(broken_class):
     course, _ = broken_class
     pages = sorted((course / "feedback" / "good" / ASSIGNMENT).glob("*.html"))
-    assert len(pages) == len(CASES)
+    assert len(pages) == len(cases_of(ASSIGNMENT))
     secret = course_secret(course)
-    for case in CASES.values():
+    for case in cases_of(ASSIGNMENT):
         html = (course / "feedback" / "good" / ASSIGNMENT / f"{case.notebook}.html").read_text()
         assert "HIDDEN TESTS" not in html and "Passed:" in html
         assert "<math" in html and "\\frac" not in html  # math drawn as MathML, offline
@@ -313,14 +315,14 @@ def test_many_students_at_once_land_in_one_gradebook_intact(generated_course, tm
     rng = random.Random(174)
     students = [f"s{number:02d}" for number in range(12)]
     for student in students:
-        write_submission(course, student, {
+        write_submission(course, ASSIGNMENT, student, {
             case.notebook: {case.function: rng.choice(
                 [a for a in ANSWERS if a.case == case.key]).source}
-            for case in CASES.values()})
+            for case in cases_of(ASSIGNMENT)})
     code, out, _ = grade(capsys, course, "--jobs", "4")
     assert out.startswith("Graded 12 submission(s)") and "12 complete" in out, out
     rows = read_grades(gradebook_url(course), ASSIGNMENT)
-    assert len(rows) == 12 * 15
+    assert len(rows) == 12 * sum(len(points_by_test_cell(case)) for case in cases_of(ASSIGNMENT))
     for student in students:
         graded = {(r.notebook, r.cell): r.score for r in rows if r.student == student}
         assert graded == oracle_scores(course, student), student

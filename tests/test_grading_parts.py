@@ -14,13 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder.grading.failures import explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
-from autograder.grading.progress import (
-    Progress,
-    format_duration,
-    outcome_line,
-    printable,
-    status_line,
-)
+from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
 from autograder.grading.run import GradeRun
 from autograder.grading.scan import Finding, ReleasedCell, scan
 from autograder.grading.state import (
@@ -31,6 +25,7 @@ from autograder.grading.state import (
     save_state,
 )
 from autograder.grading.summary import format_summary
+from autograder.terminal import printable
 
 # --- failure reasons and the retry ---------------------------------------------------------------
 

@@ -35,15 +35,15 @@ from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_memory_limited
 from autograder.scores import GradeRow, read_grades
 from course.classroom import solution_answers, write_submission
-from course.notebooks import ASSIGNMENT
 from course.workspace import copy_course
-from jacobian_checks.cases import CASES, get_case
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from jacobian_checks.cases import cases_of, get_case
 from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
 
 pytestmark = pytest.mark.nbgrader
 
 HOSTILE = Path(__file__).parent / "hostile"
-NB1, NB2, NB3, NB4, NB5 = (case.notebook for case in CASES.values())
+NB1, NB2, NB3, NB4, NB5 = (case.notebook for case in cases_of(ASSIGNMENT))
 GRADERS = ("serial", "parallel")
 COMMANDS = {"serial": ("nbgrader", "autograde", ASSIGNMENT),
             "parallel": ("autograder", "grade", ASSIGNMENT, "--jobs", "2", "--feedback")}
@@ -192,20 +192,21 @@ HONEST: dict[str, dict[str, Earned]] = {
 
 
 def submit_honest(course: Path) -> None:
-    solutions = solution_answers(course)
-    write_submission(course, "honest-full", solutions)
-    keep(write_submission(course, "honest-partial", {
+    solutions = solution_answers(course, ASSIGNMENT)
+    write_submission(course, ASSIGNMENT, "honest-full", solutions)
+    keep(write_submission(course, ASSIGNMENT, "honest-partial", {
         NB2: {**solutions[NB2], "dloss_dyhat": SIGN_FLIPPED},
         NB3: {**solutions[NB3], "dyhat_dW": HARD_CODED_SIZES}}), HONEST["honest-partial"])
-    keep(write_submission(course, "honest-blank", {}), HONEST["honest-blank"])
+    keep(write_submission(course, ASSIGNMENT, "honest-blank", {}), HONEST["honest-blank"])
 
 
 def submit_attack(course: Path, attack: Attack) -> None:
     """Write the attacker's notebook, with its files, links and edits."""
-    cells = dict(solution_answers(course)[attack.notebook]) if attack.start == "solution" else {}
+    solutions = solution_answers(course, ASSIGNMENT)
+    cells = dict(solutions[attack.notebook]) if attack.start == "solution" else {}
     cells.update({grade_id: (HOSTILE / f"{module}.py").read_text()
                   for grade_id, module in attack.cells.items()})
-    folder = keep(write_submission(course, attack.name, {attack.notebook: cells}),
+    folder = keep(write_submission(course, ASSIGNMENT, attack.name, {attack.notebook: cells}),
                   [attack.notebook])
     for path, module in attack.files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
@@ -328,7 +329,8 @@ def runs(generated_course, tmp_path_factory) -> dict[str, dict[str, GradingRun]]
     for attack in ATTACKS:
         submit_attack(hostile, attack)
     stoppers = copy_course(generated_course, tmp_path_factory.mktemp("stoppers") / "class")
-    keep(write_submission(stoppers, "honest-first", solution_answers(stoppers)), [NB1])
+    keep(write_submission(stoppers, ASSIGNMENT, "honest-first",
+                          solution_answers(stoppers, ASSIGNMENT)), [NB1])
     for attack in RUN_STOPPERS:
         submit_attack(stoppers, attack)
     return grade_at_once({"hostile": hostile, "stoppers": stoppers})
@@ -355,7 +357,7 @@ def grade_rows(course: Path) -> dict[tuple[str, str, str], GradeRow]:
 def earned(rows: Mapping[tuple[str, str, str], GradeRow], student: str) -> dict[str, Earned]:
     """A student's scores by notebook, ``(0, 0, 0)`` for a notebook without rows."""
     scores = {}
-    for case in CASES.values():
+    for case in cases_of(ASSIGNMENT):
         cells = [f"test_{name}" for name in ("jacobian_shape", f"{case.function}_shape",
                                             f"{case.function}_values")]
         found = [rows.get((student, case.notebook, cell)) for cell in cells]
@@ -364,7 +366,7 @@ def earned(rows: Mapping[tuple[str, str, str], GradeRow], student: str) -> dict[
 
 
 def all_notebooks(earns: Mapping[str, Earned]) -> dict[str, Earned]:
-    return {case.notebook: earns.get(case.notebook, (0, 0, 0)) for case in CASES.values()}
+    return {case.notebook: earns.get(case.notebook, (0, 0, 0)) for case in cases_of(ASSIGNMENT)}
 
 
 def autograded(course: Path, student: str, notebook: str) -> nbformat.NotebookNode | None:
@@ -601,7 +603,7 @@ def test_the_feedback_names_no_hidden_size(parallel):
     secret = course_secret(parallel.course)
     for student in [*HONEST, *BY_NAME]:
         for name, page in feedback_pages(parallel.course, student).items():
-            case = next(case for case in CASES.values() if case.notebook == name)
+            case = next(case for case in cases_of(ASSIGNMENT) if case.notebook == name)
             for run in hidden_runs(secret, ASSIGNMENT, student, case):
                 for size_name, size in run.sizes.items():
                     assert not re.search(rf"\b{size_name}\s*=\s*{size}\b", page), (

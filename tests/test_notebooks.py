@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.verify.plan import plan_cell
-from course.notebooks import ASSIGNMENT, POINTS
+from course.content import TEXTS
 from course.regenerate import GENERATED, normalize, render_course
 from course.stored_references import is_current, needed_arrays
 from course.workspace import ROOT
@@ -18,8 +18,15 @@ CHECKS = {"check_predicted_shape", "check_jacobian_shape", "check_jacobian_value
 
 
 def committed(directory: str) -> dict[str, nbformat.NotebookNode]:
-    return {path.name: normalize(nbformat.read(path, as_version=4))
-            for path in sorted((ROOT / directory / ASSIGNMENT).glob("*.ipynb"))}
+    """The committed notebooks of ``directory``, every assignment's, by
+    ``"<assignment>/<file name>"``."""
+    return {path.relative_to(ROOT / directory).as_posix(): normalize(
+        nbformat.read(path, as_version=4))
+        for path in sorted((ROOT / directory).glob("*/*.ipynb"))}
+
+
+def notebook_of(directory: str, case) -> nbformat.NotebookNode:
+    return committed(directory)[f"{case.assignment}/{case.notebook}.ipynb"]
 
 
 def without_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -39,12 +46,12 @@ def test_source_release_and_solutions_are_in_sync(tmp_path):
                  if without_outputs(committed(directory).get(name)) != without_outputs(notebook)]
         missing = set(committed(directory)) ^ set(rendered[directory])
         assert not stale and not missing, (
-            f"{directory}/{ASSIGNMENT} is stale ({sorted(stale)}, {sorted(missing)}): "
+            f"{directory}/ is stale ({sorted(stale)}, {sorted(missing)}): "
             "run `make notebooks` and commit the result")
 
 
 def test_the_student_package_stores_exactly_the_references_the_notebooks_need():
-    assert is_current(needed_arrays(ROOT / "source" / ASSIGNMENT)), (
+    assert is_current(needed_arrays(ROOT / "source")), (
         "student/jacobian_checks/references.npz is stale: run `make notebooks`")
 
 
@@ -55,16 +62,16 @@ def nbgrader_cells(notebook):
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
 def test_grade_ids_and_points_follow_the_contract(case):
-    notebook = committed("source")[f"{case.notebook}.ipynb"]
+    notebook = notebook_of("source", case)
     graded = [(meta["grade_id"], meta.get("points")) for _, meta in nbgrader_cells(notebook)
               if meta["grade"] or meta["solution"]]
-    function = case.function
+    function, points = case.function, TEXTS[case.key].points
     assert graded == [
         ("jacobian_shape", None),
-        ("test_jacobian_shape", POINTS["predicted_shape"]),
+        ("test_jacobian_shape", points["predicted_shape"]),
         (function, None),
-        (f"test_{function}_shape", POINTS["shape"]),
-        (f"test_{function}_values", POINTS["values"]),
+        (f"test_{function}_shape", points["shape"]),
+        (f"test_{function}_values", points["values"]),
     ]
 
 
@@ -101,7 +108,7 @@ def test_the_checks_return_none_so_a_test_cell_shows_no_value():
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
 def test_release_has_no_solutions_and_its_tests_use_the_notebooks_sizes_only(case):
-    notebook = committed("release")[f"{case.notebook}.ipynb"]
+    notebook = notebook_of("release", case)
     text = "\n".join(cell.source for cell in notebook.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN" not in text
     assert text.count("raise NotImplementedError()") == 2

@@ -38,8 +38,10 @@ from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.timeouts import timed_out
 from autograder.verify.records import Flag
 from course.classroom import solution_answers, write_submission
-from course.notebooks import ASSIGNMENT
+from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, run
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from jacobian_checks.cases import cases_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -285,7 +287,7 @@ def reported_class(graded_class, tmp_path_factory):
     """The end-to-end class (``tests/e2e_class.py``) as graded by `autograder grade`, then
     reported by `autograder report`.
 
-    ``solution``: 20/20; ``untouched``: 0; ``mistakes``: 01 timed out, a sign error in 02, a
+    ``solution``: full marks; ``untouched``: 0; ``mistakes``: 01 timed out, a sign error in 02, a
     hard-coded size in 03, a wrong shape in 05; ``tampering``: a sign error in 02 with its
     values test deleted, a wrong 05 with its values test edited. So 1 of 4 passes the values
     test of 02.
@@ -312,7 +314,7 @@ def test_the_report_page_shows_scores_pass_rates_and_mistakes(reported_class):
     for student in ("solution", "untouched", "mistakes", "tampering"):
         assert f"<td>{student}</td>" in page
     images = dict(re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', page))
-    assert len(images) == 7  # the total, five notebooks, the pass rates
+    assert len(images) == 1 + len(cases_of(ASSIGNMENT)) + 1  # the total, each notebook, the rates
     for name in sorted((course / "release" / ASSIGNMENT).glob("*.ipynb")):
         assert base64.b64decode(images[f"scores in {name.stem}"]).startswith(PNG_SIGNATURE)
     assert ('<td>02_scalar_wrt_vector</td><td>test_dloss_dyhat_values</td>'
@@ -336,10 +338,12 @@ def test_the_report_csv_tables_match_the_gradebook(reported_class):
     assert {r["student"]: {k: float(v) for k, v in r.items()
                            if k not in ("student", "late_penalty", "total")}
             for r in scores} == expected
-    assert {r["student"]: float(r["total"]) for r in scores} == {
-        "solution": 20, "untouched": 0, "mistakes": 11, "tampering": 16}
+    totals = {r["student"]: float(r["total"]) for r in scores}
+    assert totals == {student: sum(by_notebook.values())
+                      for student, by_notebook in expected.items()}
+    assert (totals["solution"], totals["untouched"]) == (assignment_points(ASSIGNMENT), 0)
     cells = read_csv(reports / f"{ASSIGNMENT}-cells.csv")
-    assert len(cells) == 15
+    assert len(cells) == sum(len(points_by_test_cell(case)) for case in cases_of(ASSIGNMENT))
     values_02 = next(r for r in cells if r["notebook"] == "02_scalar_wrt_vector"
                      and r["cell"] == "test_dloss_dyhat_values")
     assert (values_02["passed"], values_02["graded"], values_02["pass_rate"]) == ("1", "4", "0.25")
@@ -387,18 +391,21 @@ def test_the_report_agrees_with_nbgrader_export_on_a_late_submission(generated_c
     config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     with Gradebook(gradebook_url(course)) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-11-20 12:00:00 UTC")
-    solutions = solution_answers(course)
-    write_submission(course, "on-time", solutions, timestamp="2026-11-20 11:00:00.000000 UTC")
-    write_submission(course, "late", solutions, timestamp="2026-11-21 12:00:00.000000 UTC")
+    solutions = solution_answers(course, ASSIGNMENT)
+    write_submission(course, ASSIGNMENT, "on-time", solutions,
+                     timestamp="2026-11-20 11:00:00.000000 UTC")
+    write_submission(course, ASSIGNMENT, "late", solutions,
+                     timestamp="2026-11-21 12:00:00.000000 UTC")
     run(course, "autograder", "grade", ASSIGNMENT)
     run(course, "nbgrader", "export", "--to", "grades.csv")
     exported = {r["student_id"]: float(r["score"]) for r in read_csv(course / "grades.csv")}
-    assert exported == {"on-time": 20.0, "late": 0.0}
+    full = assignment_points(ASSIGNMENT)
+    assert exported == {"on-time": full, "late": 0.0}
     files = write_report(course, ASSIGNMENT, tmp_path / "out")
     totals = {r["student"]: float(r["total"]) for r in read_csv(files.scores)}
     assert totals == exported
     assert {r["student"]: r["late_penalty"] for r in read_csv(files.scores)} == {
-        "on-time": "0", "late": "20"}
+        "on-time": "0", "late": f"{full:g}"}
     assert "A late penalty was applied to 1 student(s)" in files.page.read_text()
 
 

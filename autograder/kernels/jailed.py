@@ -80,6 +80,8 @@ def kernel_jail(connection: Mapping[str, Any], *, workdir: str | None, limits: L
     inside["ip"] = IPC_PREFIX
     kernel_env = default_env()
     kernel_env.update({name: env[name] for name in PASSED_ENV if name in env})
+    # The kernel imports the checks the jail shows, the grader's own, before any other copy.
+    kernel_env["PYTHONPATH"] = os.pathsep.join(map(os.path.dirname, student_packages()))
     return JailSpec(read_only=read_only, hidden=tuple(grader_packages()),
                     workdir_source=workdir, workdir_skip=(".ipynb",),
                     files={CONNECTION_FILE: json.dumps(inside)},

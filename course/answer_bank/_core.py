@@ -25,6 +25,7 @@ SHAPE_MISTAKES = (
     "per_example_instead_of_mean",
     "gradient_instead_of_jacobian",
     "elementwise_instead_of_diagonal",
+    "elementwise_instead_of_jacobian",
     "unexpected_batch_axis",
 )
 VALUE_MISTAKES = (

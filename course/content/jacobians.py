@@ -1,56 +1,13 @@
-"""The prose and the solution code of each notebook, keyed by case.
+"""The prose and the solution code of the `jacobians` notebooks, keyed by case.
 
-This file and :mod:`course.notebooks` are the single source of truth for ``source/``:
-``make notebooks`` rebuilds the notebooks from them, and a test fails when the committed
-notebooks are stale. Solutions are the course document's einsum code, turned into functions
-that read their sizes from their inputs (the document hard-codes ``output_dim = 10``, which
-would fail the hidden tests).
+Solutions are the course document's einsum code, turned into functions that read their sizes
+from their inputs (the document hard-codes ``output_dim = 10``, which would fail the hidden
+tests).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class NotebookText:
-    """What a notebook says and what its solution cells hold.
-
-    Attributes
-    ----------
-    math : str
-        Markdown: the case's function, in LaTeX, and the goal.
-    shape_hint : str
-        Markdown before ``jacobian_shape``: what to reason about.
-    jacobian_shape : str
-        The solution cell of ``jacobian_shape``: ``def`` line, docstring, then the solution
-        between ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
-    code_hint : str
-        Markdown before the graded function: how to code it, and the document's slip if any.
-    function : str
-        The graded function's solution cell, laid out like ``jacobian_shape``.
-    """
-
-    math: str
-    shape_hint: str
-    jacobian_shape: str
-    code_hint: str
-    function: str
-
-
-RULE = """\
-**The rule.** If a function maps an input of shape `(A, B, ...)` to an output of shape
-`(X, Y, ...)`, its Jacobian has shape `(X, Y, ..., A, B, ...)`: one derivative for every
-output entry and every input entry, output axes first. Derivatives with respect to network
-inputs carry a leading batch axis `B`: one Jacobian per example."""
-
-HOW_TO_CHECK = """\
-Run the test cells below your answer to check it (or press **Validate**). They check the
-shape first, then the values against finite differences of the math, on the sizes of the
-course document (`course-document.md`).
-When grading, hidden tests repeat the checks on other sizes and random inputs, so take every
-size from the arguments (`y.shape`, `W.shape[0]`, ...), never from a constant."""
-
+from .text import NotebookText
 
 SCALAR_WRT_SCALAR = NotebookText(
     math=r"""
@@ -382,3 +339,4 @@ TEXTS: dict[str, NotebookText] = {
     "scalar_wrt_matrix": SCALAR_WRT_MATRIX,
     "elementwise_nonlinearity": ELEMENTWISE_NONLINEARITY,
 }
+"""By case key."""

@@ -1,19 +1,14 @@
-"""The five cases of the course: their math, inputs, Jacobian layout and visible sizes.
+"""One case of the course: a function's math, its inputs, its Jacobian's layout and sizes.
 
-Each :class:`Case` is the single description that the notebooks, the checks and the
-grader read. The math is the *correct* math of the course document; where the document's code
-has a slip, the notebook says so, and the case follows the math:
-
-- the per-example loss is ``1/2 ||y_b - yhat_b||^2``, an output of shape ``(1,)`` per
-  example (the document's ``0.5 * np.square(y - yhat)`` has shape ``(B, D)``);
-- the batch-averaged loss is one number, kept as shape ``(1,)``, so its Jacobian with
-  respect to ``W`` is ``(1, output_dim, input_dim)``.
+Each :class:`Case` is the single description that the notebooks, the checks and the grader
+read; the cases themselves are in :mod:`jacobian_checks.assignments`, one module per
+assignment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -33,9 +28,12 @@ class Case:
     Attributes
     ----------
     key : str
-        Identifier used by the test cells, e.g. ``"scalar_wrt_vector"``.
+        Identifier used by the test cells, e.g. ``"scalar_wrt_vector"``; unique in the course.
+    assignment : str
+        The assignment whose notebook it is, e.g. ``"jacobians"``.
     notebook : str
-        Notebook name without ``.ipynb``, as in the student contract.
+        Notebook name without ``.ipynb``, as in the student contract; unique in its
+        assignment.
     title : str
         Human title, e.g. ``"Scalar w.r.t. vector"``.
     function : str
@@ -64,9 +62,19 @@ class Case:
         For a function averaged over the batch: the same function of each example before
         the mean, ``per_example(**inputs)`` of shape ``(B, *output)``. Its Jacobian, one per
         example, names the mistake of a gradient computed from one example.
+    componentwise : bool
+        Each output entry depends on the input entries of its own index only (an elementwise
+        function such as a sigmoid), or a scalar output is a sum of such terms (a squared
+        error): an example's Jacobian is then diagonal, or one row. Diagnoses that explain a
+        mistake by that structure apply only to such cases; softmax, for one, mixes entries.
+    input_kinds : mapping of str to str
+        How an argument is drawn, where not from a standard normal: ``"one_hot"`` rows (one
+        1 per row of the last axis, e.g. class labels), ``"distribution"`` rows (positive,
+        summing to 1).
     """
 
     key: str
+    assignment: str
     notebook: str
     title: str
     function: str
@@ -79,6 +87,14 @@ class Case:
     input_shapes: Mapping[str, tuple[str | int, ...]]
     visible_sizes: Mapping[str, int]
     per_example: Callable[..., np.ndarray] | None = None
+    componentwise: bool = False
+    input_kinds: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = {kind for kind in self.input_kinds.values()} - set(INPUT_KINDS)
+        if unknown or not set(self.input_kinds) <= set(self.arguments):
+            raise ValueError(f"case {self.key!r}: input_kinds must map arguments to one of "
+                             f"{sorted(INPUT_KINDS)}, not {dict(self.input_kinds)}")
 
     def all_sizes(self, sizes: Sizes) -> dict[str, int]:
         """The test's sizes, checked to be exactly the case's size names."""
@@ -95,129 +111,30 @@ class Case:
         return self.layout.shape(self.all_sizes(sizes))
 
     def sample_inputs(self, sizes: Sizes, seed: int) -> Inputs:
-        """Standard normal float64 inputs of the case's shapes, reproducible from ``seed``."""
+        """Float64 inputs of the case's shapes, reproducible from ``seed``: standard normal,
+        or as :attr:`input_kinds` says."""
         all_sizes = self.all_sizes(sizes)
         rng = np.random.default_rng(seed)
-        return {
-            name: rng.standard_normal(
-                tuple(all_sizes[d] if isinstance(d, str) else d for d in self.input_shapes[name]))
-            for name in self.arguments
-        }
+        return {name: INPUT_KINDS[self.input_kinds.get(name, "normal")](rng, tuple(
+                    all_sizes[d] if isinstance(d, str) else d for d in self.input_shapes[name]))
+                for name in self.arguments}
 
 
-def _per_example_half_squared_error(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
-    """``1/2 ||y_b - yhat_b||^2`` for each example: ``(B, D), (B, D) -> (B, 1)``."""
-    return 0.5 * np.sum(np.square(y - yhat), axis=1, keepdims=True)
+def _one_hot(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Rows of zeros with one 1 each, along the last axis."""
+    labels = rng.integers(shape[-1], size=shape[:-1])
+    return np.eye(shape[-1])[labels]
 
 
-def _linear(W: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``yhat_b = W x_b``: ``(n, m), (B, m) -> (B, n)``."""
-    return np.einsum("ij,bj->bi", W, x)
+def _distribution(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Rows of positive numbers that sum to 1, along the last axis."""
+    weights = rng.uniform(0.1, 1.0, size=shape)
+    return weights / np.sum(weights, axis=-1, keepdims=True)
 
 
-def _linear_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``1/2 ||y_b - W x_b||^2`` for each example: ``(B, n), (n, m), (B, m) -> (B, 1)``."""
-    return _per_example_half_squared_error(y, _linear(W, x))
-
-
-def _batch_mean_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``mean_b 1/2 ||y_b - W x_b||^2`` as one number of shape ``(1,)``."""
-    return np.mean(_linear_half_squared_error(y, W, x), axis=0)
-
-
-def _sigmoid(h: np.ndarray) -> np.ndarray:
-    """Elementwise logistic sigmoid: ``(B, D) -> (B, D)``."""
-    return 1.0 / (1.0 + np.exp(-h))
-
-
-SCALAR_WRT_SCALAR = Case(
-    key="scalar_wrt_scalar",
-    notebook="01_scalar_wrt_scalar",
-    title="Scalar w.r.t. scalar",
-    function="dloss_dyhat",
-    arguments=("y", "yhat"),
-    wrt="yhat",
-    size_names=("B",),
-    layout=JacobianLayout(batch=("B",), output=(1,), input=(1,)),
-    kind="per_example",
-    forward=_per_example_half_squared_error,
-    input_shapes={"y": ("B", 1), "yhat": ("B", 1)},
-    visible_sizes={"B": 256},
-)
-
-SCALAR_WRT_VECTOR = Case(
-    key="scalar_wrt_vector",
-    notebook="02_scalar_wrt_vector",
-    title="Scalar w.r.t. vector",
-    function="dloss_dyhat",
-    arguments=("y", "yhat"),
-    wrt="yhat",
-    size_names=("B", "D"),
-    layout=JacobianLayout(batch=("B",), output=(1,), input=("D",)),
-    kind="per_example",
-    forward=_per_example_half_squared_error,
-    input_shapes={"y": ("B", "D"), "yhat": ("B", "D")},
-    visible_sizes={"B": 256, "D": 10},
-)
-
-VECTOR_WRT_MATRIX = Case(
-    key="vector_wrt_matrix",
-    notebook="03_vector_wrt_matrix",
-    title="Vector w.r.t. matrix",
-    function="dyhat_dW",
-    arguments=("W", "x"),
-    wrt="W",
-    size_names=("B", "output_dim", "input_dim"),
-    layout=JacobianLayout(batch=("B",), output=("output_dim",),
-                          input=("output_dim", "input_dim")),
-    kind="shared",
-    forward=_linear,
-    input_shapes={"W": ("output_dim", "input_dim"), "x": ("B", "input_dim")},
-    visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
-)
-
-SCALAR_WRT_MATRIX = Case(
-    key="scalar_wrt_matrix",
-    notebook="04_scalar_wrt_matrix",
-    title="Scalar w.r.t. matrix (batch-averaged)",
-    function="dloss_dW",
-    arguments=("y", "W", "x"),
-    wrt="W",
-    size_names=("B", "output_dim", "input_dim"),
-    layout=JacobianLayout(batch=(), output=(1,), input=("output_dim", "input_dim")),
-    kind="shared",
-    forward=_batch_mean_half_squared_error,
-    input_shapes={"y": ("B", "output_dim"), "W": ("output_dim", "input_dim"),
-                  "x": ("B", "input_dim")},
-    visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
-    per_example=_linear_half_squared_error,
-)
-
-ELEMENTWISE_NONLINEARITY = Case(
-    key="elementwise_nonlinearity",
-    notebook="05_elementwise_nonlinearity",
-    title="Elementwise nonlinearity",
-    function="da_dh",
-    arguments=("h",),
-    wrt="h",
-    size_names=("B", "D"),
-    layout=JacobianLayout(batch=("B",), output=("D",), input=("D",)),
-    kind="per_example",
-    forward=_sigmoid,
-    input_shapes={"h": ("B", "D")},
-    visible_sizes={"B": 256, "D": 10},
-)
-
-CASES: dict[str, Case] = {
-    case.key: case
-    for case in (SCALAR_WRT_SCALAR, SCALAR_WRT_VECTOR, VECTOR_WRT_MATRIX, SCALAR_WRT_MATRIX,
-                 ELEMENTWISE_NONLINEARITY)
+INPUT_KINDS: dict[str, Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]] = {
+    "normal": lambda rng, shape: rng.standard_normal(shape),
+    "one_hot": _one_hot,
+    "distribution": _distribution,
 }
-
-
-def get_case(key: str) -> Case:
-    """The case called ``key``; a clear error lists the known keys."""
-    try:
-        return CASES[key]
-    except KeyError:
-        raise KeyError(f"unknown case {key!r}; known cases: {', '.join(CASES)}") from None
+"""How :meth:`Case.sample_inputs` draws an argument of each kind, from a generator and a shape."""

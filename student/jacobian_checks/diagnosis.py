@@ -58,6 +58,9 @@ class Diagnosis:
 TITLES = {
     "gradient_instead_of_jacobian": ("Your Jacobian has the shape of the input: it looks like "
                                      "the gradient, without the output's axes."),
+    "elementwise_instead_of_jacobian": ("Your Jacobian has too few axes: one number per input "
+                                        "entry, but every output entry depends on every input "
+                                        "entry."),
     "elementwise_instead_of_diagonal": ("Your Jacobian has too few axes: it looks like only "
                                         "its diagonal."),
     "function_instead_of_derivative": ("Your Jacobian looks like the function's value, not "

@@ -61,7 +61,8 @@ def diagnose_shape(found: Sequence[int], case: Case, sizes: Sizes) -> Diagnosis 
 
 
 def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:
-    """``E + I``: the input's axes only -- the gradient, or only the diagonal entries."""
+    """``E + I``: the input's axes only -- the gradient, only the diagonal entries, or (where
+    outputs mix the input's entries) one number per entry."""
     layout = case.layout
     dims = layout.batch + layout.input
     shown = shape_text(dims, sizes)
@@ -74,6 +75,14 @@ def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:
             f"scalar output: {axes_order(bool(layout.batch))}."))]
     if _is_scalar(layout.output) or layout.input[:len(layout.output)] != layout.output:
         return []
+    if not case.componentwise:
+        return [(dims, Diagnosis(
+            "elementwise_instead_of_jacobian",
+            f"Your Jacobian has the shape of {case.wrt}, {shown}: one number per entry, as if "
+            "each output entry depended on its own input entry only.",
+            "Here every output entry depends on every input entry, so the Jacobian has one "
+            "axis per output axis and one per input axis, and entries off the diagonal that "
+            "are not zero."))]
     if layout.output == layout.input:
         verdict = (f"Your Jacobian has the shape of {case.wrt}, {shown}: it looks like the "
                    "elementwise derivative, only the diagonal of the Jacobian.")
@@ -255,8 +264,9 @@ RULES: tuple[Callable[[Case, Sizes], list[Candidate]], ...] = (
     _misplaced_batch, _transposed, _extra_unit, _missing_unit, _hardcoded)
 """The shape rules, from the most specific explanation to the most general."""
 
-KEYS = ("gradient_instead_of_jacobian", "elementwise_instead_of_diagonal",
-        "function_instead_of_derivative", "missing_batch_axis", "per_example_instead_of_mean",
-        "unexpected_batch_axis", "batch_axis_misplaced", "transposed_axes", "extra_unit_axis",
-        "missing_unit_axis", "hardcoded_sizes")
+KEYS = ("gradient_instead_of_jacobian", "elementwise_instead_of_jacobian",
+        "elementwise_instead_of_diagonal", "function_instead_of_derivative",
+        "missing_batch_axis", "per_example_instead_of_mean", "unexpected_batch_axis",
+        "batch_axis_misplaced", "transposed_axes", "extra_unit_axis", "missing_unit_axis",
+        "hardcoded_sizes")
 """Every key :func:`diagnose_shape` can return, in the order of :data:`RULES`."""

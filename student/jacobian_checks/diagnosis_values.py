@@ -235,16 +235,16 @@ def _function_instead_of_derivative(f: Failure) -> Diagnosis | None:
 def _function_values(f: Failure) -> np.ndarray | None:
     """The function of each input entry alone, placed where that entry's derivative belongs.
 
-    For a per-example case whose arguments are all shaped like its input ``(B, D)``, the
-    function is applied to column ``k`` of every argument, giving ``(B, 1)``: for
-    ``a = sigmoid(h)`` that is ``sigmoid(h[:, k])``, put on the diagonal ``[:, k, k]``; for
-    ``L = 1/2 ||y - yhat||^2`` it is ``1/2 (y - yhat)[:, k]^2``, put at ``[:, 0, k]``.
-    ``None`` for the other cases.
+    For a componentwise per-example case whose arguments are all shaped like its input
+    ``(B, D)``, the function is applied to column ``k`` of every argument, giving ``(B, 1)``:
+    for ``a = sigmoid(h)`` that is ``sigmoid(h[:, k])``, put on the diagonal ``[:, k, k]``;
+    for ``L = 1/2 ||y - yhat||^2`` it is ``1/2 (y - yhat)[:, k]^2``, put at ``[:, 0, k]``.
+    ``None`` for the other cases (softmax of one column alone is not its value).
     """
     case = f.case
     layout = case.layout
     diagonal = layout.output == layout.input
-    if (case.kind != "per_example" or len(layout.input) != 1
+    if (not case.componentwise or case.kind != "per_example" or len(layout.input) != 1
             or not (diagonal or layout.output == (1,))
             or any(case.input_shapes[name] != case.input_shapes[case.wrt]
                    for name in case.arguments)):

@@ -1,0 +1,708 @@
+"""Assignment `backprop`, case 1, `softmax`: ``da_dh(h)`` with h (B, D) and a = softmax(h).
+
+The Jacobian has shape (B, D, D) and J[b, i, j] = a_bi (delta_ij - a_bj): diag(a) - a a^T per
+example. Every output depends on every input, so the entries off the diagonal are not zero. The
+Jacobian is symmetric in its last two axes, so a pure transpose of a right answer is still
+right (`transposed_symmetric`), and no wrong answer can be a transposed right one. Softmax
+without subtracting the maximum is right too: the inputs are of order 1, nothing overflows.
+"""
+
+from ._core import make_answers
+
+CASE = "softmax"
+
+APPLICABLE_MISTAKES = frozenset(
+    {
+        "missing_batch_axis",
+        "batch_axis_misplaced",
+        "extra_unit_axis",
+        "elementwise_instead_of_jacobian",
+        "unexpected_batch_axis",
+        "sign_flipped",
+        "scaled",
+        "diagonal_only",
+        "off_diagonal_only",
+        "all_zeros",
+        "identity",
+        "some_examples_wrong",
+        "batch_permuted",
+        "hardcoded_sizes",
+        "other",
+    }
+)
+
+RIGHT = [
+    (
+        "notebook_einsum",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            D = h.shape[1]
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)  # (B, D)
+            return np.einsum("bi,ij->bij", a, np.eye(D)) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "einsum_single_call",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - np.max(h, axis=-1, keepdims=True))
+            a = e / np.sum(e, axis=-1, keepdims=True)
+            dlog_a_dh = np.eye(h.shape[1])[None, :, :] - a[:, None, :]   # delta_ij - a_j
+            return np.einsum("bi,bij->bij", a, dlog_a_dh)
+        """,
+    ),
+    (
+        "einsum_ellipsis",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.exp(h - h.max(-1, keepdims=True))
+            a /= a.sum(-1, keepdims=True)
+            I = np.eye(a.shape[-1])
+            return np.einsum("...i,ij->...ij", a, I) - np.einsum("...i,...j->...ij", a, a)
+        """,
+    ),
+    (
+        "einsum_other_letters",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            n_classes = h.shape[1]
+            z = h - h.max(axis=1)[:, None]
+            p = np.exp(z) / np.exp(z).sum(axis=1)[:, None]
+            return np.einsum("nk,kl->nkl", p, np.eye(n_classes)) - np.einsum("nk,nl->nkl", p, p)
+        """,
+    ),
+    (
+        "broadcast_newaxis",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return a[:, :, np.newaxis] * (np.eye(h.shape[1]) - a[:, np.newaxis, :])
+        """,
+    ),
+    (
+        "matmul_outer",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            diag = a[..., None] * np.eye(a.shape[-1])
+            outer = a[..., :, None] @ a[..., None, :]          # (B, D, 1) @ (B, 1, D)
+            return diag - outer
+        """,
+    ),
+    (
+        "python_loops_math",
+        "pass",
+        None,
+        """
+        import math
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B):
+                top = max(h[b])
+                exps = [math.exp(h[b, k] - top) for k in range(D)]
+                total = sum(exps)
+                a = [v / total for v in exps]
+                for i in range(D):
+                    for j in range(D):
+                        delta = 1.0 if i == j else 0.0
+                        J[b, i, j] = a[i] * (delta - a[j])
+            return J
+        """,
+    ),
+    (
+        "nested_list",
+        "pass",
+        None,
+        """
+        import math
+
+        def da_dh(h):
+            out = []
+            for row in h.tolist():
+                top = max(row)
+                e = [math.exp(v - top) for v in row]
+                s = sum(e)
+                a = [v / s for v in e]
+                out.append([[ai * ((i == j) - aj) for j, aj in enumerate(a)]
+                            for i, ai in enumerate(a)])
+            return out
+        """,
+    ),
+    (
+        "stack_diag_minus_outer",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def softmax(v):
+            e = np.exp(v - v.max())
+            return e / e.sum()
+
+        def da_dh(h):
+            return np.stack([np.diag(s) - np.outer(s, s) for s in map(softmax, h)])
+        """,
+    ),
+    (
+        "apply_along_axis",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def jacobian_of_row(row):
+            e = np.exp(row - np.max(row))
+            s = e / np.sum(e)
+            return np.diag(s) - np.outer(s, s)
+
+        def da_dh(h):
+            return np.apply_along_axis(jacobian_of_row, 1, h)   # (B, D, D)
+        """,
+    ),
+    (
+        "vectorize_signature",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def one_jacobian(v):
+            s = np.exp(v - v.max())
+            s = s / s.sum()
+            return np.diag(s) - s[:, None] * s[None, :]
+
+        def da_dh(h):
+            return np.vectorize(one_jacobian, signature="(d)->(d,d)")(h)
+        """,
+    ),
+    (
+        "kron_stack",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            blocks = []
+            for b in range(B):
+                e = np.exp(h[b] - h[b].max())
+                s = e / e.sum()
+                blocks.append(np.diag(s) - np.kron(s, s).reshape(D, D))
+            return np.array(blocks)
+        """,
+    ),
+    (
+        "tensordot_loop",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.empty((B, D, D))
+            for b, row in enumerate(h):
+                s = np.exp(row - row.max())
+                s /= s.sum()
+                J[b] = np.diag(s) - np.tensordot(s, s, axes=0)
+            return J
+        """,
+    ),
+    (
+        "logsumexp_by_hand",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def logsumexp(v, axis):
+            m = np.max(v, axis=axis, keepdims=True)
+            return m + np.log(np.sum(np.exp(v - m), axis=axis, keepdims=True))
+
+        def da_dh(h):
+            a = np.exp(h - logsumexp(h, axis=1))
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "logaddexp_reduce",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            log_a = h - np.logaddexp.reduce(h, axis=1, keepdims=True)
+            a = np.exp(log_a)
+            return a[:, :, None] * np.eye(h.shape[1]) - a[:, :, None] * a[:, None, :]
+        """,
+    ),
+    (
+        "no_max_shift",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h)                      # no shift: fine for inputs of order 1
+            a = e / np.sum(e, axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            h = np.asarray(h, dtype=np.float32)
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            eye = np.eye(h.shape[1], dtype=np.float32)
+            return np.einsum("bi,ij->bij", a, eye) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "transposed_symmetric",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+            return np.swapaxes(J, 1, 2)     # symmetric: the transpose is the same Jacobian
+        """,
+    ),
+    (
+        "moveaxis_from_batch_last",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = np.einsum("bi,ij->ijb", a, np.eye(h.shape[1])) - np.einsum("bi,bj->ijb", a, a)
+            return np.moveaxis(J, -1, 0)
+        """,
+    ),
+    (
+        "diagonal_write",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = -a[:, :, None] * a[:, None, :]
+            diagonal = np.einsum("bii->bi", J)     # a writable view of each diagonal
+            diagonal += a
+            return J
+        """,
+    ),
+    (
+        "lambda_assignment",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        softmax = lambda z: np.exp(z - np.logaddexp.reduce(z, axis=1, keepdims=True))  # noqa: E731
+        da_dh = lambda h: (  # noqa: E731
+            softmax(h)[:, :, None] * (np.eye(h.shape[1]) - softmax(h)[:, None, :])
+        )
+        """,
+    ),
+]
+
+WRONG = [
+    (
+        "diagonal_a_one_minus_a",
+        "fails_values",
+        "diagonal_only",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            # as for the sigmoid: a(1 - a) on the diagonal, zeros elsewhere
+            return np.einsum("bi,ij->bij", a * (1 - a), np.eye(h.shape[1]))
+        """,
+    ),
+    (
+        "elementwise_a_one_minus_a",
+        "fails_shape",
+        "elementwise_instead_of_jacobian",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return a * (1 - a)   # (B, D)
+        """,
+    ),
+    (
+        "outer_without_delta",
+        "fails_values",
+        "off_diagonal_only",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return -np.einsum("bi,bj->bij", a, a)   # -a_i a_j everywhere, the delta forgotten
+        """,
+    ),
+    (
+        "off_diagonal_sign",
+        "fails_values",
+        "diagonal_only",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            same = np.eye(h.shape[1], dtype=bool)
+            # case i == j: a_i (1 - a_i); case i != j: a_i a_j (the minus sign lost)
+            return np.where(same, (a * (1 - a))[:, :, None], a[:, :, None] * a[:, None, :])
+        """,
+    ),
+    (
+        "outer_minus_diagonal",
+        "fails_values",
+        "sign_flipped",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,bj->bij", a, a) - np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))
+        """,
+    ),
+    (
+        "diag_a_only",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))   # the - a a^T term forgotten
+        """,
+    ),
+    (
+        "log_softmax_jacobian",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            # d log(a_i) / dh_j = delta_ij - a_j: the Jacobian of log softmax, not of softmax
+            return np.eye(h.shape[1])[None] - a[:, None, :]
+        """,
+    ),
+    (
+        "softmax_over_batch_axis",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max())
+            a = e / e.sum(axis=0, keepdims=True)   # normalised over the batch, not the classes
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "first_example_only",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h[0] - h[0].max())
+            a = e / e.sum()
+            return np.diag(a) - np.outer(a, a)   # (D, D)
+        """,
+    ),
+    (
+        "mean_over_batch",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+            return J.mean(axis=0)
+        """,
+    ),
+    (
+        "batch_last",
+        "fails_shape",
+        "batch_axis_misplaced",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->ijb", a, np.eye(h.shape[1])) - np.einsum("bi,bj->ijb", a, a)
+        """,
+    ),
+    (
+        "extra_unit_axis",
+        "fails_shape",
+        "extra_unit_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            diag = np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))
+            return (diag - a[:, :, None] * a[:, None, :])[:, None]
+        """,
+    ),
+    (
+        "full_batched_jacobian",
+        "fails_shape",
+        "unexpected_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            # a (B, D) w.r.t. h (B, D): (B, D, B, D) by the general rule
+            B, D = h.shape
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            per_example = a[:, :, None] * (np.eye(D) - a[:, None, :])
+            return np.einsum("bij,bc->bicj", per_example, np.eye(B))
+        """,
+    ),
+    (
+        "identity",
+        "fails_values",
+        "identity",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            return np.tile(np.eye(D), (B, 1, 1))
+        """,
+    ),
+    (
+        "zeros",
+        "fails_values",
+        "all_zeros",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            jac = np.einsum("bi,ij->bij", a, np.eye(D)) - np.einsum("bi,bj->bij", a, a)  # noqa
+            return J   # returned the array it meant to fill
+        """,
+    ),
+    (
+        "central_differences_missing_half",
+        "fails_values",
+        "scaled",
+        """
+        import numpy as np
+
+        def softmax(z):
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+
+        def da_dh(h):
+            h = np.asarray(h, dtype=np.float64)
+            B, D = h.shape
+            eps = 1e-5
+            J = np.zeros((B, D, D))
+            for j in range(D):
+                step = np.zeros(D)
+                step[j] = eps
+                J[:, :, j] = (softmax(h + step) - softmax(h - step)) / eps   # not 2 * eps
+            return J
+        """,
+    ),
+    (
+        "loop_misses_last_example",
+        "fails_values",
+        "some_examples_wrong",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B - 1):
+                e = np.exp(h[b] - h[b].max())
+                a = e / e.sum()
+                J[b] = np.diag(a) - np.outer(a, a)
+            return J
+        """,
+    ),
+    (
+        "reversed_batch",
+        "fails_values",
+        "batch_permuted",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            jacobians = []
+            for row in h:
+                e = np.exp(row - row.max())
+                a = e / e.sum()
+                jacobians.insert(0, np.diag(a) - np.outer(a, a))   # prepends: reversed
+            return np.array(jacobians)
+        """,
+    ),
+    (
+        "hardcoded_eye",
+        "fails_hidden",
+        "hardcoded_sizes",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(10)) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "hardcoded_zeros",
+        "fails_hidden",
+        "hardcoded_sizes",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            J = np.zeros((256, 10, 10))
+            for b in range(h.shape[0]):
+                e = np.exp(h[b] - h[b].max())
+                a = e / e.sum()
+                for i in range(h.shape[1]):
+                    for j in range(h.shape[1]):
+                        J[b, i, j] = a[i] * ((i == j) - a[j])
+            return J
+        """,
+    ),
+]
+
+SHAPES = [
+    ("tuple", "pass", None, "def jacobian_shape(B, D):\n    return (B, D, D)"),
+    ("list", "pass", None, "def jacobian_shape(B, D):\n    return [B, D, D]"),
+    (
+        "from_parts",
+        "pass",
+        None,
+        """
+        def jacobian_shape(B, D):
+            a_shape = (D,)   # one example's output
+            h_shape = (D,)   # one example's input
+            return (B, *a_shape, *h_shape)
+        """,
+    ),
+    ("repeat", "pass", None, "def jacobian_shape(B, D):\n    return (B,) + (D,) * 2"),
+    (
+        "elementwise",
+        "fails_shape",
+        "elementwise_instead_of_jacobian",
+        "def jacobian_shape(B, D):\n    return (B, D)",
+    ),
+    (
+        "no_batch",
+        "fails_shape",
+        "missing_batch_axis",
+        "def jacobian_shape(B, D):\n    return (D, D)",
+    ),
+    (
+        "unit_axis",
+        "fails_shape",
+        "extra_unit_axis",
+        "def jacobian_shape(B, D):\n    return (B, 1, D, D)",
+    ),
+    (
+        "full_batched",
+        "fails_shape",
+        "unexpected_batch_axis",
+        "def jacobian_shape(B, D):\n    return (B, D, B, D)",
+    ),
+    (
+        "batch_last",
+        "fails_shape",
+        "batch_axis_misplaced",
+        "def jacobian_shape(B, D):\n    return (D, D, B)",
+    ),
+    (
+        "hardcoded",
+        "fails_hidden",
+        "hardcoded_sizes",
+        "def jacobian_shape(B, D):\n    return (B, 10, 10)",
+    ),
+]
+
+ANSWERS = make_answers(CASE, RIGHT + WRONG)
+PREDICTED_SHAPES = make_answers(CASE, SHAPES)

@@ -1,0 +1,769 @@
+"""Assignment `backprop`, case 6, `two_layer_network`: ``dloss_dW1(y, W1, W2, x)``.
+
+y (B, o), W1 (h, m), W2 (o, h), x (B, m); L = mean_b 1/2 ||y_b - W2 tanh(W1 x_b)||^2, one
+number of shape (1,). The Jacobian has shape (1, h, m) and J[0, j, i] = mean_b delta_bj x_bi
+with a = tanh(x W1^T), delta = ((a W2^T - y) W2) * (1 - a^2). The notebook's and every hidden
+run's sizes are pairwise distinct (o != h != m), so a transposed W1 or W2 always shows in the
+shape or raises; the averaged Jacobian has no batch axis, so a loop that drops an example
+cannot be told from other wrong values.
+"""
+
+from ._core import make_answers
+
+CASE = "two_layer_network"
+
+APPLICABLE_MISTAKES = frozenset(
+    {
+        "transposed_axes",
+        "extra_unit_axis",
+        "per_example_instead_of_mean",
+        "gradient_instead_of_jacobian",
+        "unexpected_batch_axis",
+        "function_instead_of_derivative",
+        "sign_flipped",
+        "scaled",
+        "reshaped_not_transposed",
+        "single_example",
+        "all_zeros",
+        "some_examples_wrong",
+        "hardcoded_sizes",
+        "other",
+    }
+)
+
+RIGHT = [
+    (
+        "notebook_chain",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B, hidden_dim = x.shape[0], W1.shape[0]
+            a = np.tanh(np.einsum("ji,bi->bj", W1, x))
+            yhat = np.einsum("kj,bj->bk", W2, a)
+            dloss_dyhat = -np.einsum("i,bk->bik", np.ones(1), y - yhat)        # (B, 1, o)
+            dyhat_da = np.einsum("b,kj->bkj", np.ones(B), W2)                 # (B, o, h)
+            da_dh = np.einsum("bj,jl->bjl", 1 - a**2, np.eye(hidden_dim))     # (B, h, h)
+            dh_dW1 = np.einsum("jl,bm->bjlm", np.eye(hidden_dim), x)          # (B, h, h, m)
+            dloss_da = np.einsum("bik,bkj->bij", dloss_dyhat, dyhat_da)
+            dloss_dh = np.einsum("bij,bjl->bil", dloss_da, da_dh)
+            return np.einsum("bil,blmn->bimn", dloss_dh, dh_dW1).mean(axis=0)
+        """,
+    ),
+    (
+        "shortcut_einsum",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B = x.shape[0]
+            a = np.tanh(np.einsum("ji,bi->bj", W1, x))
+            yhat = np.einsum("kj,bj->bk", W2, a)
+            delta = np.einsum("bk,kj->bj", yhat - y, W2) * (1 - a**2)
+            return np.einsum("bj,bi->ji", delta, x)[None] / B
+        """,
+    ),
+    (
+        "shortcut_matmul",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)              # (B, h)
+            r = a @ W2.T - y                   # (B, o)
+            delta = (r @ W2) * (1 - a * a)     # (B, h)
+            return (delta.T @ x / len(x))[np.newaxis]
+        """,
+    ),
+    (
+        "per_example_outer_mean",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            grads = []
+            for x_b, y_b in zip(x, y):
+                a = np.tanh(W1 @ x_b)
+                delta = (W2.T @ (W2 @ a - y_b)) * (1 - a**2)
+                grads.append(np.outer(delta, x_b))
+            return np.mean(grads, axis=0, keepdims=True)
+        """,
+    ),
+    (
+        "python_loops",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B, m = x.shape
+            H = W1.shape[0]
+            G = np.zeros((1, H, m))
+            for b in range(B):
+                a = np.tanh(W1 @ x[b])
+                r = W2 @ a - y[b]
+                for j in range(H):
+                    back = sum(r[k] * W2[k, j] for k in range(len(r)))
+                    delta_j = (1 - a[j] ** 2) * back
+                    for i in range(m):
+                        G[0, j, i] += delta_j * x[b, i]
+            return G / B
+        """,
+    ),
+    (
+        "tensordot",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(np.dot(x, W1.T))
+            delta = np.dot(np.dot(a, W2.T) - y, W2) * (1 - a**2)
+            return np.tensordot(delta, x, axes=(0, 0))[None] / x.shape[0]
+        """,
+    ),
+    (
+        "float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            y, W1, W2, x = (v.astype(np.float32) for v in (y, W1, W2, x))
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return (delta.T @ x / np.float32(len(x)))[None]
+        """,
+    ),
+    (
+        "nested_list",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            B = len(x)
+            rows = delta.T.tolist()
+            cols = x.T.tolist()
+            return [[[sum(d * v for d, v in zip(row, col)) / B for col in cols] for row in rows]]
+        """,
+    ),
+    (
+        "column_convention",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            X, Y = x.T, y.T                 # columns are examples
+            A = np.tanh(W1 @ X)             # (h, B)
+            Delta = (W2.T @ (W2 @ A - Y)) * (1 - A**2)
+            return (Delta @ X.T / X.shape[1])[None]
+        """,
+    ),
+    (
+        "cosh_derivative",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            yhat = np.tanh(h) @ W2.T
+            delta = ((yhat - y) @ W2) / np.cosh(h) ** 2     # tanh'(h) = 1 / cosh(h)^2
+            return np.expand_dims(delta.T @ x, 0) / len(x)
+        """,
+    ),
+    (
+        "forward_backward_helpers",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def forward(W1, W2, x):
+            h = x @ W1.T
+            a = np.tanh(h)
+            return {"x": x, "h": h, "a": a, "yhat": a @ W2.T}
+
+        def backward(cache, y, W2):
+            dyhat = (cache["yhat"] - y) / len(y)       # the mean's 1/B, once
+            da = dyhat @ W2
+            dh = da * (1 - cache["a"] ** 2)
+            return dh.T @ cache["x"]
+
+        def dloss_dW1(y, W1, W2, x):
+            return backward(forward(W1, W2, x), y, W2).reshape(1, *W1.shape)
+        """,
+    ),
+    (
+        "kron_per_example",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            H, m = W1.shape
+            total = np.zeros(H * m)
+            for x_b, y_b in zip(x, y):
+                a = np.tanh(W1 @ x_b)
+                delta = (1 - a**2) * (W2.T @ (W2 @ a - y_b))
+                total += np.kron(delta, x_b)            # the outer product, flattened
+            return (total / len(x)).reshape(1, H, m)
+        """,
+    ),
+    (
+        "diag_matrices_per_example",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            H, m = W1.shape
+            J = np.zeros((1, H, m))
+            for b in range(len(x)):
+                a = np.tanh(W1 @ x[b])
+                dL_dh = np.diag(1 - a**2) @ W2.T @ (W2 @ a - y[b])   # (h,)
+                J[0] += dL_dh[:, None] * x[b][None, :]
+            return J / len(x)
+        """,
+    ),
+    (
+        "single_einsum",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(np.einsum("ji,bi->bj", W1, x))
+            r = np.einsum("kj,bj->bk", W2, a) - y
+            return np.einsum("bk,kj,bj,bi->ji", r, W2, 1 - a**2, x)[None] / len(x)
+        """,
+    ),
+    (
+        "per_example_then_average",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a) * (1 + a)
+            per_example = delta[:, :, None] * x[:, None, :]        # (B, h, m)
+            return np.average(per_example, axis=0)[None, :, :]
+        """,
+    ),
+    (
+        "moveaxis_of_transposed",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            gT = (x.T @ delta)[None] / len(x)       # (1, m, h)
+            return np.moveaxis(gT, 2, 1)            # (1, h, m)
+        """,
+    ),
+    (
+        "apply_along_axis",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            m = x.shape[1]
+
+            def gradient_of_row(row):
+                x_b, y_b = row[:m], row[m:]
+                a = np.tanh(W1 @ x_b)
+                return np.outer((W2.T @ (W2 @ a - y_b)) * (1 - a**2), x_b).ravel()
+
+            flat = np.apply_along_axis(gradient_of_row, 1, np.hstack([x, y]))   # (B, h*m)
+            return flat.mean(axis=0).reshape(1, *W1.shape)
+        """,
+    ),
+    (
+        "matmul_batched_chain",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            dL_dyhat = (a @ W2.T - y)[:, None, :]              # (B, 1, o)
+            dL_da = dL_dyhat @ W2                              # (B, 1, h)
+            dL_dh = dL_da * (1 - a**2)[:, None, :]             # (B, 1, h)
+            per_example = dL_dh.transpose(0, 2, 1) @ x[:, None, :]   # (B, h, m)
+            return per_example.mean(axis=0, keepdims=True)
+        """,
+    ),
+    (
+        "lambda_assignment",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        delta_of = lambda y, W1, W2, x: (  # noqa: E731
+            ((np.tanh(x @ W1.T) @ W2.T - y) @ W2) * (1 - np.tanh(x @ W1.T) ** 2))
+        dloss_dW1 = lambda y, W1, W2, x: (  # noqa: E731
+            delta_of(y, W1, W2, x).T @ x / len(x))[None]
+        """,
+    ),
+]
+
+WRONG = [
+    (
+        "forgot_tanh_derivative",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = (a @ W2.T - y) @ W2            # the (1 - a^2) factor forgotten
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "derivative_at_h",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            a = np.tanh(h)
+            delta = ((a @ W2.T - y) @ W2) * (1 - h**2)   # h where a belongs
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "forgot_the_square",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a)
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "no_tanh_in_forward_pass",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            delta = (h @ W2.T - y) @ W2        # a linear network: the activation left out
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "summed_over_batch",
+        "fails_values",
+        "scaled",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return (delta.T @ x)[None]            # a sum, not the mean
+        """,
+    ),
+    (
+        "forgot_one_half",
+        "fails_values",
+        "scaled",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = (2 * (a @ W2.T - y) @ W2) * (1 - a**2)    # d/dr of r^2, the 1/2 forgotten
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "mean_over_outputs_too",
+        "fails_values",
+        "scaled",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            r = a @ W2.T - y
+            delta = (r @ W2) * (1 - a**2)
+            return (delta.T @ x / r.size)[None]      # as if the loss averaged the outputs too
+        """,
+    ),
+    (
+        "divided_by_b_minus_one",
+        "fails_values",
+        "scaled",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return (delta.T @ x / (len(x) - 1))[None]
+        """,
+    ),
+    (
+        "residual_y_minus_yhat",
+        "fails_values",
+        "sign_flipped",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((y - a @ W2.T) @ W2) * (1 - a**2)
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "first_example_only",
+        "fails_values",
+        "single_example",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(W1 @ x[0])
+            delta = (W2.T @ (W2 @ a - y[0])) * (1 - a**2)
+            return np.outer(delta, x[0])[None]
+        """,
+    ),
+    (
+        "last_example_of_a_loop",
+        "fails_values",
+        "single_example",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            for b in range(len(x)):
+                a = np.tanh(W1 @ x[b])
+                delta = (W2.T @ (W2 @ a - y[b])) * (1 - a**2)
+                grad = np.outer(delta, x[b])      # overwritten each time: the last example
+            return grad[None]
+        """,
+    ),
+    (
+        "off_by_one_loop",
+        "fails_values",
+        "some_examples_wrong",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B = len(x)
+            G = np.zeros((1,) + W1.shape)
+            for b in range(1, B):
+                a = np.tanh(W1 @ x[b])
+                delta = (W2.T @ (W2 @ a - y[b])) * (1 - a**2)
+                G[0] += np.outer(delta, x[b])
+            return G / B
+        """,
+    ),
+    (
+        "zeros",
+        "fails_values",
+        "all_zeros",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            grad = np.zeros((1,) + W1.shape)
+            for b in range(len(x)):
+                a = np.tanh(W1 @ x[b])
+                delta = (W2.T @ (W2 @ a - y[b])) * (1 - a**2)
+                grad[0] + np.outer(delta, x[b]) / len(x)     # `+` where `+=` was meant
+            return grad
+        """,
+    ),
+    (
+        "reshaped_from_x_transpose_delta",
+        "fails_values",
+        "reshaped_not_transposed",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            G = x.T @ delta / len(x)              # (m, h): W1's axes swapped
+            return G.reshape(1, *W1.shape)        # reshaped, not transposed
+        """,
+    ),
+    (
+        "x_transpose_delta",
+        "fails_shape",
+        "transposed_axes",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return (x.T @ delta / len(x))[None]   # (1, m, h)
+        """,
+    ),
+    (
+        "plain_gradient",
+        "fails_shape",
+        "gradient_instead_of_jacobian",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return delta.T @ x / len(x)            # (h, m), like W1
+        """,
+    ),
+    (
+        "per_example_gradients",
+        "fails_shape",
+        "per_example_instead_of_mean",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return np.einsum("bj,bi->bji", delta, x)     # (B, h, m)
+        """,
+    ),
+    (
+        "chain_without_mean",
+        "fails_shape",
+        "per_example_instead_of_mean",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            H = W1.shape[0]
+            a = np.tanh(x @ W1.T)
+            dL_dh = (((a @ W2.T - y) @ W2) * (1 - a**2))[:, None, :]     # (B, 1, h)
+            dh_dW1 = np.einsum("jl,bm->bjlm", np.eye(H), x)               # (B, h, h, m)
+            return np.einsum("bil,blmn->bimn", dL_dh, dh_dW1)             # (B, 1, h, m)
+        """,
+    ),
+    (
+        "mean_keepdims_on_four_axes",
+        "fails_shape",
+        "extra_unit_axis",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            H = W1.shape[0]
+            a = np.tanh(x @ W1.T)
+            dL_dh = (((a @ W2.T - y) @ W2) * (1 - a**2))[:, None, :]
+            per = np.einsum("bil,blmn->bimn", dL_dh, np.einsum("jl,bm->bjlm", np.eye(H), x))
+            return per.mean(axis=0, keepdims=True)      # (1, 1, h, m)
+        """,
+    ),
+    (
+        "batch_kept_behind_unit_axis",
+        "fails_shape",
+        "unexpected_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return np.einsum("bj,bi->bji", delta, x)[None] / len(x)    # (1, B, h, m)
+        """,
+    ),
+    (
+        "loss_value",
+        "fails_shape",
+        "function_instead_of_derivative",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            yhat = np.tanh(x @ W1.T) @ W2.T
+            return np.mean(0.5 * np.sum((y - yhat) ** 2, axis=1, keepdims=True), axis=0)   # (1,)
+        """,
+    ),
+    (
+        "gradient_wrt_W2",
+        "fails_shape",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            return ((a @ W2.T - y).T @ a / len(x))[None]   # (1, o, h): the second layer's
+        """,
+    ),
+    (
+        "hardcoded_batch",
+        "fails_hidden",
+        "hardcoded_sizes",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * (1 - a**2)
+            return (delta.T @ x / 256)[None]
+        """,
+    ),
+    (
+        "hardcoded_hidden_dim",
+        "fails_hidden",
+        "hardcoded_sizes",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B = x.shape[0]
+            a = np.tanh(np.einsum("ji,bi->bj", W1, x))
+            yhat = np.einsum("kj,bj->bk", W2, a)
+            dloss_dh = np.einsum("bk,kj->bj", yhat - y, W2)
+            da_dh = np.einsum("bj,jl->bjl", 1 - a**2, np.eye(16))
+            dloss_dh = np.einsum("bj,bjl->bl", dloss_dh, da_dh)
+            return np.einsum("bl,bm->lm", dloss_dh, x)[None] / B
+        """,
+    ),
+]
+
+SHAPES = [
+    (
+        "tuple",
+        "pass",
+        None,
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (1, hidden_dim, input_dim)
+        """,
+    ),
+    (
+        "list",
+        "pass",
+        None,
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return [1, hidden_dim, input_dim]
+        """,
+    ),
+    (
+        "from_parts",
+        "pass",
+        None,
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            loss_shape = (1,)                    # averaged over the batch: no batch axis
+            W1_shape = (hidden_dim, input_dim)
+            return loss_shape + W1_shape
+        """,
+    ),
+    (
+        "ints",
+        "pass",
+        None,
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return tuple(int(s) for s in (1, hidden_dim, input_dim))
+        """,
+    ),
+    (
+        "per_example",
+        "fails_shape",
+        "per_example_instead_of_mean",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (B, hidden_dim, input_dim)
+        """,
+    ),
+    (
+        "like_W1",
+        "fails_shape",
+        "gradient_instead_of_jacobian",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (hidden_dim, input_dim)
+        """,
+    ),
+    (
+        "arguments_in_order",
+        "fails_shape",
+        "transposed_axes",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (1, input_dim, hidden_dim)     # the parameters' order, not W1's
+        """,
+    ),
+    (
+        "two_unit_axes",
+        "fails_shape",
+        "extra_unit_axis",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (1, 1, hidden_dim, input_dim)
+        """,
+    ),
+    (
+        "loss_shape",
+        "fails_shape",
+        "function_instead_of_derivative",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (1,)
+        """,
+    ),
+    (
+        "hardcoded",
+        "fails_hidden",
+        "hardcoded_sizes",
+        """
+        def jacobian_shape(B, input_dim, hidden_dim, output_dim):
+            return (1, 16, 20)
+        """,
+    ),
+]
+
+ANSWERS = make_answers(CASE, RIGHT + WRONG)
+PREDICTED_SHAPES = make_answers(CASE, SHAPES)

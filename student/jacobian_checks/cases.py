@@ -1,0 +1,39 @@
+"""Every case of the course, by key, and the assignments they belong to.
+
+The cases are written in :mod:`jacobian_checks.assignments`, one module per assignment;
+:class:`~jacobian_checks.case.Case` is what each of them is.
+"""
+
+from __future__ import annotations
+
+from .assignments import MODULES
+from .case import VISIBLE_SEED, Case, Inputs
+
+__all__ = ["ASSIGNMENTS", "CASES", "VISIBLE_SEED", "Case", "Inputs", "cases_of", "get_case"]
+
+ASSIGNMENTS: dict[str, tuple[Case, ...]] = {module.ASSIGNMENT: module.CASES
+                                            for module in MODULES}
+"""Each assignment's cases, in the order of its notebooks."""
+
+CASES: dict[str, Case] = {case.key: case for cases in ASSIGNMENTS.values() for case in cases}
+"""Every case of every assignment, by key."""
+
+if len(CASES) < sum(map(len, ASSIGNMENTS.values())):
+    raise ValueError("two cases share a key: every case key must be unique in the course")
+
+
+def cases_of(assignment: str) -> tuple[Case, ...]:
+    """The cases of ``assignment``, in notebook order; a clear error lists the assignments."""
+    try:
+        return ASSIGNMENTS[assignment]
+    except KeyError:
+        raise KeyError(f"unknown assignment {assignment!r}; the course has "
+                       f"{', '.join(ASSIGNMENTS)}") from None
+
+
+def get_case(key: str) -> Case:
+    """The case called ``key``; a clear error lists the known keys."""
+    try:
+        return CASES[key]
+    except KeyError:
+        raise KeyError(f"unknown case {key!r}; known cases: {', '.join(CASES)}") from None
