@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Reinstall whenever the dependency list changes.
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test browser lint pytest notebooks lock bundle bench bench-grade clean
+.PHONY: venv demo test browser postgres lint pytest notebooks lock bundle bench bench-grade clean
 
 $(STAMP): pyproject.toml student/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,7 +22,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m course.demo
 
-test: browser lint pytest
+test: browser postgres lint pytest
 
 # The browser tests/test_browser.py drives: the distribution's Chromium, installed as root
 # with apt-get when missing (CI); elsewhere, say what to install.
@@ -33,6 +33,18 @@ browser:
 	  else \
 	    echo "error: tests/test_browser.py needs Chromium: install your distribution's"; \
 	    echo "chromium package (Debian/Ubuntu: sudo apt-get install chromium)"; exit 1; \
+	  fi; }
+
+# The PostgreSQL server tests/test_cluster.py starts and stops: the distribution's, installed
+# as root with apt-get when missing (CI); elsewhere, say what to install.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "error: tests/test_cluster.py needs a PostgreSQL server: install your"; \
+	    echo "distribution's postgresql package (Debian/Ubuntu: sudo apt-get install postgresql)"; \
+	    exit 1; \
 	  fi; }
 
 lint: $(STAMP)

@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "warm process (slower; for comparison)")
     grade.add_argument("--student-timeout", type=float, default=900.0, metavar="SECONDS",
                        help="kill the grading of one student after this long (default 900)")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="grade on the Dask cluster whose scheduler is at ADDRESS "
+                            "(tcp://host:8786), or on a cluster of --jobs workers on this "
+                            "machine if 'local'")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code WITHOUT the sandbox, with your rights (unsafe: "
                             "only where the sandbox cannot work, on trusted submissions)")
@@ -109,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
                 force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
                 sandbox=not args.no_sandbox,
-                student_timeout=args.student_timeout)
+                student_timeout=args.student_timeout, scheduler=args.scheduler)
             print(format_summary(run))
             return 0 if run.ok else 1
         if args.command == "report":

@@ -68,8 +68,8 @@ def main() -> int:
     run(base, "nbgrader", "generate_assignment", assignment)
     synthetic_class(base, assignment, args.students, args.seed)
     course_secret(base)  # one secret for both copies: the same hidden runs
-    serial = _fresh_copy(base, BENCH_DIR / "serial")
-    parallel = _fresh_copy(base, BENCH_DIR / "parallel")
+    serial = fresh_copy(base, BENCH_DIR / "serial")
+    parallel = fresh_copy(base, BENCH_DIR / "parallel")
 
     count = len(cases_of(assignment))
     notebooks = args.students * count
@@ -93,7 +93,7 @@ def main() -> int:
     return 0 if identical else 1
 
 
-def _fresh_copy(base: Path, destination: Path) -> Path:
+def fresh_copy(base: Path, destination: Path) -> Path:
     if destination.exists():
         shutil.rmtree(destination)
     return copy_course(base, destination)

@@ -9,6 +9,7 @@ each assignment's table.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -97,19 +98,31 @@ def demo_class(course: Path, assignment: str) -> dict[str, Answers]:
     return students
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db-url", default=None, metavar="URL",
+                        help="the gradebook, e.g. postgresql://user@host/empty_database "
+                             "(default: sqlite in the course directory)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="grade on this Dask cluster ('local': one on this machine)")
+    args = parser.parse_args(argv)
     course = new_course_dir(DEMO_DIR)
+    if args.db_url:
+        config = course / "nbgrader_config.py"
+        config.write_text(config.read_text() + "\n# The demo's gradebook (--db-url).\n"
+                          f"c.CourseDirectory.db_url = {args.db_url!r}\n")
     print(f"Course directory: {course}")
     for assignment in ASSIGNMENTS:
-        grade_demo_class(course, assignment)
+        grade_demo_class(course, assignment, args.scheduler)
     print(f"Feedback: {course / 'feedback'}/<student>/<assignment>/*.html")
     print(f"Grades:   {course / 'grades.csv'}")
     print(f"Reports:  {course / 'reports'}/<assignment>.html")
     return 0
 
 
-def grade_demo_class(course: Path, assignment: str) -> None:
-    """Generate ``assignment``, submit its demo class, grade, export, report; print the table."""
+def grade_demo_class(course: Path, assignment: str, scheduler: str | None = None) -> None:
+    """Generate ``assignment``, submit its demo class, grade (on the Dask cluster at
+    ``scheduler`` if given), export, report; print the table."""
     print(f"\n== {assignment} ==")
     print(f"1/5 nbgrader generate_assignment {assignment}", flush=True)
     run(course, "nbgrader", "generate_assignment", assignment)
@@ -119,7 +132,8 @@ def grade_demo_class(course: Path, assignment: str) -> None:
     print(f"2/5 submitted: {', '.join(students)}")
     print("3/5 python -m autograder grade --feedback (nbgrader autograde, in parallel)",
           flush=True)
-    graded = run(course, "autograder", "grade", assignment, "--feedback")
+    cluster = ("--scheduler", scheduler) if scheduler else ()
+    graded = run(course, "autograder", "grade", assignment, "--feedback", *cluster)
     print(graded.stdout.strip())
     print("4/5 nbgrader export", flush=True)
     run(course, "nbgrader", "export", "--to", str(course / "grades.csv"))

@@ -37,10 +37,15 @@ def grading_inputs(root: Path, assignment: str, db_url: str) -> dict[str, str]:
     return {
         "source": files_fingerprint(sorted((root / "source" / assignment).rglob("*"))),
         "config": files_fingerprint([root / "nbgrader_config.py"]),
-        "checks": files_fingerprint(_package_files(jacobian_checks, autograder)),
+        "checks": checks_fingerprint(),
         "secret": secret_fingerprint(course_secret(root)),
         "due_date": str(due_date or ""),
     }
+
+
+def checks_fingerprint() -> str:
+    """A fingerprint of the code of the checks and of the grader, as installed here."""
+    return files_fingerprint(_package_files(jacobian_checks, autograder))
 
 
 def what_changed(recorded: Mapping[str, str], current: Mapping[str, str]) -> list[str]:

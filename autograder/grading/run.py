@@ -71,6 +71,8 @@ class GradeRun:
     jobs : int
     sandbox : bool
         Whether the kernels ran in the sandbox.
+    scheduler : str or None
+        The Dask scheduler the run graded on (``"local"``: a cluster on this machine).
     regrading : str or None
         Why students graded before were graded again (the course's grading inputs changed).
     """
@@ -81,6 +83,7 @@ class GradeRun:
     seconds: float = 0.0
     jobs: int = 0
     sandbox: bool = True
+    scheduler: str | None = None
     regrading: str | None = None
 
     @property
@@ -91,13 +94,15 @@ class GradeRun:
 def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
                      students: Sequence[str] = (), force: bool = False,
                      feedback: bool = False, fork_kernels: bool = True, sandbox: bool = True,
-                     student_timeout: float = 900.0, stream: TextIO = sys.stderr) -> GradeRun:
+                     student_timeout: float = 900.0, scheduler: str | None = None,
+                     stream: TextIO = sys.stderr) -> GradeRun:
     """Autograde the submissions of ``assignment`` in the course directory ``root``.
 
     Parameters
     ----------
     jobs : int, optional
-        Worker processes; default: the number of CPU cores.
+        Worker processes; default: the number of CPU cores (with ``scheduler="local"``, the
+        local cluster's workers; ignored with another scheduler).
     students : sequence of str
         Glob patterns of student ids; default: every student with a submission.
     force : bool
@@ -113,12 +118,18 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
         code runs with the grader's rights, and the run says so loudly.
     student_timeout : float
         Seconds after which a worker stuck on one student is killed.
+    scheduler : str, optional
+        Grade on the Dask distributed cluster whose scheduler is at this address
+        (``tcp://host:8786``), or on a ``LocalCluster`` of ``jobs`` workers if ``"local"``
+        (:mod:`autograder.cluster`). Each worker checks that it can run the sandbox.
     """
     started = time.monotonic()
     root = root.resolve()
     coursedir = open_course(root)
     require_assignment(coursedir.db_url, assignment)
-    if sandbox:
+    if not sandbox:
+        stream.write(NO_SANDBOX_WARNING + "\n")
+    elif scheduler is None:  # on a cluster, each worker checks its own machine
         try:
             check_sandbox()
         except SandboxUnavailable as exc:
@@ -126,8 +137,6 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
                                "rights, pass --no-sandbox (unsafe).") from None
         if not jail_memory_limited():
             stream.write(PROCESS_MEMORY_NOTE + "\n")
-    else:
-        stream.write(NO_SANDBOX_WARNING + "\n")
     course_secret(root)  # created once, before the workers start
     submitted = root / coursedir.submitted_directory
     autograded = root / coursedir.autograded_directory
@@ -146,13 +155,21 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     run = GradeRun(skipped=[s for s in selected if s not in to_grade],
                    findings={s: scan(submitted / s / assignment, release) for s in to_grade},
                    jobs=min(jobs or os.cpu_count() or 1, max(len(to_grade), 1)),
-                   sandbox=sandbox, regrading=_regrading(records, selected, inputs))
+                   sandbox=sandbox, scheduler=scheduler,
+                   regrading=_regrading(records, selected, inputs))
     if run.regrading:
         stream.write(run.regrading + "\n")
     settings = WorkerSettings(root=str(root), assignment=assignment, feedback=feedback,
                               fork_kernels=fork_kernels, sandbox=sandbox,
                               log=str(state_path(root, assignment).with_suffix(".log")))
-    for outcome in _run_workers(settings, to_grade, run.jobs, student_timeout, stream):
+    if scheduler is None:
+        outcomes = _run_workers(settings, to_grade, run.jobs, student_timeout, stream)
+    else:
+        from ..cluster.dispatch import grade_on_cluster  # Dask: only when a cluster is asked for
+
+        outcomes = grade_on_cluster(scheduler, settings, to_grade, run.jobs, student_timeout,
+                                    stream)
+    for outcome in outcomes:
         run.outcomes.append(outcome)
         records[outcome.student] = StudentRecord(prints[outcome.student], outcome,
                                                  run.findings[outcome.student], inputs)

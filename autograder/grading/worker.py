@@ -29,6 +29,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 
 from ..course_config import load_course_config
 from ..verify.records import TIMED_OUT, notebook_flags
@@ -55,10 +56,12 @@ class WorkerSettings:
 class Grader:
     """Grades students of one assignment in this process, one at a time."""
 
-    def __init__(self, settings: WorkerSettings) -> None:
+    def __init__(self, settings: WorkerSettings, config: Config | None = None) -> None:
+        """``config``: the course's nbgrader configuration, if not read from its
+        ``nbgrader_config.py``."""
         self.settings = settings
         self.log = logging.getLogger(LOGGER)
-        self.config = load_course_config(Path(settings.root))
+        self.config = config or load_course_config(Path(settings.root))
         # Two waits that cost time, not results: a kernel is ready on its kernel_info idle
         # status, and is stopped at once once its notebook has run.
         self.config.AsyncKernelManager.client_class = (
@@ -181,6 +184,12 @@ def _log_to(path: Path) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(descriptor, 2)
     os.close(descriptor)
+    log_nbgrader_to(path)
+
+
+def log_nbgrader_to(path: Path) -> None:
+    """Send what nbgrader logs in this process (its converters' warnings) to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.WARNING)
     logger.propagate = False

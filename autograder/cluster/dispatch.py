@@ -1,0 +1,140 @@
+"""Grade a class on a Dask distributed cluster: ``python -m autograder grade --scheduler``.
+
+The instructor's process packs the kit once (:mod:`.kit`) and submits one task per student
+with the kit and that student's files, keeping a few tasks per worker in
+flight rather than the whole class in memory. Each task runs on a worker's warm station
+(:mod:`.station`); each result is recorded here, in the course's gradebook, by nbgrader
+(:mod:`.replay`), and shown on the progress bar.
+
+A worker that dies mid-task (killed, out of memory, its machine lost) has its tasks run again
+on another worker by the Dask scheduler; a student whose tasks killed several workers in turn
+is reported as failed, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..course_config import CommandError, load_course_config
+from ..grading.inputs import checks_fingerprint
+from ..grading.outcome import NotebookFailure, Outcome
+from ..grading.progress import Progress
+from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
+from .kit import pack_kit, read_files, write_files
+from .replay import replaying
+from .station import Recording, StationSettings, grade_remotely
+
+IN_FLIGHT_PER_WORKER = 2
+"""Tasks handed to the scheduler per worker at once: enough to keep workers busy, few enough
+that a large class's files are not all in memory."""
+
+
+def grade_on_cluster(address: str, settings: WorkerSettings, students: list[str], jobs: int,
+                     student_timeout: float, stream: TextIO) -> Iterator[Outcome]:
+    """Yield each student's :class:`Outcome`, graded on the cluster at ``address`` (or on a
+    ``LocalCluster`` of ``jobs`` workers if ``address`` is ``"local"``) and recorded in the
+    course's gradebook."""
+    if not students:
+        return
+    from distributed import Client, LocalCluster, as_completed
+    from distributed.scheduler import KilledWorker
+
+    root = Path(settings.root)
+    station = StationSettings(assignment=settings.assignment, fork_kernels=settings.fork_kernels,
+                              sandbox=settings.sandbox, student_timeout=student_timeout,
+                              checks=checks_fingerprint())
+    with ExitStack() as stack:
+        try:
+            if address == "local":
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=jobs, threads_per_worker=1, processes=True,
+                    dashboard_address=None))
+                client = stack.enter_context(Client(cluster))
+            else:
+                client = stack.enter_context(Client(address, timeout=30))
+        except OSError as exc:
+            raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        workers = max(len(client.scheduler_info()["workers"]), 1)
+        recorder = stack.enter_context(Recorder(settings))
+        # With each task rather than scattered: data scattered to a worker that dies is lost
+        # for good, and the kit is about the size of one student's files.
+        kit = pack_kit(root, settings.assignment)
+        submitted = root / "submitted"
+        run_id = uuid.uuid4().hex[:8]
+        waiting = list(reversed(students))
+        futures: dict[Any, str] = {}
+
+        def submit_next() -> None:
+            student = waiting.pop()
+            files = read_files(submitted / student / settings.assignment)
+            future = client.submit(grade_remotely, kit, station, student, files, pure=False,
+                                   key=f"grade-{settings.assignment}-{student}-{run_id}")
+            futures[future] = student
+            running.add(future)
+
+        running = as_completed()
+        for _ in range(min(len(waiting), workers * IN_FLIGHT_PER_WORKER)):
+            submit_next()
+        progress = Progress(len(students), stream)
+        try:
+            for future in running:
+                student = futures.pop(future)
+                outcome = recorder.record(student, _result(future, KilledWorker))
+                progress.finished(outcome)
+                yield outcome
+                if waiting:
+                    submit_next()
+        finally:
+            progress.close()
+
+
+def _result(future: Any, killed_worker: type[Exception]) -> Recording | str:
+    """The task's recording, or why the cluster could not grade the student."""
+    try:
+        return future.result()
+    except killed_worker:
+        return "its grading killed several Dask workers in turn"
+    except Exception as exc:  # the cluster's failure, reported for this student
+        return f"the cluster could not grade it ({type(exc).__name__}: {exc})"
+
+
+class Recorder:
+    """Records what workers graded in the course's gradebook, as a local run would."""
+
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.recordings = Path(tempfile.mkdtemp(prefix="autograder-recordings-"))
+        config = replaying(load_course_config(Path(settings.root)), self.recordings)
+        self.grader = Grader(settings, config=config)
+        log_nbgrader_to(Path(settings.log))
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.recordings, ignore_errors=True)
+
+    def record(self, student: str, recording: Recording | str) -> Outcome:
+        """The student's outcome once recorded: scores and flags from the gradebook and the
+        autograded notebooks, as written here; failures, time and attempts from the worker."""
+        if isinstance(recording, str):
+            graded = Outcome(student, "failed", failures=[NotebookFailure("*", recording)])
+        else:
+            graded = Outcome.from_json(recording.outcome)
+            write_files(recording.notebooks, self.recordings / student)
+        with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
+            warnings.simplefilter("ignore")
+            here = self.grader.grade(student)
+        shutil.rmtree(self.recordings / student, ignore_errors=True)
+        failed = {failure.notebook for failure in graded.failures}
+        extra = [failure for failure in here.failures
+                 if "*" not in failed and failure.notebook not in failed]
+        return replace(here, failures=graded.failures + extra, seconds=graded.seconds,
+                       attempts=graded.attempts)

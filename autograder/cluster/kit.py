@@ -1,0 +1,71 @@
+"""What travels through the cluster: the grading kit of a course, and students' files.
+
+No shared file system is needed. The instructor's process packs, once per run, what a worker
+needs to grade an assignment (the kit), and, for each student, the files of the submission;
+results come back the same way (:mod:`.station`). Files travel as ``{relative path: bytes}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+from pathlib import Path, PurePosixPath
+
+from ..course_secret import SECRET_FILE
+
+Files = dict[str, bytes]
+"""Regular files under a folder, by path relative to it (``"sub/name.ipynb"``)."""
+
+
+def read_files(folder: Path) -> Files:
+    """The regular files under ``folder``; symbolic links are left behind (no link is
+    graded: see ``RefuseLinks``)."""
+    if not folder.is_dir():
+        return {}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not path.is_symlink()
+            and not any(parent.is_symlink() for parent in path.relative_to(folder).parents
+                        if parent != Path("."))}
+
+
+def write_files(files: Files, folder: Path) -> None:
+    """Write ``files`` under ``folder``, refusing any path that would leave it."""
+    for name, data in files.items():
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise ValueError(f"refused to write {name!r} outside {folder}")
+        path = folder.joinpath(*relative.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def pack_kit(root: Path, assignment: str) -> bytes:
+    """The kit of ``assignment``: the course's ``nbgrader_config.py``, its source notebooks
+    (the tests) and its secret (the hidden inputs), as a tar (the same bytes for the same
+    files)."""
+    files = {"nbgrader_config.py": (root / "nbgrader_config.py").read_bytes(),
+             SECRET_FILE: (root / SECRET_FILE).read_bytes()}
+    files |= {f"source/{assignment}/{name}": data
+              for name, data in read_files(root / "source" / assignment).items()}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, data in sorted(files.items()):
+            entry = tarfile.TarInfo(name)
+            entry.size, entry.mode = len(data), 0o600
+            archive.addfile(entry, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def unpack_kit(kit: bytes, folder: Path) -> None:
+    """Write the kit's files under ``folder``."""
+    with tarfile.open(fileobj=io.BytesIO(kit), mode="r") as archive:
+        files = {entry.name: archive.extractfile(entry).read()  # type: ignore[union-attr]
+                 for entry in archive.getmembers() if entry.isfile()}
+    write_files(files, folder)
+
+
+def kit_id(kit: bytes) -> str:
+    """A name of the kit's content, for workers to keep one course copy per kit."""
+    return hashlib.sha256(kit).hexdigest()[:16]

@@ -1,0 +1,232 @@
+"""A grading station: the warm grading state a cluster worker keeps between students.
+
+The first time a Dask worker is asked to grade with a kit (:mod:`.kit`), it sets up a private
+copy of the course in a temporary folder -- the kit's files, and a local sqlite gradebook made
+by nbgrader's own ``generate_assignment`` -- and starts a grading process there: the same
+:func:`autograder.grading.worker.serve` as a local run, with its sandboxed, forked kernels.
+Each student's files are written into that copy, graded, and the autograded notebooks sent
+back; the course's own gradebook is written by the instructor's process alone
+(:mod:`.replay`).
+
+The grading process is a fresh interpreter (a Dask worker runs threads and may be a daemon
+process, which cannot fork safely or start children of its own): it reads student ids on its
+stdin and writes its messages as JSON lines to a pipe of its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..grading.inputs import checks_fingerprint
+from ..grading.outcome import NotebookFailure, Outcome
+from ..grading.worker import LOGGER, WorkerSettings, log_nbgrader_to
+from .kit import Files, kit_id, read_files, unpack_kit, write_files
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    """How a station grades: the same for every student of a run."""
+
+    assignment: str
+    fork_kernels: bool
+    sandbox: bool
+    student_timeout: float
+    checks: str
+    """The instructor's fingerprint of the checks' and grader's code: a worker that runs other
+    code refuses to grade (its verdicts could differ)."""
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a station sends back for one student.
+
+    Attributes
+    ----------
+    outcome : dict
+        The station's :class:`Outcome`, as JSON.
+    notebooks : Files
+        The autograded notebooks, by file name.
+    host : str
+        The machine that graded.
+    """
+
+    student: str
+    outcome: dict[str, Any]
+    notebooks: Files
+    host: str
+
+
+_STATIONS: dict[str, Station] = {}
+_LOCK = threading.Lock()
+
+
+def grade_remotely(kit: bytes, settings: StationSettings, student: str,
+                   files: Files) -> Recording:
+    """The task a Dask worker runs: grade one student's ``files`` with the course of ``kit``.
+
+    One student at a time per worker process (a lock): start workers with ``--nthreads 1``
+    and as many processes as cores.
+    """
+    with _LOCK:
+        key = kit_id(kit) + json.dumps(asdict(settings), sort_keys=True)
+        if key not in _STATIONS:
+            for old in _STATIONS.values():
+                old.close()
+            _STATIONS.clear()
+            _STATIONS[key] = Station(kit, settings)
+        return _STATIONS[key].grade(student, files)
+
+
+class Station:
+    """A private copy of the course and a grading process, in this process's machine."""
+
+    def __init__(self, kit: bytes, settings: StationSettings) -> None:
+        self.settings = settings
+        self.root = Path(tempfile.mkdtemp(prefix="autograder-station-"))
+        self.process: subprocess.Popen[bytes] | None = None
+        atexit.register(self.close)
+        unpack_kit(kit, self.root)
+        self.refusal = self._refusal()
+        if self.refusal is None:
+            self._make_gradebook()
+
+    def _refusal(self) -> str | None:
+        """Why this machine must not grade for the run, if it must not."""
+        if checks_fingerprint() != self.settings.checks:
+            return (f"the worker on {socket.gethostname()} runs another version of the checks "
+                    "or the grader than the instructor's machine: install the same one there")
+        if self.settings.sandbox:
+            from ..sandbox.preflight import SandboxUnavailable
+            from ..sandbox.preflight import check as check_sandbox
+
+            try:
+                check_sandbox()
+            except SandboxUnavailable as exc:
+                return f"the worker on {socket.gethostname()} cannot run the sandbox: {exc}"
+        return None
+
+    def _make_gradebook(self) -> None:
+        """A local sqlite gradebook holding the assignment, made by nbgrader from the kit's
+        source notebooks (the course's own gradebook may be a database server)."""
+        from nbgrader.converters import GenerateAssignment
+        from nbgrader.coursedir import CourseDirectory
+
+        from ..course_config import load_course_config
+
+        config_file = self.root / "nbgrader_config.py"
+        with config_file.open("a") as file:
+            file.write(f"\n# This station's own gradebook.\nc.CourseDirectory.db_url = "
+                       f"{'sqlite:///' + str(self.root / 'gradebook.db')!r}\n")
+        config = load_course_config(self.root)
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = self.settings.assignment
+        log_nbgrader_to(self.root / "grading.log")
+        with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
+            warnings.simplefilter("ignore")
+            GenerateAssignment(coursedir=coursedir, config=config, force=True,
+                               log=logging.getLogger(LOGGER)).start()
+
+    def grade(self, student: str, files: Files) -> Recording:
+        """Grade one student; an :class:`Outcome` that says why if it could not."""
+        if self.refusal is not None:
+            return self._recording(Outcome(student, "failed", failures=[
+                NotebookFailure("*", self.refusal)]), {})
+        submission = self.root / "submitted" / student / self.settings.assignment
+        autograded = self.root / "autograded" / student / self.settings.assignment
+        shutil.rmtree(submission.parent, ignore_errors=True)
+        shutil.rmtree(autograded.parent, ignore_errors=True)
+        write_files(files, submission)
+        outcome = self._run(student)
+        notebooks = {name: data for name, data in read_files(autograded).items()
+                     if name.endswith(".ipynb") and "/" not in name}
+        shutil.rmtree(submission.parent, ignore_errors=True)
+        shutil.rmtree(autograded.parent, ignore_errors=True)
+        return self._recording(outcome, notebooks)
+
+    def _recording(self, outcome: Outcome, notebooks: Files) -> Recording:
+        return Recording(outcome.student, outcome.to_json(), notebooks, socket.gethostname())
+
+    def _run(self, student: str) -> Outcome:
+        """Hand ``student`` to the grading process and wait for its outcome."""
+        started = time.monotonic()
+        process = self._process()
+        assert process.stdin is not None
+        process.stdin.write(student.encode() + b"\n")
+        process.stdin.flush()
+        deadline = started + self.settings.student_timeout
+        while True:
+            message = self._message(deadline)
+            if message is None:
+                break
+            if message[0] == "done":
+                return Outcome.from_json(message[2])
+        if process.poll() is None:
+            reason = f"grading took longer than {self.settings.student_timeout:g} s"
+        else:
+            reason = f"the grading process died (exit code {process.returncode})"
+        self._stop()
+        return Outcome(student, "failed", failures=[NotebookFailure("*", reason)],
+                       seconds=time.monotonic() - started)
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self.process is None or self.process.poll() is not None:
+            read, write = os.pipe()
+            settings = WorkerSettings(
+                root=str(self.root), assignment=self.settings.assignment, feedback=False,
+                fork_kernels=self.settings.fork_kernels, sandbox=self.settings.sandbox,
+                log=str(self.root / "grading.log"))
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "autograder.cluster.grading_process",
+                 json.dumps(asdict(settings)), str(write)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, pass_fds=(write,),
+                start_new_session=True)
+            os.close(write)
+            self.messages = os.fdopen(read, "rb")
+            self.selector = selectors.DefaultSelector()
+            self.selector.register(self.messages, selectors.EVENT_READ)
+        return self.process
+
+    def _message(self, deadline: float) -> list[Any] | None:
+        """The grading process's next message; ``None`` at the deadline or if it ended."""
+        if not self.selector.select(timeout=max(deadline - time.monotonic(), 0)):
+            return None
+        line = self.messages.readline()
+        return json.loads(line) if line else None
+
+    def _stop(self) -> None:
+        """Stop the grading process and everything it started."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.messages.close()
+            self.selector.close()
+        self.process = None
+
+    def close(self) -> None:
+        """Stop the grading process and delete the course copy."""
+        if self.process is not None and self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()  # it shuts its kernels down and exits
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+        self._stop()
+        shutil.rmtree(self.root, ignore_errors=True)

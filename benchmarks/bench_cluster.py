@@ -1,0 +1,72 @@
+"""One machine's ``python -m autograder grade --jobs N`` against a Dask cluster of N workers
+on the same machine, side by side.
+
+Builds a class of synthetic submissions (as ``bench_grade.py`` does), copies it twice, grades
+one copy locally and the other with ``--scheduler`` on a ``LocalCluster`` of N single-threaded
+worker processes started beforehand (as an instructor starts ``dask worker``: its start-up is
+not counted, each worker's first course copy is), checks that every gradebook row is
+identical, and prints both wall times, their ratio, and what the cluster adds per notebook.
+
+Run: ``.venv/bin/python benchmarks/bench_cluster.py [--assignment jacobians] [--students 40]
+[--jobs 2]``. The course directories are kept in ``.bench/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from distributed import Client, LocalCluster  # noqa: E402
+
+from autograder.course_config import gradebook_url  # noqa: E402
+from autograder.course_secret import course_secret  # noqa: E402
+from autograder.scores import read_grades  # noqa: E402
+from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_class, timed  # noqa: E402
+from course.workspace import new_course_dir, run  # noqa: E402
+from jacobian_checks.cases import ASSIGNMENTS, cases_of  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", choices=list(ASSIGNMENTS),
+                        default=next(iter(ASSIGNMENTS)))
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    assignment = args.assignment
+    base = new_course_dir(BENCH_DIR / "cluster-base")
+    run(base, "nbgrader", "generate_assignment", assignment, "--force")
+    synthetic_class(base, assignment, args.students, args.seed)
+    course_secret(base)  # one secret for both copies: the same hidden runs
+    local = fresh_copy(base, BENCH_DIR / "cluster-local")
+    clustered = fresh_copy(base, BENCH_DIR / "cluster-dask")
+
+    notebooks = args.students * len(cases_of(assignment))
+    print(f"{assignment}: {args.students} students, {notebooks} notebooks, "
+          f"{os.cpu_count()} cores, {args.jobs} local workers vs {args.jobs} Dask workers")
+    local_seconds = timed(local, "autograder", "grade", assignment, "--jobs", str(args.jobs))
+    with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster):
+        cluster_seconds = timed(clustered, "autograder", "grade", assignment, "--scheduler",
+                                cluster.scheduler_address)
+    identical = (read_grades(gradebook_url(local), assignment)
+                 == read_grades(gradebook_url(clustered), assignment))
+    print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}")
+    print(f"{'autograder grade (one machine)':<36}{local_seconds:>9.1f}"
+          f"{local_seconds / notebooks:>12.3f}")
+    print(f"{'autograder grade --scheduler (Dask)':<36}{cluster_seconds:>9.1f}"
+          f"{cluster_seconds / notebooks:>12.3f}")
+    print(f"cluster / one machine: {cluster_seconds / local_seconds:.2f}x; the cluster adds "
+          f"{(cluster_seconds - local_seconds) / notebooks:+.3f} s per notebook; gradebook rows "
+          f"{'identical' if identical else 'DIFFER'}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

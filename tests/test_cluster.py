@@ -1,0 +1,237 @@
+"""Grading on a real Dask cluster, with a real PostgreSQL gradebook (``autograder.cluster``).
+
+The class is the end-to-end class (``tests/e2e_class.py``), whose serial ``nbgrader
+autograde`` on sqlite is the reference: a run on a cluster must give every gradebook row and
+every autograded notebook of that run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+import pytest
+from distributed import Client
+
+from autograder.cluster.kit import pack_kit, read_files, unpack_kit, write_files
+from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
+from autograder.cluster.station import Station, StationSettings
+from autograder.course_config import load_course_config
+from course.workspace import copy_course, run
+from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from tests.gradebooks import autograded_notebooks, gradebook_dump
+from tests.postgres_server import postgres_server
+
+BIN = Path(sys.executable).parent
+"""The environment's scripts: ``dask``, and ``alembic`` (which nbgrader runs)."""
+
+# --- what travels ----------------------------------------------------------------------------
+
+
+def test_files_travel_without_links_and_never_land_outside_their_folder(tmp_path):
+    folder = tmp_path / "submission"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "01.ipynb").write_bytes(b"{}")
+    (folder / "sub" / "data.txt").write_bytes(b"x")
+    (tmp_path / "secret").write_text("s")
+    (folder / "link.ipynb").symlink_to(tmp_path / "secret")
+    (folder / "linked").symlink_to(folder / "sub")
+    assert read_files(folder) == {"01.ipynb": b"{}", "sub/data.txt": b"x"}
+    for name in ("../escape.txt", "/tmp/escape.txt", "sub/../../escape.txt"):
+        with pytest.raises(ValueError, match="refused"):
+            write_files({name: b"x"}, tmp_path / "out")
+    write_files({"a/b.txt": b"y"}, tmp_path / "out")
+    assert (tmp_path / "out" / "a" / "b.txt").read_bytes() == b"y"
+
+
+def test_the_kit_holds_the_config_the_tests_and_the_secret_only(generated_course, tmp_path):
+    kit = pack_kit(generated_course, ASSIGNMENT)
+    assert pack_kit(generated_course, ASSIGNMENT) == kit  # the same bytes: one copy per worker
+    unpack_kit(kit, tmp_path)
+    unpacked = read_files(tmp_path)
+    assert set(unpacked) == {"nbgrader_config.py", "course_secret.key"} | {
+        f"source/{ASSIGNMENT}/{name}" for name in read_files(
+            generated_course / "source" / ASSIGNMENT)}
+    assert unpacked["course_secret.key"] == (generated_course / "course_secret.key").read_bytes()
+
+
+def test_a_worker_with_other_checks_refuses_to_grade(generated_course):
+    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
+                               student_timeout=60, checks="another version")
+    station = Station(pack_kit(generated_course, ASSIGNMENT), settings)
+    try:
+        recording = station.grade("ann", {"01_scalar_wrt_scalar.ipynb": b"{}"})
+    finally:
+        station.close()
+    assert recording.notebooks == {}
+    assert recording.outcome["status"] == "failed"
+    assert "runs another version of the checks or the grader" in (
+        recording.outcome["failures"][0]["reason"])
+
+
+# --- recording what a worker graded ----------------------------------------------------------
+
+
+def test_replay_takes_the_place_of_the_preprocessor_that_runs_kernels(generated_course,
+                                                                      tmp_path):
+    config = replaying(load_course_config(generated_course), tmp_path)
+    steps = config.Autograde.autograde_preprocessors
+    assert ReplayExecute in steps
+    assert not any(step.__name__ == "VerifiedExecute" for step in steps)
+    assert config.ReplayExecute.recordings == str(tmp_path)
+
+
+def _resources(student: str, notebook: str) -> dict:
+    return {"nbgrader": {"student": student, "notebook": notebook}}
+
+
+def test_replay_refuses_a_recording_of_other_cells_or_none(generated_course, tmp_path):
+    source = generated_course / "source" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    replay = ReplayExecute(recordings=str(tmp_path))
+    with pytest.raises(ReplayMismatch, match="was not graded on the cluster"):
+        replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
+    recorded = nbformat.read(source, as_version=4)
+    recorded.cells[3].outputs = [nbformat.v4.new_output("stream", text="ran")]
+    (tmp_path / "ann").mkdir()
+    nbformat.write(recorded, tmp_path / "ann" / "01_scalar_wrt_scalar.ipynb")
+    replayed, _ = replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
+    assert replayed.cells[3].outputs == recorded.cells[3].outputs
+    recorded.cells[3].source += "\n# edited on the worker"
+    nbformat.write(recorded, tmp_path / "ann" / "01_scalar_wrt_scalar.ipynb")
+    with pytest.raises(ReplayMismatch, match="other cells"):
+        replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
+
+
+# --- a real cluster -----------------------------------------------------------------------------
+
+
+def _class_course(generated_course: Path, graded_class, destination: Path,
+                  db_url: str | None = None) -> Path:
+    """A new course holding the end-to-end class's submissions (and their timestamps), on
+    the gradebook ``db_url`` if given (the assignment generated into it), else sqlite."""
+    course = copy_course(generated_course, destination)
+    shutil.copytree(graded_class.serial / "submitted", course / "submitted")
+    if db_url is not None:
+        config = course / "nbgrader_config.py"
+        config.write_text(config.read_text() + f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+        run(course, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
+    return course
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.mark.nbgrader
+def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_serial_sqlite(
+        generated_course, graded_class, postgres, tmp_path):
+    """The class on a PostgreSQL gradebook, graded on a two-worker Dask cluster, one worker
+    killed while it grades: every row and notebook equals the serial sqlite run's."""
+    course = _class_course(generated_course, graded_class, tmp_path / "course",
+                           postgres.database("equal_scores"))
+    with dask_cluster(tmp_path / "scheduler.json", workers=2) as address, \
+            Client(address) as client:
+        grading = subprocess.Popen(
+            [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--scheduler", address],
+            cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+        victim = _a_worker_busy_grading(client, seconds=3)
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        stdout, stderr = grading.communicate(timeout=600)
+    assert grading.returncode == 0, stderr
+    assert "4 complete, 0 partial, 0 failed" in stdout
+    assert gradebook_dump(course) == gradebook_dump(graded_class.serial)
+    assert autograded_notebooks(course) == autograded_notebooks(graded_class.serial)
+    # the other commands of the kit, on the PostgreSQL gradebook
+    run(course, "autograder", "report", ASSIGNMENT)
+    run(graded_class.serial, "autograder", "export", ASSIGNMENT, "--format", "csv",
+        "--out", str(tmp_path / "sqlite.csv"))
+    run(course, "autograder", "export", ASSIGNMENT, "--format", "csv",
+        "--out", str(tmp_path / "postgresql.csv"))
+    assert _rows(tmp_path / "postgresql.csv") == _rows(tmp_path / "sqlite.csv")
+    unchanged = run(course, "autograder", "grade", ASSIGNMENT, "--scheduler", "local")
+    assert "Graded 0 submission(s)" in unchanged.stdout and "4 unchanged" in unchanged.stdout
+
+
+@pytest.mark.nbgrader
+def test_a_local_cluster_grades_the_selected_student_with_feedback(generated_course,
+                                                                   graded_class, tmp_path):
+    course = _class_course(generated_course, graded_class, tmp_path / "course")
+    graded = run(course, "autograder", "grade", ASSIGNMENT, "--scheduler", "local", "--jobs",
+                 "1", "--student", "tamper*", "--feedback")
+    assert "1 submission(s)" in graded.stdout and "a local Dask cluster of 1 worker(s)" in (
+        graded.stdout)
+    assert ("tampering: 05_elementwise_nonlinearity: test cell 'test_da_dh_values' was edited"
+            in graded.stdout)
+    assert gradebook_dump(course) == [row for row in gradebook_dump(graded_class.serial)
+                                      if row[1] == "tampering"]
+    pages = sorted((course / "feedback" / "tampering" / ASSIGNMENT).glob("*.html"))
+    assert [page.stem for page in pages] == sorted(
+        path.stem for path in (course / "release" / ASSIGNMENT).glob("*.ipynb"))
+    assert "HIDDEN TESTS" not in pages[0].read_text()
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(newline="") as file:
+        return list(csv.reader(file))
+
+
+@contextmanager
+def dask_cluster(scheduler_file: Path, workers: int) -> Iterator[str]:
+    """A scheduler and ``workers`` single-threaded workers, started as the README's guide
+    starts them (``dask scheduler``, ``dask worker``), stopped on exit; yield the address.
+    Their logs go next to ``scheduler_file``."""
+    folder = scheduler_file.parent
+    with (folder / "scheduler.log").open("w") as scheduler_log, \
+            (folder / "workers.log").open("w") as workers_log:
+        started = [subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+             "--no-dashboard", "--scheduler-file", str(scheduler_file)], stderr=scheduler_log)]
+        try:
+            deadline = time.monotonic() + 60
+            while not scheduler_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            started.append(subprocess.Popen(
+                [str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
+                 "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"],
+                stderr=workers_log))
+            address = json.loads(scheduler_file.read_text())["address"]
+            with Client(address) as client:
+                client.wait_for_workers(workers, timeout=120)
+            yield address
+        finally:
+            for process in reversed(started):
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def _a_worker_busy_grading(client: Client, seconds: float) -> str:
+    """The address of a worker that has been grading the same student for ``seconds``."""
+    since: dict[tuple[str, str], float] = {}
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        for worker, keys in client.processing().items():
+            for key in keys:
+                started = since.setdefault((worker, str(key)), time.monotonic())
+                if str(key).startswith("grade-") and time.monotonic() - started > seconds:
+                    return worker
+        time.sleep(0.2)
+    raise AssertionError("no worker started grading")
