@@ -23,10 +23,20 @@ import nbformat
 import pytest
 from distributed import Client
 
-from autograder.cluster.kit import pack_kit, read_files, unpack_kit, write_files
+from autograder.cluster.dispatch import Recorder
+from autograder.cluster.kit import (
+    pack_kit,
+    read_files,
+    read_links,
+    unpack_kit,
+    write_files,
+    write_links,
+)
 from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
-from autograder.cluster.station import Station, StationSettings
+from autograder.cluster.station import Recording, Station, StationSettings
 from autograder.course_config import load_course_config
+from autograder.grading.outcome import NotebookFailure, Outcome
+from autograder.grading.worker import WorkerSettings
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.gradebooks import autograded_notebooks, gradebook_dump
@@ -47,9 +57,15 @@ def test_files_travel_without_links_and_never_land_outside_their_folder(tmp_path
     (folder / "link.ipynb").symlink_to(tmp_path / "secret")
     (folder / "linked").symlink_to(folder / "sub")
     assert read_files(folder) == {"01.ipynb": b"{}", "sub/data.txt": b"x"}
+    assert read_links(folder) == ["link.ipynb", "linked"]
+    write_links(read_links(folder), tmp_path / "copy")
+    assert [path.name for path in (tmp_path / "copy").iterdir() if path.is_symlink()
+            and not path.exists()] == ["link.ipynb", "linked"]  # refused, wherever graded
     for name in ("../escape.txt", "/tmp/escape.txt", "sub/../../escape.txt"):
         with pytest.raises(ValueError, match="refused"):
             write_files({name: b"x"}, tmp_path / "out")
+        with pytest.raises(ValueError, match="refused"):
+            write_links([name], tmp_path / "out")
     write_files({"a/b.txt": b"y"}, tmp_path / "out")
     assert (tmp_path / "out" / "a" / "b.txt").read_bytes() == b"y"
 
@@ -75,7 +91,7 @@ def test_a_worker_with_other_checks_refuses_to_grade(generated_course):
         station.close()
     assert recording.notebooks == {}
     assert recording.outcome["status"] == "failed"
-    assert "runs another version of the checks or the grader" in (
+    assert "runs another version of the checks, the grader, Python, NumPy or nbgrader" in (
         recording.outcome["failures"][0]["reason"])
 
 
@@ -111,6 +127,23 @@ def test_replay_refuses_a_recording_of_other_cells_or_none(generated_course, tmp
     nbformat.write(recorded, tmp_path / "ann" / "01_scalar_wrt_scalar.ipynb")
     with pytest.raises(ReplayMismatch, match="other cells"):
         replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
+
+
+@pytest.mark.nbgrader
+def test_a_student_no_worker_could_grade_keeps_the_grades_the_gradebook_held(graded_class,
+                                                                           tmp_path):
+    course = copy_course(graded_class.parallel, tmp_path / "course")
+    before, notebooks = gradebook_dump(course), autograded_notebooks(course)
+    settings = WorkerSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
+                              fork_kernels=True, sandbox=True, log=str(tmp_path / "log"))
+    refused = Outcome("solution", "failed", failures=[NotebookFailure("*", "refused")])
+    with Recorder(settings) as recorder:
+        for recording in ("its grading killed several Dask workers in turn",
+                          Recording("solution", refused.to_json(), {}, "worker")):
+            outcome = recorder.record("solution", recording)
+            assert outcome.status == "failed" and outcome.failures[0].notebook == "*"
+    assert gradebook_dump(course) == before
+    assert autograded_notebooks(course) == notebooks
 
 
 # --- a real cluster -----------------------------------------------------------------------------

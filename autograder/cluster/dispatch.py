@@ -24,24 +24,28 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..course_config import CommandError, load_course_config
-from ..grading.inputs import checks_fingerprint
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.progress import Progress
 from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
-from .kit import pack_kit, read_files, write_files
+from .kit import pack_kit, read_files, read_links, write_files
 from .replay import replaying
-from .station import Recording, StationSettings, grade_remotely
+from .station import Recording, StationSettings, grade_remotely, grading_stack
 
 IN_FLIGHT_PER_WORKER = 2
 """Tasks handed to the scheduler per worker at once: enough to keep workers busy, few enough
 that a large class's files are not all in memory."""
 
+MAX_SUBMISSION_BYTES = 256 << 20
+"""The most a student's files may weigh to travel to a worker (a jail's scratch space holds
+no more either)."""
 
-def grade_on_cluster(address: str, settings: WorkerSettings, students: list[str], jobs: int,
-                     student_timeout: float, stream: TextIO) -> Iterator[Outcome]:
+
+def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
+                     students: list[str], jobs: int, student_timeout: float,
+                     stream: TextIO) -> Iterator[Outcome]:
     """Yield each student's :class:`Outcome`, graded on the cluster at ``address`` (or on a
     ``LocalCluster`` of ``jobs`` workers if ``address`` is ``"local"``) and recorded in the
-    course's gradebook."""
+    course's gradebook; the submissions are ``submitted/<student>/<assignment>/``."""
     if not students:
         return
     from distributed import Client, LocalCluster, as_completed
@@ -50,7 +54,7 @@ def grade_on_cluster(address: str, settings: WorkerSettings, students: list[str]
     root = Path(settings.root)
     station = StationSettings(assignment=settings.assignment, fork_kernels=settings.fork_kernels,
                               sandbox=settings.sandbox, student_timeout=student_timeout,
-                              checks=checks_fingerprint())
+                              checks=grading_stack())
     with ExitStack() as stack:
         try:
             if address == "local":
@@ -62,36 +66,57 @@ def grade_on_cluster(address: str, settings: WorkerSettings, students: list[str]
                 client = stack.enter_context(Client(address, timeout=30))
         except OSError as exc:
             raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        workers = max(len(client.scheduler_info()["workers"]), 1)
+        workers = len(client.scheduler_info()["workers"])
+        if not workers:
+            stream.write(f"No worker has joined the Dask scheduler at {address} yet: the run "
+                         f"waits for one (dask worker {address} --nworkers auto "
+                         "--nthreads 1).\n")
         recorder = stack.enter_context(Recorder(settings))
         # With each task rather than scattered: data scattered to a worker that dies is lost
         # for good, and the kit is about the size of one student's files.
         kit = pack_kit(root, settings.assignment)
-        submitted = root / "submitted"
         run_id = uuid.uuid4().hex[:8]
         waiting = list(reversed(students))
         futures: dict[Any, str] = {}
 
-        def submit_next() -> None:
-            student = waiting.pop()
-            files = read_files(submitted / student / settings.assignment)
-            future = client.submit(grade_remotely, kit, station, student, files, pure=False,
-                                   key=f"grade-{settings.assignment}-{student}-{run_id}")
-            futures[future] = student
-            running.add(future)
+        refused: list[Outcome] = []
+
+        def top_up() -> None:
+            """Keep IN_FLIGHT_PER_WORKER tasks per worker, counting workers that joined."""
+            target = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
+            while waiting and len(futures) < target:
+                student = waiting.pop()
+                folder = submitted / student / settings.assignment
+                size = sum(path.stat().st_size for path in folder.rglob("*")
+                           if path.is_file() and not path.is_symlink())
+                if size > MAX_SUBMISSION_BYTES:
+                    refused.append(Outcome(student, "failed", failures=[NotebookFailure(
+                        "*", f"the submission holds {size / 2**20:.0f} MiB of files, over the "
+                             f"{MAX_SUBMISSION_BYTES >> 20} MiB a cluster task carries")]))
+                    continue
+                future = client.submit(
+                    grade_remotely, kit, station, student, read_files(folder),
+                    read_links(folder), pure=False,
+                    key=f"grade-{settings.assignment}-{student}-{run_id}")
+                futures[future] = student
+                running.add(future)
 
         running = as_completed()
-        for _ in range(min(len(waiting), workers * IN_FLIGHT_PER_WORKER)):
-            submit_next()
         progress = Progress(len(students), stream)
         try:
-            for future in running:
-                student = futures.pop(future)
-                outcome = recorder.record(student, _result(future, KilledWorker))
-                progress.finished(outcome)
-                yield outcome
-                if waiting:
-                    submit_next()
+            top_up()
+            while futures or refused:
+                for outcome in refused:
+                    progress.finished(outcome)
+                    yield outcome
+                refused.clear()
+                if futures:
+                    future = next(running)
+                    student = futures.pop(future)
+                    outcome = recorder.record(student, _result(future, KilledWorker))
+                    progress.finished(outcome)
+                    yield outcome
+                top_up()
         finally:
             progress.close()
 
@@ -123,18 +148,21 @@ class Recorder:
 
     def record(self, student: str, recording: Recording | str) -> Outcome:
         """The student's outcome once recorded: scores and flags from the gradebook and the
-        autograded notebooks, as written here; failures, time and attempts from the worker."""
+        autograded notebooks, as written here; failures, time and attempts from the worker.
+
+        A student the worker could not grade at all is not recorded: the gradebook keeps
+        what it held, as when a local grading process dies."""
         if isinstance(recording, str):
-            graded = Outcome(student, "failed", failures=[NotebookFailure("*", recording)])
-        else:
-            graded = Outcome.from_json(recording.outcome)
-            write_files(recording.notebooks, self.recordings / student)
+            return Outcome(student, "failed", failures=[NotebookFailure("*", recording)])
+        graded = Outcome.from_json(recording.outcome)
+        if any(failure.notebook == "*" for failure in graded.failures):
+            return graded
+        write_files(recording.notebooks, self.recordings / student)
         with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
             warnings.simplefilter("ignore")
             here = self.grader.grade(student)
         shutil.rmtree(self.recordings / student, ignore_errors=True)
         failed = {failure.notebook for failure in graded.failures}
-        extra = [failure for failure in here.failures
-                 if "*" not in failed and failure.notebook not in failed]
+        extra = [failure for failure in here.failures if failure.notebook not in failed]
         return replace(here, failures=graded.failures + extra, seconds=graded.seconds,
                        attempts=graded.attempts)

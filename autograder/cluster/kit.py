@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tarfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..course_secret import SECRET_FILE
@@ -30,15 +31,42 @@ def read_files(folder: Path) -> Files:
                         if parent != Path("."))}
 
 
+def read_links(folder: Path) -> list[str]:
+    """The symbolic links under ``folder`` (not under a linked folder), relative to it."""
+    if not folder.is_dir():
+        return []
+    return [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))
+            if path.is_symlink() and not any(
+                parent.is_symlink() for parent in path.relative_to(folder).parents
+                if parent != Path("."))]
+
+
 def write_files(files: Files, folder: Path) -> None:
     """Write ``files`` under ``folder``, refusing any path that would leave it."""
     for name, data in files.items():
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-            raise ValueError(f"refused to write {name!r} outside {folder}")
-        path = folder.joinpath(*relative.parts)
+        path = _inside(folder, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def write_links(links: Iterable[str], folder: Path) -> None:
+    """Make each of ``links`` under ``folder`` a symbolic link to nowhere: a submission's
+    links are refused wherever it is graded, whatever they pointed to."""
+    for name in links:
+        path = _inside(folder, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(LINK_TARGET)
+
+
+LINK_TARGET = "/nonexistent/left-behind-by-the-grader"
+"""Where a link of a submission points on a cluster worker."""
+
+
+def _inside(folder: Path, name: str) -> Path:
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise ValueError(f"refused to write {name!r} outside {folder}")
+    return folder.joinpath(*relative.parts)
 
 
 def pack_kit(root: Path, assignment: str) -> bytes:

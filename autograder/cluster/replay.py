@@ -51,8 +51,10 @@ class ReplayExecute(NbGraderPreprocessor):
         return recorded, resources
 
 
-def _cells(nb: NotebookNode) -> list[tuple[str, str]]:
-    return [(cell.cell_type, cell.source) for cell in nb.cells]
+def _cells(nb: NotebookNode) -> list[tuple[str, str, object]]:
+    """What must be the same in both: each cell's type, source and nbgrader metadata (its
+    grade_id and points)."""
+    return [(cell.cell_type, cell.source, cell.metadata.get("nbgrader")) for cell in nb.cells]
 
 
 def replaying(config: Config, recordings: Path) -> Config:

@@ -19,6 +19,7 @@ import atexit
 import json
 import logging
 import os
+import platform
 import selectors
 import shutil
 import signal
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ from typing import Any
 from ..grading.inputs import checks_fingerprint
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.worker import LOGGER, WorkerSettings, log_nbgrader_to
-from .kit import Files, kit_id, read_files, unpack_kit, write_files
+from .kit import Files, kit_id, read_files, unpack_kit, write_files, write_links
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class StationSettings:
     sandbox: bool
     student_timeout: float
     checks: str
-    """The instructor's fingerprint of the checks' and grader's code: a worker that runs other
-    code refuses to grade (its verdicts could differ)."""
+    """The instructor's :func:`grading_stack`: a worker with another refuses to grade (its
+    verdicts could differ)."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,14 @@ _STATIONS: dict[str, Station] = {}
 _LOCK = threading.Lock()
 
 
-def grade_remotely(kit: bytes, settings: StationSettings, student: str,
-                   files: Files) -> Recording:
-    """The task a Dask worker runs: grade one student's ``files`` with the course of ``kit``.
+def grade_remotely(kit: bytes, settings: StationSettings, student: str, files: Files,
+                   links: Sequence[str] = ()) -> Recording:
+    """The task a Dask worker runs: grade one student's ``files`` (and ``links``) with the
+    course of ``kit``.
 
     One student at a time per worker process (a lock): start workers with ``--nthreads 1``
-    and as many processes as cores.
+    and as many processes as cores. The course copy lives in the Dask worker's own folder,
+    which Dask deletes when the worker stops or, after a crash, when the next one starts.
     """
     with _LOCK:
         key = kit_id(kit) + json.dumps(asdict(settings), sort_keys=True)
@@ -89,16 +93,43 @@ def grade_remotely(kit: bytes, settings: StationSettings, student: str,
             for old in _STATIONS.values():
                 old.close()
             _STATIONS.clear()
-            _STATIONS[key] = Station(kit, settings)
-        return _STATIONS[key].grade(student, files)
+            _STATIONS[key] = Station(kit, settings, folder=_worker_folder())
+        return _STATIONS[key].grade(student, files, links)
+
+
+def _worker_folder() -> str | None:
+    """The Dask worker's local folder, if this runs in a Dask worker."""
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().local_directory)
+    except (ImportError, ValueError):
+        return None
+
+
+def _plain_id(student: str) -> bool:
+    """Whether ``student`` can travel as one line (no spaces or control characters)."""
+    return bool(student) and all(character.isprintable() and not character.isspace()
+                                 for character in student)
+
+
+def grading_stack() -> str:
+    """What a worker must share with the instructor's machine to give the same verdicts: the
+    code of the checks and the grader, and the versions of Python, NumPy and nbgrader."""
+    import nbgrader
+    import numpy
+
+    return (f"{checks_fingerprint()} python {platform.python_version()} numpy "
+            f"{numpy.__version__} nbgrader {nbgrader.__version__}")
 
 
 class Station:
     """A private copy of the course and a grading process, in this process's machine."""
 
-    def __init__(self, kit: bytes, settings: StationSettings) -> None:
+    def __init__(self, kit: bytes, settings: StationSettings, folder: str | None = None) -> None:
+        """``folder``: where to make the course copy (default: the system's temporary one)."""
         self.settings = settings
-        self.root = Path(tempfile.mkdtemp(prefix="autograder-station-"))
+        self.root = Path(tempfile.mkdtemp(prefix="autograder-station-", dir=folder))
         self.process: subprocess.Popen[bytes] | None = None
         atexit.register(self.close)
         unpack_kit(kit, self.root)
@@ -108,9 +139,10 @@ class Station:
 
     def _refusal(self) -> str | None:
         """Why this machine must not grade for the run, if it must not."""
-        if checks_fingerprint() != self.settings.checks:
-            return (f"the worker on {socket.gethostname()} runs another version of the checks "
-                    "or the grader than the instructor's machine: install the same one there")
+        if grading_stack() != self.settings.checks:
+            return (f"the worker on {socket.gethostname()} runs another version of the checks, "
+                    f"the grader, Python, NumPy or nbgrader ({grading_stack()}) than the "
+                    f"instructor's machine ({self.settings.checks}): install the same there")
         if self.settings.sandbox:
             from ..sandbox.preflight import SandboxUnavailable
             from ..sandbox.preflight import check as check_sandbox
@@ -135,6 +167,8 @@ class Station:
                        f"{'sqlite:///' + str(self.root / 'gradebook.db')!r}\n")
         config = load_course_config(self.root)
         coursedir = CourseDirectory(config=config)
+        self.submitted = self.root / coursedir.submitted_directory
+        self.autograded = self.root / coursedir.autograded_directory
         coursedir.assignment_id = self.settings.assignment
         log_nbgrader_to(self.root / "grading.log")
         with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
@@ -142,16 +176,22 @@ class Station:
             GenerateAssignment(coursedir=coursedir, config=config, force=True,
                                log=logging.getLogger(LOGGER)).start()
 
-    def grade(self, student: str, files: Files) -> Recording:
-        """Grade one student; an :class:`Outcome` that says why if it could not."""
-        if self.refusal is not None:
+    def grade(self, student: str, files: Files, links: Sequence[str] = ()) -> Recording:
+        """Grade one student; an :class:`Outcome` that says why if it could not.
+
+        ``links``: the submission's symbolic links, made again here pointing nowhere, so that
+        they are refused here as they are on the instructor's machine."""
+        refusal = self.refusal or (None if _plain_id(student) else
+                                   "a student id with spaces or control characters")
+        if refusal is not None:
             return self._recording(Outcome(student, "failed", failures=[
-                NotebookFailure("*", self.refusal)]), {})
-        submission = self.root / "submitted" / student / self.settings.assignment
-        autograded = self.root / "autograded" / student / self.settings.assignment
+                NotebookFailure("*", refusal)]), {})
+        submission = self.submitted / student / self.settings.assignment
+        autograded = self.autograded / student / self.settings.assignment
         shutil.rmtree(submission.parent, ignore_errors=True)
         shutil.rmtree(autograded.parent, ignore_errors=True)
         write_files(files, submission)
+        write_links(links, submission)
         outcome = self._run(student)
         notebooks = {name: data for name, data in read_files(autograded).items()
                      if name.endswith(".ipynb") and "/" not in name}
@@ -165,20 +205,27 @@ class Station:
     def _run(self, student: str) -> Outcome:
         """Hand ``student`` to the grading process and wait for its outcome."""
         started = time.monotonic()
+        deadline = started + self.settings.student_timeout
         process = self._process()
         assert process.stdin is not None
-        process.stdin.write(student.encode() + b"\n")
-        process.stdin.flush()
-        deadline = started + self.settings.student_timeout
-        while True:
-            message = self._message(deadline)
-            if message is None:
-                break
-            if message[0] == "done":
-                return Outcome.from_json(message[2])
-        if process.poll() is None:
+        try:
+            process.stdin.write(student.encode() + b"\n")
+            process.stdin.flush()
+            while (message := self._message(deadline)) is not None:
+                if message[0] == "done":
+                    outcome = Outcome.from_json(message[2])
+                    if outcome.student == student:
+                        return outcome
+                    break  # not this student's: the process cannot be trusted any more
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # a broken pipe or message: the process is stopped below
+        if process.poll() is None and time.monotonic() >= deadline:
             reason = f"grading took longer than {self.settings.student_timeout:g} s"
         else:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
             reason = f"the grading process died (exit code {process.returncode})"
         self._stop()
         return Outcome(student, "failed", failures=[NotebookFailure("*", reason)],
@@ -186,6 +233,7 @@ class Station:
 
     def _process(self) -> subprocess.Popen[bytes]:
         if self.process is None or self.process.poll() is not None:
+            self._stop()
             read, write = os.pipe()
             settings = WorkerSettings(
                 root=str(self.root), assignment=self.settings.assignment, feedback=False,
@@ -197,17 +245,25 @@ class Station:
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, pass_fds=(write,),
                 start_new_session=True)
             os.close(write)
-            self.messages = os.fdopen(read, "rb")
+            self.messages, self.received = read, b""
             self.selector = selectors.DefaultSelector()
-            self.selector.register(self.messages, selectors.EVENT_READ)
+            self.selector.register(read, selectors.EVENT_READ)
         return self.process
 
     def _message(self, deadline: float) -> list[Any] | None:
         """The grading process's next message; ``None`` at the deadline or if it ended."""
-        if not self.selector.select(timeout=max(deadline - time.monotonic(), 0)):
-            return None
-        line = self.messages.readline()
-        return json.loads(line) if line else None
+        while b"\n" not in self.received:
+            if not self.selector.select(timeout=max(deadline - time.monotonic(), 0)):
+                return None
+            chunk = os.read(self.messages, 1 << 16)
+            if not chunk:
+                return None
+            self.received += chunk
+        line, self.received = self.received.split(b"\n", 1)
+        message = json.loads(line)
+        if not isinstance(message, list) or len(message) != 3:
+            raise ValueError("not a message of the grading loop")
+        return message
 
     def _stop(self) -> None:
         """Stop the grading process and everything it started."""
@@ -215,8 +271,8 @@ class Station:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-            self.messages.close()
             self.selector.close()
+            os.close(self.messages)
         self.process = None
 
     def close(self) -> None:

@@ -167,8 +167,8 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     else:
         from ..cluster.dispatch import grade_on_cluster  # Dask: only when a cluster is asked for
 
-        outcomes = grade_on_cluster(scheduler, settings, to_grade, run.jobs, student_timeout,
-                                    stream)
+        outcomes = grade_on_cluster(scheduler, settings, submitted, to_grade, run.jobs,
+                                    student_timeout, stream)
     for outcome in outcomes:
         run.outcomes.append(outcome)
         records[outcome.student] = StudentRecord(prints[outcome.student], outcome,

@@ -193,6 +193,10 @@ def log_nbgrader_to(path: Path) -> None:
     logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.WARNING)
     logger.propagate = False
+    for old in list(logger.handlers):  # one log file at a time
+        if isinstance(old, logging.FileHandler):
+            logger.removeHandler(old)
+            old.close()
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter(f"%(asctime)s worker {os.getpid()} %(message)s"))
     logger.addHandler(handler)
