@@ -96,10 +96,17 @@ c.KernelManager.transport = "ipc"
 
 
 def build_wheel(directory: Path) -> Path:
-    """Build the student package's wheel into ``directory``; its path."""
+    """Build the student package's wheel into ``directory``; its path.
+
+    It is built from a copy of ``student/`` in ``directory``: setuptools writes a ``build/``
+    folder next to the sources, which two builds at once (tests in parallel) would share."""
+    sources = directory / "student-sources"
+    shutil.copytree(ROOT / "student", sources, ignore=shutil.ignore_patterns(
+        "build", "*.egg-info", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "--disable-pip-version-check", "--wheel-dir", str(directory),
-                    str(ROOT / "student")], check=True)
+                    str(sources)], check=True)
+    shutil.rmtree(sources)
     (wheel,) = directory.glob("jacobian_checks-*.whl")
     return wheel
 
