@@ -212,13 +212,19 @@ def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_s
 
 
 @pytest.mark.nbgrader
-def test_a_local_cluster_grades_the_selected_student_with_feedback(generated_course,
+def test_a_local_cluster_grades_the_selected_students_with_feedback(generated_course,
                                                                    graded_class, tmp_path):
     course = _class_course(generated_course, graded_class, tmp_path / "course")
+    with (course / "submitted" / "untouched" / ASSIGNMENT / "data.bin").open("wb") as data:
+        data.truncate(300 << 20)  # sparse: 300 MiB to read, nothing on disk
     graded = run(course, "autograder", "grade", ASSIGNMENT, "--scheduler", "local", "--jobs",
-                 "1", "--student", "tamper*", "--feedback")
-    assert "1 submission(s)" in graded.stdout and "a local Dask cluster of 1 worker(s)" in (
+                 "1", "--student", "tamper*", "--student", "untouched", "--feedback",
+                 check=False)
+    assert graded.returncode == 1  # one student could not be graded
+    assert "2 submission(s)" in graded.stdout and "a local Dask cluster of 1 worker(s)" in (
         graded.stdout)
+    assert ("untouched: whole submission: the submission holds 300 MiB of files, over the "
+            "256 MiB a cluster task carries") in graded.stdout
     assert ("tampering: 05_elementwise_nonlinearity: test cell 'test_da_dh_values' was edited"
             in graded.stdout)
     assert gradebook_dump(course) == [row for row in gradebook_dump(graded_class.serial)
