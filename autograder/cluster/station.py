@@ -1,11 +1,11 @@
 """A grading station: the warm grading state a cluster worker keeps between students.
 
 The first time a Dask worker is asked to grade with a kit (:mod:`.kit`), it sets up a private
-copy of the course in a temporary folder -- the kit's files, and a local sqlite gradebook made
-by nbgrader's own ``generate_assignment`` -- and starts a grading process there: the same
-:func:`autograder.grading.worker.serve` as a local run, with its sandboxed, forked kernels.
-Each student's files are written into that copy, graded, and the autograded notebooks sent
-back; the course's own gradebook is written by the instructor's process alone
+copy of the course in the Dask worker's folder -- the kit's files, and a local sqlite
+gradebook made by nbgrader's own ``generate_assignment`` -- and starts a grading process
+there: the same :func:`autograder.grading.worker.serve` as a local run, with its sandboxed,
+forked kernels. Each student's files are written into that copy, graded, and the autograded
+notebooks sent back; the course's own gradebook is written by the instructor's process alone
 (:mod:`.replay`).
 
 The grading process is a fresh interpreter (a Dask worker runs threads and may be a daemon
