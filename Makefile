@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest
 
 # Rebuild source/ from course/content, then release/ and solutions/ with nbgrader.
 notebooks: $(STAMP)

@@ -43,13 +43,3 @@ def graded_class(generated_course, tmp_path_factory) -> GradedClass:
     run(parallel, "autograder", "grade", ASSIGNMENT, "--jobs", "2")
     return GradedClass(serial=serial, parallel=parallel)
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``make test``), keep what shares an expensive
-    fixture in one worker: every test of a module together (module fixtures: a graded class,
-    a browser, a kit), and every user of :func:`graded_class` together."""
-    for item in items:
-        group = "graded_class" if "graded_class" in getattr(item, "fixturenames", ()) else (
-            item.module.__name__ if item.module else item.nodeid)
-        item.add_marker(pytest.mark.xdist_group(group))
