@@ -27,7 +27,7 @@ from ..course_config import CommandError, load_course_config
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.progress import Progress
 from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
-from .kit import pack_kit, read_files, read_links, write_files
+from .kit import pack_kit, read_files, read_links, regular_files, write_files
 from .replay import replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
 
@@ -87,8 +87,7 @@ def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
             while waiting and len(futures) < target:
                 student = waiting.pop()
                 folder = submitted / student / settings.assignment
-                size = sum(path.stat().st_size for path in folder.rglob("*")
-                           if path.is_file() and not path.is_symlink())
+                size = sum(path.stat().st_size for path in regular_files(folder))
                 if size > MAX_SUBMISSION_BYTES:
                     refused.append(Outcome(student, "failed", failures=[NotebookFailure(
                         "*", f"the submission holds {size / 2**20:.0f} MiB of files, over the "

@@ -22,23 +22,28 @@ Files = dict[str, bytes]
 def read_files(folder: Path) -> Files:
     """The regular files under ``folder``; symbolic links are left behind (no link is
     graded: see ``RefuseLinks``)."""
-    if not folder.is_dir():
-        return {}
     return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.is_symlink()
-            and not any(parent.is_symlink() for parent in path.relative_to(folder).parents
-                        if parent != Path("."))}
+            for path in regular_files(folder)}
+
+
+def regular_files(folder: Path) -> list[Path]:
+    """The regular files under ``folder``, none of them a link or under a linked folder."""
+    return [path for path in _entries(folder) if path.is_file() and not path.is_symlink()]
 
 
 def read_links(folder: Path) -> list[str]:
     """The symbolic links under ``folder`` (not under a linked folder), relative to it."""
+    return [path.relative_to(folder).as_posix() for path in _entries(folder)
+            if path.is_symlink()]
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Everything under ``folder`` that is not under a linked folder, sorted."""
     if not folder.is_dir():
         return []
-    return [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))
-            if path.is_symlink() and not any(
-                parent.is_symlink() for parent in path.relative_to(folder).parents
-                if parent != Path("."))]
+    return [path for path in sorted(folder.rglob("*"))
+            if not any((folder / parent).is_symlink()
+                       for parent in path.relative_to(folder).parents if parent != Path("."))]
 
 
 def write_files(files: Files, folder: Path) -> None:

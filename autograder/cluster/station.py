@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..grading.inputs import checks_fingerprint
-from ..grading.outcome import NotebookFailure, Outcome
+from ..grading.outcome import NotebookFailure, Outcome, process_died, took_too_long
 from ..grading.worker import LOGGER, WorkerSettings, log_nbgrader_to
 from .kit import Files, kit_id, read_files, unpack_kit, write_files, write_links
 
@@ -220,13 +220,13 @@ class Station:
         except (OSError, ValueError, TypeError, KeyError):
             pass  # a broken pipe or message: the process is stopped below
         if process.poll() is None and time.monotonic() >= deadline:
-            reason = f"grading took longer than {self.settings.student_timeout:g} s"
+            reason = took_too_long(self.settings.student_timeout)
         else:
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
-            reason = f"the grading process died (exit code {process.returncode})"
+            reason = process_died(process.returncode)
         self._stop()
         return Outcome(student, "failed", failures=[NotebookFailure("*", reason)],
                        seconds=time.monotonic() - started)

@@ -69,3 +69,13 @@ class Outcome:
         failures = [NotebookFailure(**failure) for failure in data.get("failures", [])]
         flags = [NotebookFlag(**flag) for flag in data.get("flags", [])]
         return cls(**{**data, "failures": failures, "flags": flags})
+
+
+def took_too_long(seconds: float) -> str:
+    """Why a student is not graded when their grading ran past ``seconds``."""
+    return f"grading took longer than {seconds:g} s"
+
+
+def process_died(exit_code: int | None) -> str:
+    """Why a student is not graded when the process grading them ended."""
+    return f"the grading process died (exit code {exit_code})"

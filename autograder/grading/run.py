@@ -33,7 +33,7 @@ from ..sandbox.cgroups import jail_memory_limited
 from ..sandbox.preflight import SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from .inputs import grading_inputs, what_changed
-from .outcome import NotebookFailure, Outcome
+from .outcome import NotebookFailure, Outcome, process_died, took_too_long
 from .progress import Progress
 from .scan import Finding, read_release, scan
 from .state import (
@@ -264,8 +264,8 @@ def _run_workers(settings: WorkerSettings, students: list[str], jobs: int,
                 crashes += 1
                 if student is not None:
                     current.pop(pid)
-                    reason = (f"grading took longer than {student_timeout:g} s" if stuck else
-                              f"the grading process died (exit code {process.exitcode})")
+                    reason = (took_too_long(student_timeout) if stuck else
+                              process_died(process.exitcode))
                     outcome = Outcome(student=student, status="failed",
                                       failures=[NotebookFailure("*", reason)],
                                       seconds=time.monotonic() - since)
