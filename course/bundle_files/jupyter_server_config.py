@@ -6,9 +6,8 @@
 file.) Students need nbgrader's Validate button, not the instructor's tools: this hides
 nbgrader's Formgrader and Create Assignment and, when no nbgrader exchange is set up, the
 Assignments and Courses tabs too, which could only say "Error fetching courses!". Validate
-stays. An administrator may copy this file into a Jupyter config directory of an image
-(``jupyter --paths``); on a JupyterHub, whose single-user server sets its own page hook, the
-README's ``jupyter labextension disable`` commands do the same.
+stays. On a JupyterHub, whose single-user server replaces the page hook below with its own,
+the README's ``jupyter labextension disable`` commands do the same.
 """
 
 import os
