@@ -85,7 +85,7 @@ def student_lab(bundle: Path, scratch: Path, *, readme_command: bool = True,
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            server.kill()
+            server.kill()  # its kernels exit when they find their parent gone
             server.wait()
         log.close()
 
