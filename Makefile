@@ -64,7 +64,9 @@ lock: $(STAMP)
 	  --disable-pip-version-check | grep -v '^jacobian'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-# What students receive: dist/<assignment>-student.zip (notebooks, the checks' wheel, README).
+# What students receive: dist/<assignment>-student.zip (notebooks, the checks' wheel, the
+# course text, README, Jupyter settings), dated now or SOURCE_DATE_EPOCH. First raises the
+# student package's version if its cases or references changed (as make notebooks does).
 bundle: $(STAMP)
 	$(BIN)/python -m course.bundle
 

@@ -7,8 +7,9 @@ course directory (so no gradebook is left behind). Generating the solutions exec
 and a solution whose tests fail stops the rebuild.
 
 It also writes the references the student package stores for the notebooks' own values tests
-(:mod:`course.stored_references`). Run ``make notebooks`` (or ``python -m course.regenerate``)
-after changing a case or its text.
+(:mod:`course.stored_references`), and raises the student package's version when its cases
+or references changed (:mod:`course.package_version`). Run ``make notebooks`` (or
+``python -m course.regenerate``) after changing a case or its text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from autograder.course_config import load_course_config
 from jacobian_checks.cases import ASSIGNMENTS
 
 from .notebooks import write_source
+from .package_version import record_version
 from .stored_references import needed_arrays, write_references
 from .workspace import ROOT, convert
 
@@ -95,6 +97,8 @@ def main() -> int:
         write_source(Path(scratch) / "source")
         if write_references(needed_arrays(Path(scratch) / "source")):
             print("student/jacobian_checks/references.npz: written")
+        if version := record_version():
+            print(f"student package: version {version} (its cases or references changed)")
         rendered = render_course(Path(scratch))
     write_course(rendered, ROOT)
     for directory, notebooks in rendered.items():

@@ -1,30 +1,37 @@
-"""The student's path in a real browser: JupyterLab with the bundle's notebooks and wheel.
+"""The student's path in a real browser: JupyterLab started in the unzipped student bundle as
+its README says, with the bundle's wheel as the only ``jacobian_checks`` its kernels import.
 
-A JupyterLab server runs in the unzipped student bundle, with the bundle's wheel as the only
-``jacobian_checks`` its kernels can import; headless Chromium (the distribution's, driven by
-Playwright) opens a notebook, types a wrong answer, runs its test cells and finds the
-diagnosis as the first line of the failed cell's output; then types right answers, presses
-Validate and finds success. ``make test`` installs Chromium (``make browser``).
+Headless Chromium (the distribution's, driven by Playwright) finds no instructor tool of
+nbgrader and no Assignments tab (no exchange is set up), opens the course text by a
+double-click and finds it rendered, math included; opens a notebook, types a wrong answer,
+runs its test cells and finds the diagnosis as the first line of the failed cell's output;
+then types right answers, presses Validate and finds success. ``make test`` installs Chromium
+(``make browser``).
+
+Validate saves the notebook before validating, so the test never saves it itself: a Ctrl+S
+just before Validate starts a second save while the first is in flight, and JupyterLab, finding
+the file on disk changed since its last save, asks "File Changed" (on a loaded machine, the
+first save's reply comes late). JupyterLab's autosave could race Validate's save the same way,
+so it is off here.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 
+import nbformat
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from course.bundle import bundle_folder, write_bundle
+from course.course_text import COURSE_TEXT
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from tests.student_lab import student_lab
 
 pytestmark = pytest.mark.nbgrader
 
@@ -34,75 +41,67 @@ SIGN_FLIPPED = ('import numpy as np\n\ndef dloss_dyhat(y, yhat):\n'
                 '    return np.einsum("i,bj->bij", np.ones(1), y - yhat)\n')
 RIGHT = {"def jacobian_shape": "def jacobian_shape(B, D):\n    return (B, 1, D)\n",
          "def dloss_dyhat": "def dloss_dyhat(y, yhat):\n    return (yhat - y)[:, None, :]\n"}
-SETTINGS = {  # no news pop-up over the page; every cell rendered (no virtual scrolling)
+SETTINGS = {  # no news pop-up over the page; every cell rendered (no virtual scrolling);
+    # no autosave racing Validate's save (see above)
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+NBGRADER_COMMANDS = ["nbgrader:open-formgrader", "nbgrader:open-formgrader-local",
+                     "nbgrader:open-create-assignment", "nbgrader:open-assignment-list",
+                     "nbgrader:open-course-list"]
+"""The commands of nbgrader's lab extension: its menu items and its palette entries."""
+_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[str]:
-    """The URL of a JupyterLab serving the unzipped bundle, its kernels seeing only the wheel."""
+    """The URL of the student's JupyterLab in the unzipped bundle, no nbgrader exchange."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed: run `make browser` (Debian's chromium package)")
     root = tmp_path_factory.mktemp("student")
     with zipfile.ZipFile(write_bundle(ASSIGNMENT, root / "bundle.zip")) as bundle:
         bundle.extractall(root)
-    folder = root / bundle_folder(ASSIGNMENT)
-    (wheel,) = folder.glob("*.whl")
-    site = root / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--disable-pip-version-check", "--target", str(site), str(wheel)],
-                   check=True)
-    settings = root / "settings"
+    scratch = root / "scratch"
     for name, values in SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(site), "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTER_RUNTIME_DIR": str(root / "runtime")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-         "--ServerApp.disable_check_xsrf=True"],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start")
-                time.sleep(0.2)
+        (scratch / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / "settings" / name).write_text(json.dumps(values))
+    nbgrader = scratch / "nbgrader"  # the exchange, explicitly absent on this machine
+    nbgrader.mkdir()
+    (nbgrader / "nbgrader_config.py").write_text(
+        f"c.Exchange.root = {str(root / 'no-exchange')!r}\n")
+    with student_lab(root / bundle_folder(ASSIGNMENT), scratch,
+                     env={"JUPYTER_CONFIG_PATH": str(nbgrader)},
+                     arguments=["--LabApp.expose_app_in_browser=True"]) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture()
-def page(lab) -> Iterator[Page]:
+def lab_page(lab) -> Iterator[Page]:
+    """A browser page on the JupyterLab, its layout restored, the file browser at the top."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run", "--disable-sync"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{lab}/lab/tree/{NOTEBOOK}")
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=60000)
+            page.goto(f"{lab}/lab?reset")
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=120000)
+            page.evaluate("() => window.jupyterapp.restored.then(() => true)")
             yield page
         finally:
             browser.close()
+
+
+@pytest.fixture()
+def page(lab_page) -> Page:
+    """The browser page with the notebook open and its kernel idle."""
+    lab_page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', "
+                      f"{{path: '{NOTEBOOK}'}})")
+    lab_page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=120000)
+    return lab_page
 
 
 def replace_cell(page: Page, containing: str, code: str) -> None:
@@ -110,6 +109,53 @@ def replace_cell(page: Page, containing: str, code: str) -> None:
     page.locator(".jp-CodeCell", has_text=containing).first.locator(".cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(code)  # no auto-indent or auto-closed brackets
+
+
+def test_the_students_lab_has_no_instructor_tools_nor_assignments_tab_and_keeps_validate(
+        page):
+    expect(page.get_by_role("button", name="Validate")).to_be_visible()
+    assert page.evaluate("() => window.jupyterapp.isPluginActivated("
+                         "'@jupyter/nbgrader:validate-assignment')")
+    present = page.evaluate(f"() => {json.dumps(NBGRADER_COMMANDS)}"
+                            ".filter(id => window.jupyterapp.commands.hasCommand(id))")
+    assert present == []  # no Formgrader, Create Assignment, Assignments or Courses anywhere
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert "File" in menus and "Nbgrader" not in menus
+    tabs = " ".join(page.locator(".lm-TabBar-tabLabel").all_inner_texts())
+    assert "Create Assignment" not in tabs and "Assignments" not in tabs
+    assert "Error fetching courses" not in page.locator("body").inner_text()
+
+
+def test_the_course_text_opens_rendered_with_its_math(lab_page, lab):
+    page = lab_page
+    page.locator(".jp-DirListing-item", has_text=COURSE_TEXT).dblclick()
+    panel = page.locator(".jp-NotebookPanel:visible")
+    course_text = nbformat.reads(page.request.get(f"{lab}/files/{COURSE_TEXT}").text(),
+                                 as_version=4)
+    cells = panel.locator(".jp-MarkdownCell")
+    expect(cells).to_have_count(len(course_text.cells), timeout=60000)
+    expect(panel.locator(".jp-MarkdownCell.jp-mod-rendered")).to_have_count(
+        len(course_text.cells))
+    headings = [re.sub(r"^#+\s*", "", cell.source.splitlines()[0])
+                for cell in course_text.cells if cell.source.startswith("#")]
+    shown = panel.locator(".jp-RenderedMarkdown :is(h1, h2, h3, h4, h5, h6)")
+    expect(shown).to_have_count(len(headings), timeout=60000)  # rendered asynchronously
+    assert [text.rstrip("¶").strip() for text in shown.all_inner_texts()] == headings
+    math = len(_MATH.findall(_CODE.sub("", "\n".join(c.source for c in course_text.cells))))
+    if math:  # MathJax typesets asynchronously
+        expect(panel.locator("mjx-container").first).to_be_visible(timeout=60000)
+    text = panel.evaluate("""node => [...node.querySelectorAll('.jp-RenderedMarkdown')]
+        .map(rendered => {
+            const copy = rendered.cloneNode(true);
+            copy.querySelectorAll('code, pre, mjx-container').forEach(n => n.remove());
+            return copy.textContent; }).join('\\n')""")
+    assert text.strip() and "$" not in text  # no math left as TeX
+    cells.first.dblclick()  # shows the cell's Markdown, read-only
+    cells.first.locator(".cm-content").click()
+    page.keyboard.type("qwq")
+    source = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.cells"
+                           ".get(0).sharedModel.getSource()")
+    assert source == course_text.cells[0].source
 
 
 def test_a_wrong_answer_shows_its_diagnosis_first(page):
@@ -130,8 +176,7 @@ def test_right_answers_pass_validate(page):
     for containing, code in RIGHT.items():
         replace_cell(page, containing, code)
     page.keyboard.press("Escape")
-    page.keyboard.press("Control+s")
-    page.get_by_role("button", name="Validate").click()
+    page.get_by_role("button", name="Validate").click()  # it saves the notebook first
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_contain_text("Success! Your notebook passes all the tests.",
                                    timeout=120000)

@@ -280,7 +280,8 @@ def test_a_correct_float32_answer_raises_no_warning_in_the_checker():
 
 
 def test_unknown_case_and_sizes_are_instructor_errors():
-    with pytest.raises(KeyError, match="unknown case 'nope'; known cases: scalar_wrt_scalar"):
+    with pytest.raises(KeyError, match="unknown case 'nope': this notebook needs a newer "
+                                       "jacobian_checks: install the wheel of the new bundle"):
         check_jacobian_shape(loops, "nope", B=1)
     with pytest.raises(ValueError, match=re.escape("missing ['D'], unknown ['E']")):
         check_jacobian_shape(loops, "scalar_wrt_vector", B=3, E=2)

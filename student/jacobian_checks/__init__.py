@@ -9,9 +9,11 @@ This package runs in the student's kernel and needs only NumPy. The test cells c
 
 They judge the student's functions on the notebook's sizes; when grading, the grader calls the
 same functions from outside the kernel, on these sizes and on secret ones, with the same
-verdicts (:mod:`jacobian_checks.verdicts`).
+verdicts (:mod:`jacobian_checks.verdicts`). ``jacobian_checks.__version__`` is the
+installed version.
 """
 
+from ._version import __version__
 from .checks import check_jacobian_shape, check_jacobian_values, check_predicted_shape
 from .display import install as _install_display
 from .errors import JacobianCheckError
@@ -20,6 +22,7 @@ _install_display()
 
 __all__ = [
     "JacobianCheckError",
+    "__version__",
     "check_jacobian_shape",
     "check_jacobian_values",
     "check_predicted_shape",

@@ -6,6 +6,7 @@ The cases are written in :mod:`jacobian_checks.assignments`, one module per assi
 
 from __future__ import annotations
 
+from ._version import __version__
 from .assignments import MODULES
 from .case import VISIBLE_SEED, Case, Inputs
 
@@ -31,9 +32,23 @@ def cases_of(assignment: str) -> tuple[Case, ...]:
                        f"{', '.join(ASSIGNMENTS)}") from None
 
 
+class UnknownCase(KeyError):
+    """A case key the installed package does not know; shown as its message, unquoted."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def get_case(key: str) -> Case:
-    """The case called ``key``; a clear error lists the known keys."""
+    """The case called ``key``; a clear error lists the known keys.
+
+    A notebook of a newer bundle names a case an older installed package lacks: the error
+    says what to install."""
     try:
         return CASES[key]
     except KeyError:
-        raise KeyError(f"unknown case {key!r}; known cases: {', '.join(CASES)}") from None
+        raise UnknownCase(
+            f"unknown case {key!r}: this notebook needs a newer jacobian_checks: install the "
+            "wheel of the new bundle, then restart the kernel (installed: jacobian_checks "
+            f"{__version__}, whose cases are {', '.join(CASES)})") from None
+
