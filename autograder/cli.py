@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .course_config import CommandError
+from .course_lock import Holder, course_lock
 from .grading.run import grade_assignment
 from .grading.summary import format_summary
 from .lms.collect import collect_downloads, format_collection
@@ -105,38 +106,70 @@ def main(argv: Sequence[str] | None = None) -> int:
                            help="release even before the due date, or without one")
 
     args = parser.parse_args(argv)
+    if args.command == "grade" and args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.command == "export" and args.column is not None and args.grade_format != "canvas":
+        parser.error("--column applies to --format canvas only")
     try:
-        if args.command == "grade":
-            if args.jobs is not None and args.jobs < 1:
-                parser.error("--jobs must be at least 1")
-            run = grade_assignment(
-                args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
-                force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
-                sandbox=not args.no_sandbox,
-                student_timeout=args.student_timeout, scheduler=args.scheduler)
-            print(format_summary(run))
-            return 0 if run.ok else 1
-        if args.command == "report":
-            from .report import write_report  # matplotlib: only when a report is asked for
-
-            files = write_report(args.course_dir, args.assignment, args.out)
-            print("\n".join(map(str, files.paths())))
-        if args.command == "collect":
-            collection = collect_downloads(args.course_dir, args.assignment, args.lms,
-                                           args.downloads, force=args.force)
-            print(format_collection(collection))
-            return 1 if collection.left_out else 0
-        if args.command == "export":
-            if args.column is not None and args.grade_format != "canvas":
-                parser.error("--column applies to --format canvas only")
-            written = export_grades(args.course_dir, args.assignment, args.grade_format,
-                                    args.out, column=args.column)
-            print(format_export(written))
-        if args.command == "release-solutions":
-            released = release_solutions(args.course_dir, args.assignment,
-                                         zip_path=args.zip_path, force=args.force)
-            print(format_release(released))
+        if args.command in LOCKED:
+            with course_lock(args.course_dir, f"python -m autograder {args.command}",
+                             on_stale=_report_stale):
+                return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _report_stale(holder: Holder) -> None:
+    print(f"note: the previous {holder.describe()} on this course did not finish (it was "
+          "killed?); its unfinished work is done now", file=sys.stderr)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    run = grade_assignment(
+        args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
+        force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
+        sandbox=not args.no_sandbox,
+        student_timeout=args.student_timeout, scheduler=args.scheduler)
+    print(format_summary(run))
+    return 0 if run.ok else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report  # matplotlib: only when a report is asked for
+
+    files = write_report(args.course_dir, args.assignment, args.out)
+    print("\n".join(map(str, files.paths())))
     return 0
+
+
+def _collect(args: argparse.Namespace) -> int:
+    collection = collect_downloads(args.course_dir, args.assignment, args.lms,
+                                   args.downloads, force=args.force)
+    print(format_collection(collection))
+    return 1 if collection.left_out else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    written = export_grades(args.course_dir, args.assignment, args.grade_format,
+                            args.out, column=args.column)
+    print(format_export(written))
+    return 0
+
+
+def _release_solutions(args: argparse.Namespace) -> int:
+    released = release_solutions(args.course_dir, args.assignment,
+                                 zip_path=args.zip_path, force=args.force)
+    print(format_release(released))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "grade": _grade, "report": _report, "collect": _collect, "export": _export,
+    "release-solutions": _release_solutions,
+}
+"""Each command's action: it returns the exit status."""
+
+LOCKED = ("grade", "report", "collect", "release-solutions")
+"""The commands of which one at a time may run on a course (:mod:`.course_lock`)."""

@@ -126,7 +126,7 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     started = time.monotonic()
     root = root.resolve()
     coursedir = open_course(root)
-    require_assignment(coursedir.db_url, assignment)
+    require_assignment(coursedir, assignment)
     if not sandbox:
         stream.write(NO_SANDBOX_WARNING + "\n")
     elif scheduler is None:  # on a cluster, each worker checks its own machine
