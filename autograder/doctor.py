@@ -46,16 +46,19 @@ class Finding:
         return f"{mark} {self.name}: {self.found}" + (f" -> {self.fix}" if self.fix else "")
 
 
-def examine(root: Path, *, sandbox: Callable[[], None] = check_sandbox) -> list[Finding]:
+def examine(root: Path, *, sandbox: Callable[[], None] = check_sandbox,
+            constraints: Path = KIT / "constraints.txt") -> list[Finding]:
     """Every check of the course at ``root``, in order; later checks are skipped when the
-    course directory itself is missing."""
+    course directory itself is missing. ``sandbox`` raises ``SandboxUnavailable`` if this
+    machine cannot sandbox; ``constraints`` pins the grading stack's versions."""
     findings = [_course_dir(root)]
     if not findings[0].ok:
         return findings
     config = load_course_config(root)
     coursedir = CourseDirectory(config=config)
     findings += list(_gradebook(coursedir))
-    findings += [_secret(root), _exchange(config, root), _sandbox(sandbox), *_versions()]
+    findings += [_secret(root), _exchange(config, root), _sandbox(sandbox),
+                 *_versions(constraints)]
     return findings
 
 
@@ -171,10 +174,10 @@ def _sandbox(check: Callable[[], None]) -> Finding:
     return Finding("sandbox", True, f"available; {memory}")
 
 
-def _versions() -> Iterator[Finding]:
+def _versions(constraints: Path) -> Iterator[Finding]:
     yield Finding("python", sys.version_info >= (3, 11), sys.version.split()[0],
                   "" if sys.version_info >= (3, 11) else "use Python 3.11 or newer")
-    pins = _pins(KIT / "constraints.txt")
+    pins = _pins(constraints)
     differ = []
     for name in PINNED:
         try:

@@ -1,10 +1,10 @@
 """``python -m autograder new-course DIR``: a course directory ready for its first release.
 
 It holds this kit's ``nbgrader_config.py`` followed by the course's own settings (its id, its
-exchange, the late-penalty policy), ``source/`` of the chosen assignments, a gradebook in which
-they are generated (``release/``) with their due dates, an exchange folder, and a fresh course
-secret. What it writes is what an instructor would otherwise write by hand, in the files nbgrader
-reads; ``python -m autograder doctor`` checks the result.
+exchange, the late-penalty policy), ``source/`` and ``solutions/`` of the chosen assignments, a
+gradebook in which they are generated (``release/``) with their due dates, an exchange folder,
+and a fresh course secret. What it writes is what an instructor would otherwise write by hand,
+in the files nbgrader reads; ``python -m autograder doctor`` checks the result.
 """
 
 from __future__ import annotations
@@ -122,8 +122,11 @@ def new_course(root: Path, *, assignments: Sequence[str] = (), course_id: str | 
         (kit / CONFIG_FILE).read_text() + "\n\n"
         + course_settings(course_id, exchange, late) + "\n")
     for assignment in chosen:
-        shutil.copytree(kit / "source" / assignment, root / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        for directory in ("source", "solutions"):  # solutions/: for release-solutions
+            if (kit / directory / assignment).is_dir():
+                shutil.copytree(kit / directory / assignment, root / directory / assignment,
+                                ignore=shutil.ignore_patterns(".ipynb_checkpoints",
+                                                              "__pycache__"))
     course_secret(root)
     config = load_course_config(root)
     coursedir = CourseDirectory(config=config)
