@@ -165,9 +165,9 @@ def _sandbox(check: Callable[[], None]) -> Finding:
     try:
         check()
     except SandboxUnavailable as error:
-        return Finding("sandbox", False, str(error).split(". ")[0],
-                       "fix the host as said by `python -m autograder grade`, or grade with "
-                       "--no-sandbox only trusted submissions")
+        return Finding("sandbox", False, error.reason,
+                       "see `python -m autograder grade` for what to change on this machine, "
+                       "or grade only trusted submissions, with --no-sandbox")
     memory = ("one memory limit per kernel" if cgroups.jail_memory_limited() else
               "memory limited per process only (grade as root with a cgroup memory controller "
               "for one limit per kernel)")

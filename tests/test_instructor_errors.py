@@ -7,12 +7,16 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from autograder.cli import main
 from autograder.course_lock import LOCK_FILE
 from autograder.lms.export import RosterEntry, canvas_table
 from autograder.scores import GradeRow, score_table
-from course.workspace import new_course_dir
+from course.classroom import write_submission
+from course.workspace import copy_course, new_course_dir
 from jacobian_checks.cases import ASSIGNMENTS
 
 ASSIGNMENT = next(iter(ASSIGNMENTS))
@@ -113,3 +117,46 @@ def test_a_canvas_column_without_an_assignment_id_is_warned_about():
     assert warning.startswith("the column 'Jacobians' has no Canvas assignment id: Canvas's "
                               "import will create a new assignment of that name")
     assert len(canvas_table(table, roster, "Jacobians (draft)").warnings) == 1
+
+
+FORMGRADER_AUTOGRADE = """
+import sys
+from pathlib import Path
+from nbgrader.apps import NbGraderAPI
+from autograder.course_config import load_course_config
+result = NbGraderAPI(config=load_course_config(Path.cwd())).autograde(sys.argv[1], "ann")
+print(result["log"])
+"""
+
+
+def without_user_namespaces(course: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python *argv`` in ``course``, in a user namespace that may not create another one:
+    what a host without user namespaces looks like to the grader."""
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "sh", "-c",
+         'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', "sh", sys.executable,
+         *argv], cwd=course, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+
+
+@pytest.mark.nbgrader
+def test_without_user_namespaces_every_front_end_says_so_first_with_its_fallback(
+        generated_course, tmp_path):
+    course = copy_course(generated_course, tmp_path / "course")
+    write_submission(course, ASSIGNMENT, "ann", {})
+    reason = ("Linux user namespaces are turned off on this machine, so student kernels cannot "
+              "be sandboxed. To grade anyway, with student code running with your rights "
+              "(unsafe): ")
+    cli = without_user_namespaces(course, "-m", "autograder", "grade", ASSIGNMENT)
+    assert cli.returncode == 2
+    assert cli.stderr.splitlines()[0] == f"error: {reason}pass --no-sandbox."
+    assert "max_user_namespaces is above 0 (it is 0)" in cli.stderr.splitlines()[1]
+    nbgrader_fallback = ("--VerifiedExecute.sandbox=False on nbgrader's command line, or "
+                         "c.VerifiedExecute.sandbox = False in nbgrader_config.py for the "
+                         "formgrader.")
+    plain = without_user_namespaces(course, "-m", "nbgrader", "autograde", ASSIGNMENT)
+    errors = [line for line in plain.stderr.splitlines() if "| ERROR]" in line]
+    assert errors[0] == f"[AutogradeApp | ERROR] {reason}{nbgrader_fallback}", plain.stderr
+    formgrader = without_user_namespaces(course, "-c", FORMGRADER_AUTOGRADE, ASSIGNMENT)
+    errors = [line for line in formgrader.stdout.splitlines() if line.startswith("[ERROR]")]
+    assert errors[0] == f"[ERROR] {reason}{nbgrader_fallback}", formgrader.stdout

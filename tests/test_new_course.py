@@ -88,8 +88,8 @@ def test_doctor_names_every_missing_piece_with_its_fix(made, tmp_path, capsys):
     constraints.write_text(f"# pins\nnumpy=={metadata.version('numpy')}\nnbgrader==0.0.1\n")
 
     def unavailable() -> None:
-        raise SandboxUnavailable("Linux user namespaces are unavailable, so student kernels "
-                                 "cannot be sandboxed. Check that ...")
+        raise SandboxUnavailable("Linux user namespaces are turned off on this machine.",
+                                 "Check that ...")
 
     found = lines(examine(course, sandbox=unavailable, constraints=constraints))
     secret = course / "course_secret.key"
@@ -97,8 +97,8 @@ def test_doctor_names_every_missing_piece_with_its_fix(made, tmp_path, capsys):
                                       f"chmod 600 {secret}")
     assert found["exchange"][:2] == (False, f"{exchange} is writable by all without the sticky "
                                      "bit: a student could delete another's submission")
-    assert found["sandbox"][:2] == (False, "Linux user namespaces are unavailable, so student "
-                                    "kernels cannot be sandboxed")
+    assert found["sandbox"][:2] == (False, "Linux user namespaces are turned off on this "
+                                    "machine.")
     assert found["versions"][:2] == (False, f"nbgrader {metadata.version('nbgrader')} (pinned "
                                      "0.0.1)")
     (course / "release" / FIRST).rename(course / "elsewhere")
