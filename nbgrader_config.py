@@ -5,7 +5,6 @@ Every value that differs from nbgrader 0.9.6's default says why.
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
     ClearOutput,
@@ -17,6 +16,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
 from autograder.nbgrader_plugins import (
     ClearGraderRecords,
     ReadableOffline,
@@ -73,9 +73,20 @@ c.Autograde.sanitize_preprocessors = [
 # from the course secret (course_secret.key, created on first use: keep it), and replaces the
 # test cells' outputs with its verdicts, which nbgrader then scores (autograder/verify).
 c.Autograde.autograde_preprocessors = [
-    VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignmentLatePenalties,
     CheckCellMetadata,
 ]
+
+# A late submission loses points once per assignment, as the policy says, not once per
+# notebook as nbgrader's AssignLatePenalties charges its plugin's penalty (autograder/
+# late_penalty.py). No penalty unless one is set: e.g. 1 point per started hour, at most 10:
+#   c.LatePenaltyPolicy.points = 1
+#   c.LatePenaltyPolicy.per = "hour"
+#   c.LatePenaltyPolicy.cap = 10
+# (nbgrader's c.LateSubmissionPlugin.penalty_method = "zero" works too, and zeroes the whole
+# submission.) The due date is the gradebook's: `nbgrader db assignment add jacobians
+# --duedate="2027-01-15 23:59 UTC"`, or `python -m autograder new-course --due`.
+c.AssignLatePenalties.plugin_class = LatePenaltyPolicy
 
 # Feedback without hidden tests: drop the hidden lines from the restored test cells, and
 # keep only the message of a failed check, not the traceback quoting the hidden line. What a

@@ -1,20 +1,23 @@
 """Command line: ``python -m autograder grade|report|collect|export|release-solutions
-ASSIGNMENT``. Parsing only."""
+ASSIGNMENT``, ``new-course DIR`` and ``doctor``. Parsing only."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .course_config import CommandError
+from .course_lock import Holder, course_lock
+from .doctor import examine, format_findings
 from .grading.run import grade_assignment
 from .grading.summary import format_summary
 from .lms.collect import collect_downloads, format_collection
 from .lms.export import FORMATS, export_grades, format_export
 from .lms.patterns import PATTERNS
 from .lms.solutions import format_release, release_solutions
+from .new_course import LatePolicy, format_new_course, new_course, parse_due_dates
 
 
 def _course_dir(command: argparse.ArgumentParser) -> None:
@@ -104,39 +107,115 @@ def main(argv: Sequence[str] | None = None) -> int:
     solutions.add_argument("--force", action="store_true",
                            help="release even before the due date, or without one")
 
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "grade":
-            if args.jobs is not None and args.jobs < 1:
-                parser.error("--jobs must be at least 1")
-            run = grade_assignment(
-                args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
-                force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
-                sandbox=not args.no_sandbox,
-                student_timeout=args.student_timeout, scheduler=args.scheduler)
-            print(format_summary(run))
-            return 0 if run.ok else 1
-        if args.command == "report":
-            from .report import write_report  # matplotlib: only when a report is asked for
+    course = commands.add_parser(
+        "new-course", help="make a course directory ready for its first release",
+        description="Make DIR a course directory: this kit's nbgrader_config.py with the "
+                    "course's settings, source/ of the assignments, generated with their due "
+                    "dates, an exchange and a fresh course secret.")
+    course.add_argument("directory", type=Path, metavar="DIR")
+    course.add_argument("--assignment", action="append", default=[], metavar="NAME",
+                        help="an assignment of the kit to include (repeatable; default: all)")
+    course.add_argument("--course-id", default=None,
+                        help="nbgrader's course id (default: the directory's name)")
+    course.add_argument("--exchange", type=Path, default=None, metavar="DIR",
+                        help="nbgrader's exchange (default: DIR/exchange, for your account "
+                             "only; give a folder outside DIR for students on this machine)")
+    course.add_argument("--due", action="append", default=[], metavar="ASSIGNMENT=DATE",
+                        help="a due date, e.g. jacobians='2027-01-15 23:59 UTC' (repeatable)")
+    course.add_argument("--late-points", type=float, default=None, metavar="N",
+                        help="late penalty: N points per started --late-per, once per "
+                             "assignment")
+    course.add_argument("--late-per", choices=("hour", "day"), default="day")
+    course.add_argument("--late-cap", type=float, default=None, metavar="N",
+                        help="the most points a late submission loses (default: all)")
 
-            files = write_report(args.course_dir, args.assignment, args.out)
-            print("\n".join(map(str, files.paths())))
-        if args.command == "collect":
-            collection = collect_downloads(args.course_dir, args.assignment, args.lms,
-                                           args.downloads, force=args.force)
-            print(format_collection(collection))
-            return 1 if collection.left_out else 0
-        if args.command == "export":
-            if args.column is not None and args.grade_format != "canvas":
-                parser.error("--column applies to --format canvas only")
-            written = export_grades(args.course_dir, args.assignment, args.grade_format,
-                                    args.out, column=args.column)
-            print(format_export(written))
-        if args.command == "release-solutions":
-            released = release_solutions(args.course_dir, args.assignment,
-                                         zip_path=args.zip_path, force=args.force)
-            print(format_release(released))
+    doctor = commands.add_parser(
+        "doctor", help="check that a course is ready to grade, one line per check",
+        description="Check the course directory, its gradebook and assignments, the course "
+                    "secret, the exchange, the sandbox and the grading stack's versions; each "
+                    "problem comes with its fix. Exit status 1 if anything needs fixing.")
+    _course_dir(doctor)
+
+    args = parser.parse_args(argv)
+    if args.command == "grade" and args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.command == "export" and args.column is not None and args.grade_format != "canvas":
+        parser.error("--column applies to --format canvas only")
+    try:
+        if args.command in LOCKED:
+            with course_lock(args.course_dir, f"python -m autograder {args.command}",
+                             on_stale=_report_stale):
+                return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _report_stale(holder: Holder) -> None:
+    print(f"note: the previous {holder.describe()} on this course did not finish (it was "
+          "killed?); its unfinished work is done now", file=sys.stderr)
+
+
+def _new_course(args: argparse.Namespace) -> int:
+    late = (None if args.late_points is None else
+            LatePolicy(args.late_points, args.late_per, args.late_cap))
+    made = new_course(args.directory, assignments=args.assignment, course_id=args.course_id,
+                      exchange=args.exchange, due=parse_due_dates(args.due), late=late)
+    print(format_new_course(made))
     return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    findings = examine(args.course_dir)
+    print(format_findings(findings))
+    return 0 if all(finding.ok for finding in findings) else 1
+
+
+def _grade(args: argparse.Namespace) -> int:
+    run = grade_assignment(
+        args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
+        force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
+        sandbox=not args.no_sandbox,
+        student_timeout=args.student_timeout, scheduler=args.scheduler)
+    print(format_summary(run))
+    return 0 if run.ok else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report  # matplotlib: only when a report is asked for
+
+    files = write_report(args.course_dir, args.assignment, args.out)
+    print("\n".join(map(str, files.paths())))
+    return 0
+
+
+def _collect(args: argparse.Namespace) -> int:
+    collection = collect_downloads(args.course_dir, args.assignment, args.lms,
+                                   args.downloads, force=args.force)
+    print(format_collection(collection))
+    return 1 if collection.left_out else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    written = export_grades(args.course_dir, args.assignment, args.grade_format,
+                            args.out, column=args.column)
+    print(format_export(written))
+    return 0
+
+
+def _release_solutions(args: argparse.Namespace) -> int:
+    released = release_solutions(args.course_dir, args.assignment,
+                                 zip_path=args.zip_path, force=args.force)
+    print(format_release(released))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "grade": _grade, "report": _report, "collect": _collect, "export": _export,
+    "release-solutions": _release_solutions, "new-course": _new_course, "doctor": _doctor,
+}
+"""Each command's action: it returns the exit status."""
+
+LOCKED = ("grade", "report", "collect", "release-solutions")
+"""The commands of which one at a time may run on a course (:mod:`.course_lock`)."""

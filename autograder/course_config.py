@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -16,25 +17,56 @@ class CommandError(Exception):
     """An instructor command cannot run (no course, no gradebook, ...): the message says why."""
 
 
-def open_course(root: Path) -> CourseDirectory:
-    """The nbgrader course directory at ``root``, configured from its ``nbgrader_config.py``."""
+CONFIG_FILE = "nbgrader_config.py"
+
+
+def check_course_dir(root: Path) -> None:
+    """Fail unless ``root`` is a course directory: a folder with an ``nbgrader_config.py``."""
     if not root.is_dir():
         raise CommandError(f"course directory {root.resolve()} does not exist")
+    if not (root / CONFIG_FILE).is_file():
+        raise CommandError(
+            f"{root.resolve()} is not a course directory: it has no {CONFIG_FILE}. Run the "
+            "command in your course directory (or pass --course-dir DIR), or make one with "
+            "`python -m autograder new-course DIR`")
+
+
+def open_course(root: Path) -> CourseDirectory:
+    """The nbgrader course directory at ``root``, configured from its ``nbgrader_config.py``."""
+    check_course_dir(root)
     return CourseDirectory(config=load_course_config(root))
 
 
-def require_assignment(db_url: str, assignment: str) -> None:
-    """Fail unless the gradebook knows ``assignment``; never create a gradebook."""
+def require_assignment(coursedir: CourseDirectory, assignment: str) -> None:
+    """Fail unless the course's gradebook knows ``assignment``; never create a gradebook.
+
+    An assignment found in neither the gradebook nor ``source/`` is reported with the ones
+    the course has, and the nearest name.
+    """
+    db_url = str(coursedir.db_url)
+    source = Path(coursedir.root) / coursedir.source_directory
+    in_source = sorted(path.name for path in source.iterdir() if path.is_dir()) if (
+        source.is_dir()) else []
     first_step = f"run `nbgrader generate_assignment {assignment}` in the course directory first"
-    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
+    has_gradebook = not (db_url.startswith("sqlite:///")
+                         and not Path(db_url.removeprefix("sqlite:///")).exists())
+    in_gradebook = []
+    if has_gradebook:
+        with Gradebook(db_url) as gradebook:
+            in_gradebook = [entry.name for entry in gradebook.assignments]
+    if assignment in in_gradebook:
+        return
+    known = sorted({*in_gradebook, *in_source})
+    if assignment not in known:
+        nearest = difflib.get_close_matches(assignment, known, n=1)
+        raise CommandError(
+            f"unknown assignment {assignment!r}: the course has "
+            f"{', '.join(known) if known else 'none yet (source/ is empty)'}"
+            + (f" (did you mean {nearest[0]!r}?)" if nearest else ""))
+    if not has_gradebook:
         raise CommandError(f"no gradebook at {db_url.removeprefix('sqlite:///')}: {first_step}")
-    with Gradebook(db_url) as gradebook:
-        try:
-            gradebook.find_assignment(assignment)
-        except MissingEntry:
-            raise CommandError(
-                f"assignment {assignment!r} is not in the gradebook {db_url}: {first_step}"
-            ) from None
+    raise CommandError(
+        f"assignment {assignment!r} is not in the gradebook {db_url}: {first_step}")
 
 
 def load_course_config(root: Path) -> Config:

@@ -50,6 +50,11 @@ def read_penalties(db_url: str, assignment: str) -> dict[str, float]:
                 if submission.late_submission_penalty}
 
 
+def after_penalty(raw: float, penalty: float) -> float:
+    """A total as ``nbgrader export`` has it: the raw score minus the late penalty, at least 0."""
+    return max(0.0, raw - penalty)
+
+
 @dataclass(frozen=True)
 class StudentScores:
     """One student's score in every notebook, and the total, as ``nbgrader export`` has it.
@@ -112,7 +117,8 @@ def score_table(rows: Iterable[GradeRow],
                                  if notebook == name) for name in notebooks}
     penalties = penalties or {}
     students = [StudentScores(student, {name: by_notebook.get(name, 0.0) for name in notebooks},
-                              max(0.0, sum(by_notebook.values()) - penalties.get(student, 0.0)),
+                              after_penalty(sum(by_notebook.values()),
+                                            penalties.get(student, 0.0)),
                               penalties.get(student, 0.0))
                 for student, by_notebook in sorted(scores.items())]
     return ScoreTable(notebooks, max_by_notebook, students)

@@ -41,7 +41,7 @@ from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of
+from jacobian_checks.cases import ASSIGNMENTS, cases_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -372,8 +372,8 @@ def test_an_unknown_or_ungraded_assignment_is_a_clear_error(reported_class, gene
     course, _ = reported_class
     assert main(["report", "homework", "--course-dir", str(course)]) == 2
     assert capsys.readouterr().err == (
-        f"error: assignment 'homework' is not in the gradebook {gradebook_url(course)}: run "
-        "`nbgrader generate_assignment homework` in the course directory first\n")
+        f"error: unknown assignment 'homework': the course has "
+        f"{', '.join(sorted(ASSIGNMENTS))}\n")
     assert main(["report", ASSIGNMENT, "--course-dir", str(generated_course)]) == 2
     assert capsys.readouterr().err == (
         f"error: the gradebook {gradebook_url(generated_course)} has no graded submissions of "

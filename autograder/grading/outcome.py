@@ -37,7 +37,10 @@ class Outcome:
         ``graded``: every notebook was autograded. ``partial``: some notebooks could not be
         graded (see ``failures``); the others were. ``failed``: nothing was graded.
     score, max_score : float or None
-        From the gradebook after grading (``None`` if the submission has no row).
+        From the gradebook after grading (``None`` if the submission has no row); ``score``
+        is the total after the late penalty, as ``nbgrader export`` has it.
+    late_penalty : float
+        The late-submission penalty subtracted from ``score`` (0 if none).
     failures : list of NotebookFailure
         Notebooks not graded, with the reason (``notebook="*"`` for the whole submission).
     timed_out : list of str
@@ -55,6 +58,7 @@ class Outcome:
     status: Status
     score: float | None = None
     max_score: float | None = None
+    late_penalty: float = 0.0
     failures: list[NotebookFailure] = field(default_factory=list)
     timed_out: list[str] = field(default_factory=list)
     flags: list[NotebookFlag] = field(default_factory=list)

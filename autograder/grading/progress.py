@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..terminal import printable
-from .outcome import Outcome
+from ..verify.records import NO_SANDBOX
+from .outcome import NotebookFlag, Outcome
 
 BAR_WIDTH = 24
 
@@ -37,16 +38,23 @@ def outcome_line(outcome: Outcome) -> str:
     """One student's result: ``alice: 18/20 (1.3 s)``, or what failed."""
     score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.score is not None
              and outcome.max_score is not None else "no score")
-    line = f"{outcome.student}: {score} ({outcome.seconds:.1f} s)"
+    late = f", late penalty {outcome.late_penalty:g}" if outcome.late_penalty else ""
+    line = f"{outcome.student}: {score} ({outcome.seconds:.1f} s{late})"
     if outcome.failures:
         problems = "; ".join(f"{f.notebook}: {f.reason}" for f in outcome.failures)
         line += f"  {outcome.status.upper()}: {problems}"
     if outcome.timed_out:
         line += f"  timed out in {', '.join(outcome.timed_out)}"
-    flagged = sorted({f"{flag.kind} in {flag.notebook}" for flag in outcome.flags})
+    flagged = sorted({f"{flag.kind} in {flag.notebook}" for flag in _worth_a_line(outcome)})
     if flagged:
         line += f"  {', '.join(flagged)}"
     return printable(line)
+
+
+def _worth_a_line(outcome: Outcome) -> list[NotebookFlag]:
+    """The flags a student's line names: not ``no_sandbox``, which the run's header says once
+    for every student."""
+    return [flag for flag in outcome.flags if flag.kind != NO_SANDBOX]
 
 
 class Progress:
@@ -71,7 +79,7 @@ class Progress:
         self.failed += outcome.status != "graded"
         elapsed = self.clock() - self.started
         if self.tty:
-            if outcome.failures or outcome.timed_out or outcome.flags:
+            if outcome.failures or outcome.timed_out or _worth_a_line(outcome):
                 self.stream.write("\r\033[K" + outcome_line(outcome) + "\n")
             self._redraw()
         else:

@@ -30,7 +30,7 @@ from typing import TextIO
 from ..course_config import CommandError, open_course, require_assignment
 from ..course_secret import course_secret
 from ..sandbox.cgroups import jail_memory_limited
-from ..sandbox.preflight import SandboxUnavailable
+from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from .inputs import grading_inputs, what_changed
 from .outcome import NotebookFailure, Outcome, process_died, took_too_long
@@ -126,15 +126,15 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
     started = time.monotonic()
     root = root.resolve()
     coursedir = open_course(root)
-    require_assignment(coursedir.db_url, assignment)
+    require_assignment(coursedir, assignment)
     if not sandbox:
         stream.write(NO_SANDBOX_WARNING + "\n")
     elif scheduler is None:  # on a cluster, each worker checks its own machine
         try:
             check_sandbox()
         except SandboxUnavailable as exc:
-            raise CommandError(f"{exc}\nTo grade anyway, with student code running with your "
-                               "rights, pass --no-sandbox (unsafe).") from None
+            raise CommandError(f"{exc.reason} {FALLBACK.format(switch='pass --no-sandbox')}"
+                               f"\n{exc.details}") from None
         if not jail_memory_limited():
             stream.write(PROCESS_MEMORY_NOTE + "\n")
     course_secret(root)  # created once, before the workers start

@@ -32,6 +32,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from ..course_config import load_course_config
+from ..scores import after_penalty
 from ..verify.records import TIMED_OUT, notebook_flags
 from .failures import explain, with_one_retry
 from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
@@ -85,10 +86,10 @@ class Grader:
         status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
         if self.settings.feedback and graded_any:
             failures += self._feedback(student)
-        score, max_score = self._score(student)
+        score, max_score, penalty = self._score(student)
         flags = self._flags(student)
         return Outcome(student=student, status=status, score=score, max_score=max_score,
-                       failures=failures,
+                       late_penalty=penalty, failures=failures,
                        timed_out=sorted({f.notebook for f in flags if f.kind == TIMED_OUT}),
                        flags=[f for f in flags if f.kind != TIMED_OUT],
                        seconds=time.monotonic() - started, attempts=attempts)
@@ -154,13 +155,17 @@ class Grader:
                                         + explain(error).reason)]
         return []
 
-    def _score(self, student: str) -> tuple[float | None, float | None]:
+    def _score(self, student: str) -> tuple[float | None, float | None, float]:
+        """The submission's total after the late penalty (as ``nbgrader export`` has it), its
+        maximum, and the penalty."""
         with Gradebook(self.db_url) as gradebook:
             try:
                 submission = gradebook.find_submission(self.settings.assignment, student)
             except MissingEntry:
-                return None, None
-            return float(submission.score), float(submission.max_score)
+                return None, None, 0.0
+            penalty = float(submission.late_submission_penalty or 0.0)
+            return (after_penalty(float(submission.score), penalty),
+                    float(submission.max_score), penalty)
 
     def _flags(self, student: str) -> list[NotebookFlag]:
         """What the grader recorded in the student's autograded notebooks."""

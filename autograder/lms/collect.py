@@ -86,7 +86,7 @@ def collect_downloads(root: Path, assignment: str, lms: str, downloads: Sequence
     if lms not in PATTERNS:
         raise CommandError(f"unknown LMS {lms!r}: choose one of {', '.join(PATTERNS)}")
     coursedir = open_course(root)
-    require_assignment(str(coursedir.db_url), assignment)
+    require_assignment(coursedir, assignment)
     notebooks = [Path(name).name for name in find_all_notebooks(
         coursedir.format_path(coursedir.release_directory, ".", assignment))]
     if not notebooks:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ EXPORTS_DIRECTORY = "exports"
 CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_COLUMNS = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
 MOODLE_PARTICIPANT = "Participant "
+CANVAS_COLUMN_ID = re.compile(r"\(\d+\)\s*$")
+"""How a Canvas gradebook column ends when it names an existing assignment: ``(123456)``."""
 
 
 @dataclass(frozen=True, order=True)
@@ -105,7 +108,7 @@ def export_grades(root: Path, assignment: str, grade_format: str, out: Path | No
                            f"{', '.join(FORMATS)}")
     coursedir = open_course(root)
     db_url = str(coursedir.db_url)
-    require_assignment(db_url, assignment)
+    require_assignment(coursedir, assignment)
     rows = read_grades(db_url, assignment)
     table = score_table(rows, read_penalties(db_url, assignment))
     submitted = {Path(path).parent.name: Path(path) for path in glob.glob(
@@ -170,7 +173,11 @@ def canvas_table(table: ScoreTable, roster: Sequence[RosterEntry], column: str) 
         canvas_id = entry.student if entry.student.isdigit() else ""
         login = "" if canvas_id else entry.student
         rows.append([name, canvas_id, "", login, "", points(scores.total) if scores else ""])
-    return GradeFile(rows, len(roster), [])
+    warnings = [] if CANVAS_COLUMN_ID.search(column) else [
+        f"the column {column!r} has no Canvas assignment id: Canvas's import will create a new "
+        "assignment of that name instead of filling yours. Pass --column as Canvas's own "
+        "gradebook export names it, e.g. 'Jacobians (123456)'"]
+    return GradeFile(rows, len(roster), warnings)
 
 
 def moodle_worksheet(table: ScoreTable, roster: Sequence[RosterEntry],

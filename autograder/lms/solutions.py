@@ -121,7 +121,7 @@ def release_solutions(root: Path, assignment: str, *, zip_path: Path | None = No
     """
     coursedir = open_course(root)
     config = load_course_config(root)
-    require_assignment(str(coursedir.db_url), assignment)
+    require_assignment(coursedir, assignment)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     deadline = read_deadline(str(coursedir.db_url), assignment)
     reason = refusal(assignment, deadline, moment)

@@ -70,7 +70,7 @@ def read_report(root: Path, assignment: str) -> CourseReport:
     """Read the gradebook, the release, the autograded notebooks and the grading records."""
     root = root.resolve()
     coursedir = open_course(root)
-    require_assignment(str(coursedir.db_url), assignment)
+    require_assignment(coursedir, assignment)
     rows = read_grades(str(coursedir.db_url), assignment)
     if not rows:
         raise CommandError(f"the gradebook {coursedir.db_url} has no graded submissions of "

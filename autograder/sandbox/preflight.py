@@ -29,7 +29,26 @@ _TMPFS_STEPS = {
 
 
 class SandboxUnavailable(RuntimeError):
-    """This machine cannot sandbox student kernels; the message says what to change."""
+    """This machine cannot sandbox student kernels.
+
+    ``reason`` is one plain sentence an instructor understands ("Linux user namespaces are
+    turned off on this machine."); ``details`` what failed and what to change, for whoever
+    fixes the host. The message is both, the reason first.
+    """
+
+    def __init__(self, reason: str, details: str = "") -> None:
+        super().__init__(reason + (f"\n{details}" if details else ""))
+        self.reason, self.details = reason, details
+
+    @classmethod
+    def from_message(cls, message: str) -> SandboxUnavailable:
+        reason, _, details = message.partition("\n")
+        return cls(reason, details)
+
+
+FALLBACK = ("To grade anyway, with student code running with your rights (unsafe): "
+            "{switch}.")
+"""What every front end says after the reason, with its own way to turn the sandbox off."""
 
 
 _cache: list[SandboxUnavailable | None] = []  # empty until the first check
@@ -49,17 +68,17 @@ def _probe_in_new_process() -> SandboxUnavailable | None:
                             stdin=subprocess.DEVNULL, timeout=60)
     if result.returncode == 0:
         return None
-    message = result.stdout.strip() or (
-        f"The sandbox check failed (exit status {result.returncode}): {result.stderr.strip()}")
-    return SandboxUnavailable(message)
+    if result.stdout.strip():
+        return SandboxUnavailable.from_message(result.stdout.strip())
+    return SandboxUnavailable("The sandbox check failed on this machine.",
+                              f"exit status {result.returncode}: {result.stderr.strip()}")
 
 
 def _probe() -> SandboxUnavailable | None:
     if not sys.platform.startswith("linux"):
         return SandboxUnavailable(
-            f"The grader's sandbox needs Linux (namespaces); this machine runs "
-            f"{platform.system()}. Grade on a Linux machine or virtual machine."
-        )
+            f"The grader's sandbox needs Linux; this machine runs {platform.system()}.",
+            "Grade on a Linux machine or virtual machine.")
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         pid = spawn(JailSpec(), stdout_fd=null, stderr_fd=null)
@@ -68,43 +87,42 @@ def _probe() -> SandboxUnavailable | None:
         status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         cgroups.release(pid)
     except SandboxError as exc:
-        return SandboxUnavailable(_advice(exc))
+        return SandboxUnavailable(*_advice(exc))
     finally:
         os.close(null)
     if status != 0:
-        return SandboxUnavailable(f"A trivial sandboxed process exited with status {status}.")
+        return SandboxUnavailable("A test process could not run in the sandbox.",
+                                  f"A trivial sandboxed process exited with status {status}.")
     return None
 
 
-def _advice(exc: SandboxError) -> str:
-    """What failed (from the error's step), and what an instructor can do about it."""
+def _advice(exc: SandboxError) -> tuple[str, str]:
+    """What failed, in one plain sentence; then the technical failure and what to change."""
+    failed = f"(The sandbox's setup failed: {exc}.)"
     if exc.step == "unshare":
-        return (
-            f"Linux user namespaces are unavailable, so student kernels cannot be sandboxed "
-            f"({exc}). Check that /proc/sys/user/max_user_namespaces is above 0 (it is "
+        return ("Linux user namespaces are turned off on this machine, so student kernels "
+                "cannot be sandboxed.", (
+            f"Check that /proc/sys/user/max_user_namespaces is above 0 (it is "
             f"{_sysctl('user/max_user_namespaces')}); that kernel.unprivileged_userns_clone "
             f"is 1 where it exists (it is {_sysctl('kernel/unprivileged_userns_clone')}); "
             f"that AppArmor does not restrict them, kernel.apparmor_restrict_unprivileged_userns"
             f"=0 (it is {_sysctl('kernel/apparmor_restrict_unprivileged_userns')}); and, in a "
             f"container, that its seccomp profile allows unshare (Docker's default does not: "
-            f"--security-opt seccomp=unconfined)."
-        )
+            f"--security-opt seccomp=unconfined). {failed}"))
     if exc.step == "id maps":
-        return f"The sandbox's uid/gid maps could not be written ({exc})."
+        return ("This machine refuses the sandbox's user ids.", failed)
     if exc.step == "mount proc":
-        return (
-            f"Mounting /proc inside the sandbox was refused ({exc}). The kernel allows it only "
-            f"where the host's /proc is fully visible; containers usually mask parts of it "
-            f"(Docker/Podman: --security-opt systempaths=unconfined)."
-        )
+        return ("This container hides part of /proc, which the sandbox needs.", (
+            "The kernel allows mounting /proc in a sandbox only where the host's /proc is "
+            "fully visible; containers usually mask parts of it (Docker/Podman: "
+            f"--security-opt systempaths=unconfined). {failed}"))
     if exc.step in _TMPFS_STEPS:
-        return (
-            f"Mounting a tmpfs inside the sandbox was refused ({exc}); the kernel, a security "
-            f"module or the container forbids mounts in user namespaces."
-        )
+        return ("This machine forbids the mounts the sandbox makes.", (
+            "The kernel, a security module or the container forbids mounts in user "
+            f"namespaces. {failed}"))
     if exc.step in ("bind", "open read-only path"):
-        return f"The sandbox could not show {exc.path} read-only ({exc})."
-    return f"The sandbox could not be set up ({exc})."
+        return (f"The sandbox could not show {exc.path} read-only.", failed)
+    return ("The sandbox could not be set up on this machine.", failed)
 
 
 def _sysctl(name: str) -> str:

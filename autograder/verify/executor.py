@@ -42,6 +42,7 @@ from traitlets import Bool, Float, Integer
 from ..course_secret import SECRET_FILE, course_secret
 from ..hidden import HIDDEN_RUNS, hidden_runs
 from ..kernels.manager import SandboxKernelManager
+from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from ..sandbox.spec import Limits
 from .judge import CellVerdict, Judge, TestCell
@@ -54,6 +55,12 @@ GRADER_IMPORT = re.compile(
     r"(?m)^\s*(?:import\s+autograder\b|from\s+autograder\b)"
     r"|__import__\(\s*['\"]autograder|import_module\(\s*['\"]autograder")
 """A cell that imports the grader's package (which student kernels cannot import)."""
+
+
+NBGRADER_FALLBACK = ("--VerifiedExecute.sandbox=False on nbgrader's command line, or "
+                     "c.VerifiedExecute.sandbox = False in nbgrader_config.py for the "
+                     "formgrader")
+"""How nbgrader's own front ends turn the sandbox off."""
 
 
 class VerifiedExecute(Execute):
@@ -88,7 +95,11 @@ class VerifiedExecute(Execute):
         coursedir = CourseDirectory(config=self.config)
         root = Path(coursedir.root)
         if self.sandbox:
-            check_sandbox()  # SandboxUnavailable names what is missing
+            try:
+                check_sandbox()
+            except SandboxUnavailable as exc:  # said first, before nbgrader's traceback
+                self.log.error("%s %s", exc.reason, FALLBACK.format(switch=NBGRADER_FALLBACK))
+                raise
         self._protected = [str(root), str(root / SECRET_FILE),
                            coursedir.db_url.removeprefix("sqlite:///")]
         cells = read_test_cells(ids["db_url"], ids["assignment"], ids["notebook"],
