@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cluster.access import ClusterTLS, reaching
 from .course_config import CommandError
 from .grading.run import grade_assignment
 from .grading.summary import format_summary
@@ -48,8 +49,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="kill the grading of one student after this long (default 900)")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="grade on the Dask cluster whose scheduler is at ADDRESS "
-                            "(tcp://host:8786), or on a cluster of --jobs workers on this "
-                            "machine if 'local'")
+                            "(tls://host:8786), or on a private cluster of --jobs workers on "
+                            "this machine if 'local'")
+    grade.add_argument("--tls-ca-file", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: the certificate of the authority that "
+                            "signed the cluster's certificates (as for dask scheduler/worker)")
+    grade.add_argument("--tls-cert", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: your certificate, signed by that "
+                            "authority")
+    grade.add_argument("--tls-key", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: your certificate's private key, "
+                            "readable by you only (default: in the --tls-cert file)")
+    grade.add_argument("--insecure-cluster", action="store_true",
+                       help="allow an unencrypted tcp:// scheduler on another machine "
+                            "(unsafe: whoever reaches it runs code on its workers and reads "
+                            "the course secret)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code WITHOUT the sandbox, with your rights (unsafe: "
                             "only where the sandbox cannot work, on trusted submissions)")
@@ -109,11 +123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "grade":
             if args.jobs is not None and args.jobs < 1:
                 parser.error("--jobs must be at least 1")
-            run = grade_assignment(
-                args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
-                force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
-                sandbox=not args.no_sandbox,
-                student_timeout=args.student_timeout, scheduler=args.scheduler)
+            tls = ClusterTLS(args.tls_ca_file, args.tls_cert, args.tls_key)
+            with reaching(args.scheduler, tls, args.insecure_cluster, sys.stderr):
+                run = grade_assignment(
+                    args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
+                    force=args.force, feedback=args.feedback,
+                    fork_kernels=not args.fresh_kernels, sandbox=not args.no_sandbox,
+                    student_timeout=args.student_timeout, scheduler=args.scheduler)
             print(format_summary(run))
             return 0 if run.ok else 1
         if args.command == "report":
