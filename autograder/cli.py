@@ -14,7 +14,7 @@ from .grading.run import grade_assignment
 from .grading.summary import format_summary
 from .lms.collect import collect_downloads, format_collection
 from .lms.export import FORMATS, export_grades, format_export
-from .lms.patterns import PATTERNS
+from .lms.patterns import LAYOUTS
 from .lms.solutions import format_release, release_solutions
 
 
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     collect.add_argument("assignment")
     collect.add_argument("downloads", nargs="+", type=Path, metavar="ZIP",
                          help="the zip(s) the LMS downloaded, unchanged")
-    collect.add_argument("--from", dest="lms", required=True, choices=sorted(PATTERNS),
+    collect.add_argument("--from", dest="lms", required=True, choices=sorted(LAYOUTS),
                          help="the LMS the zips come from (its file-name layout)")
     _course_dir(collect)
     collect.add_argument("--force", action="store_true",
