@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 import nbformat
 import psutil
 import pytest
@@ -257,6 +258,11 @@ def test_a_tls_scheduler_is_reached_with_the_instructors_certificate_only(tmp_pa
     assert settings["distributed.comm.tls.client.cert"] == str(files.cert)
     with pytest.raises(CommandError, match="speaks TLS: give the cluster's certificate"):
         dask_settings("tls://10.0.0.5:8786", ClusterTLS(), insecure=False)
+    with dask.config.set({"distributed.comm.tls.ca-file": str(files.ca_file),  # Dask's own
+                          "distributed.comm.tls.client.cert": str(files.cert),
+                          "distributed.comm.tls.client.key": str(files.key)}):
+        assert dask_settings("tls://10.0.0.5:8786", ClusterTLS(), insecure=False) == (
+            settings, None)
     with pytest.raises(CommandError, match="not encrypted: write tls://10.0.0.5:8786"):
         dask_settings("tcp://10.0.0.5:8786", files, insecure=False)
     shared = tmp_path / "shared.key"
