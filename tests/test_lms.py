@@ -599,6 +599,9 @@ def test_forged_paths_in_a_download_are_refused_and_the_honest_students_collecte
         f"/tmp/Eve Escape_44444_assignsubmission_file/{first}": forged,
         f"Bomb Bob_77777_assignsubmission_file/{first}": bytes(30 * MIB),
         f"Junk Jim_66666_assignsubmission_file/{first}": notebooks[first],
+        f"Dup Dana_88888_assignsubmission_file/{first}": notebooks[first],
+        f"Dup Dana_88888_assignsubmission_file_{first}": forged,  # the same notebook, flat
+        f"Dup Dana_88888_assignsubmission_file/{second}": notebooks[second],
         **{f"Junk Jim_66666_assignsubmission_file/junk{i}.txt": b"x" for i in range(300)},
     }
     download = tmp_path / "JAC-forged.zip"
@@ -619,7 +622,9 @@ def test_forged_paths_in_a_download_are_refused_and_the_honest_students_collecte
                 for path in sorted((submitted / student / ASSIGNMENT).iterdir())}
 
     assert status == 1
-    assert sorted(path.name for path in submitted.iterdir()) == ["11111", "22222", "66666"]
+    assert sorted(path.name for path in submitted.iterdir()) == [
+        "11111", "22222", "66666", "88888"]
+    assert handed_in("88888") == {second: notebooks[second]}
     assert handed_in("22222") == notebooks
     assert handed_in("11111") == {name: data + b" " for name, data in notebooks.items()}
     assert handed_in("66666") == {first: notebooks[first]}
@@ -644,9 +649,15 @@ def test_forged_paths_in_a_download_are_refused_and_the_honest_students_collecte
             "(30 MiB)",
             f"{shown}Mal Lory_55555_assignsubmission_file/{first}: it is a symbolic link",
             f"{shown}Junk Jim_66666_assignsubmission_file/junk299.txt: not a notebook (only "
-            ".ipynb files are collected)"]:
+            ".ipynb files are collected)",
+            *[f"{shown}{copy}: student 88888 handed in 2 files for {first} ({shown[2:]}Dup "
+              f"Dana_88888_assignsubmission_file/{first}, {shown[2:]}Dup Dana_88888_assign"
+              f"submission_file_{first}): none is collected, as nothing in the download says "
+              "which one to grade; keep one in the zip and collect again"
+              for copy in (f"Dup Dana_88888_assignsubmission_file/{first}",
+                           f"Dup Dana_88888_assignsubmission_file_{first}")]]:
         assert line in left_out.splitlines()
-    assert len(left_out.splitlines()) == 8 + 300 + 2  # and a blank line, "Next: ..."
+    assert len(left_out.splitlines()) == 10 + 300 + 2  # and a blank line, "Next: ..."
 
     own = copy_course(generated_course, tmp_path / "own")
     archive_folder = own / "downloaded" / ASSIGNMENT / "archive"

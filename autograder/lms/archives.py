@@ -52,6 +52,7 @@ DEFAULT_LIMITS = Limits()
 END_RECORD, ZIP64_LOCATOR, ZIP64_END_RECORD = 22, 20, 56
 """Sizes of a zip's end record, of the Zip64 locator before it, and of the Zip64 end record."""
 
+
 @dataclass(frozen=True)
 class LeftOut:
     """A file of a download that was not collected, and why (in words to act on).
