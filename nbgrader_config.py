@@ -17,6 +17,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
+from autograder.lms.exchange import LinkFreeExchangeCollect
 from autograder.nbgrader_plugins import (
     ClearGraderRecords,
     ReadableOffline,
@@ -30,6 +31,12 @@ from autograder.verify.executor import VerifiedExecute
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "jacobians-course"
+
+# `nbgrader collect` copies what students submitted to the exchange, and nothing a link
+# there points to: nbgrader's own collect follows a symbolic link a student planted in their
+# inbound submission (to the course secret, /etc/shadow, ...) and copies its content into
+# submitted/. Links, hard links and special files are left out and reported instead.
+c.ExchangeFactory.collect = LinkFreeExchangeCollect
 
 # The three directories of the repository (nbgrader's default for solutions is "solution").
 c.CourseDirectory.source_directory = "source"

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from .cluster.access import ClusterTLS, reaching
 from .course_config import CommandError
 from .course_lock import Holder, course_lock
 from .doctor import examine, format_findings
@@ -15,7 +17,7 @@ from .grading.run import grade_assignment
 from .grading.summary import format_summary
 from .lms.collect import collect_downloads, format_collection
 from .lms.export import FORMATS, export_grades, format_export
-from .lms.patterns import PATTERNS
+from .lms.patterns import LAYOUTS
 from .lms.solutions import format_release, release_solutions
 from .new_course import LatePolicy, format_new_course, new_course, parse_due_dates
 
@@ -51,8 +53,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="kill the grading of one student after this long (default 900)")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="grade on the Dask cluster whose scheduler is at ADDRESS "
-                            "(tcp://host:8786), or on a cluster of --jobs workers on this "
-                            "machine if 'local'")
+                            "(tls://host:8786), or on a private cluster of --jobs workers on "
+                            "this machine if 'local'")
+    grade.add_argument("--tls-ca-file", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: the certificate of the authority that "
+                            "signed the cluster's certificates (as for dask scheduler/worker)")
+    grade.add_argument("--tls-cert", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: your certificate, signed by that "
+                            "authority")
+    grade.add_argument("--tls-key", type=Path, default=None, metavar="FILE",
+                       help="with a tls:// scheduler: your certificate's private key, "
+                            "readable by you only (default: in the --tls-cert file)")
+    grade.add_argument("--insecure-cluster", action="store_true",
+                       help="allow an unencrypted tcp:// scheduler on another machine "
+                            "(unsafe: whoever reaches it runs code on its workers and reads "
+                            "the course secret)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code WITHOUT the sandbox, with your rights (unsafe: "
                             "only where the sandbox cannot work, on trusted submissions)")
@@ -75,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     collect.add_argument("assignment")
     collect.add_argument("downloads", nargs="+", type=Path, metavar="ZIP",
                          help="the zip(s) the LMS downloaded, unchanged")
-    collect.add_argument("--from", dest="lms", required=True, choices=sorted(PATTERNS),
+    collect.add_argument("--from", dest="lms", required=True, choices=sorted(LAYOUTS),
                          help="the LMS the zips come from (its file-name layout)")
     _course_dir(collect)
     collect.add_argument("--force", action="store_true",
@@ -142,14 +157,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export" and args.column is not None and args.grade_format != "canvas":
         parser.error("--column applies to --format canvas only")
     try:
-        if args.command in LOCKED:
-            with course_lock(args.course_dir, f"python -m autograder {args.command}",
-                             on_stale=_report_stale):
-                return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _holding_the_lock(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """The course's lock (:mod:`.course_lock`): one of grade, report, collect and
+    release-solutions at a time on a course."""
+    return course_lock(args.course_dir, f"python -m autograder {args.command}",
+                       on_stale=_report_stale)
 
 
 def _report_stale(holder: Holder) -> None:
@@ -173,11 +191,14 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    run = grade_assignment(
-        args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
-        force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
-        sandbox=not args.no_sandbox,
-        student_timeout=args.student_timeout, scheduler=args.scheduler)
+    tls = ClusterTLS(args.tls_ca_file, args.tls_cert, args.tls_key)
+    with reaching(args.scheduler, tls, args.insecure_cluster, sys.stderr), \
+            _holding_the_lock(args):
+        run = grade_assignment(
+            args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
+            force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
+            sandbox=not args.no_sandbox,
+            student_timeout=args.student_timeout, scheduler=args.scheduler)
     print(format_summary(run))
     return 0 if run.ok else 1
 
@@ -185,14 +206,16 @@ def _grade(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .report import write_report  # matplotlib: only when a report is asked for
 
-    files = write_report(args.course_dir, args.assignment, args.out)
+    with _holding_the_lock(args):
+        files = write_report(args.course_dir, args.assignment, args.out)
     print("\n".join(map(str, files.paths())))
     return 0
 
 
 def _collect(args: argparse.Namespace) -> int:
-    collection = collect_downloads(args.course_dir, args.assignment, args.lms,
-                                   args.downloads, force=args.force)
+    with _holding_the_lock(args):
+        collection = collect_downloads(args.course_dir, args.assignment, args.lms,
+                                       args.downloads, force=args.force)
     print(format_collection(collection))
     return 1 if collection.left_out else 0
 
@@ -205,8 +228,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _release_solutions(args: argparse.Namespace) -> int:
-    released = release_solutions(args.course_dir, args.assignment,
-                                 zip_path=args.zip_path, force=args.force)
+    with _holding_the_lock(args):
+        released = release_solutions(args.course_dir, args.assignment,
+                                     zip_path=args.zip_path, force=args.force)
     print(format_release(released))
     return 0
 
@@ -217,5 +241,3 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 """Each command's action: it returns the exit status."""
 
-LOCKED = ("grade", "report", "collect", "release-solutions")
-"""The commands of which one at a time may run on a course (:mod:`.course_lock`)."""

@@ -14,15 +14,21 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 import nbformat
+import psutil
 import pytest
-from distributed import Client
+from distributed import Client, LocalCluster
+from distributed.security import Security
 
+from autograder import cli
+from autograder.cluster.access import ClusterTLS, dask_settings
 from autograder.cluster.dispatch import Recorder
 from autograder.cluster.kit import (
     pack_kit,
@@ -32,9 +38,10 @@ from autograder.cluster.kit import (
     write_files,
     write_links,
 )
+from autograder.cluster.private import private_local_cluster
 from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
 from autograder.cluster.station import Recording, Station, StationSettings
-from autograder.course_config import load_course_config
+from autograder.course_config import CommandError, load_course_config
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.worker import WorkerSettings
 from course.workspace import copy_course, run
@@ -146,6 +153,129 @@ def test_a_student_no_worker_could_grade_keeps_the_grades_the_gradebook_held(gra
     assert autograded_notebooks(course) == notebooks
 
 
+# --- who can use a cluster ----------------------------------------------------------------------
+
+NOBODY = 65534
+"""The user id of the intruder: another account on the grading machine."""
+
+
+def _listening_ports() -> set[int]:
+    """The TCP ports this process and its children listen on."""
+    me = psutil.Process()
+    return {connection.laddr.port for process in [me, *me.children(recursive=True)]
+            for connection in process.net_connections(kind="inet")
+            if connection.status == psutil.CONN_LISTEN}
+
+
+def _intrude(ports: set[int], secret: Path) -> list[dict]:
+    """What another user of this machine got from each of ``ports`` (tests/cluster_intruder),
+    having been refused ``secret`` itself."""
+    intruder = subprocess.run(
+        [sys.executable, "-m", "tests.cluster_intruder", str(NOBODY)],
+        cwd=Path(__file__).parents[1],
+        input=json.dumps({"ports": sorted(ports), "secret": str(secret)}),
+        capture_output=True, text=True, timeout=300,
+        env={"PATH": os.environ["PATH"], "HOME": "/nonexistent"})
+    assert intruder.returncode == 0, intruder.stderr
+    found = json.loads(intruder.stdout)
+    assert found["uid"] == NOBODY and found["direct_read"].startswith("refused"), found
+    return found["ports"]
+
+
+def test_no_other_user_can_reach_the_local_cluster_run_code_or_see_a_dashboard(tmp_path):
+    """The cluster of ``grade --scheduler local``: another user of the machine who tries every
+    port it opened, as a Dask client (plain, or with a certificate of its own) and over HTTP,
+    runs nothing and reads nothing. The same intruder, against the cluster the command made
+    before (Dask's defaults: plain TCP on 127.0.0.1), read a root-only file through the
+    scheduler and found an HTTP server."""
+    secret = tmp_path / "course_secret.key"
+    secret.write_text(f"secret-{os.getpid()}")
+    secret.chmod(0o600)
+    before = _listening_ports()
+    with private_local_cluster(2) as client:
+        opened = _listening_ports() - before
+        assert client.submit(os.getpid, pure=False).result() != os.getpid()  # it serves us
+        findings = _intrude(opened, secret)
+        assert _listening_ports() - before == opened  # the intruder met the running cluster
+    assert 8787 not in opened and len(opened) == 5  # a scheduler, 2 nannies, 2 workers
+    assert [finding["port"] for finding in findings] == sorted(opened)
+    for finding in findings:
+        assert finding["http"] is None, finding
+        assert finding["tcp"].startswith("refused") and finding["tls"].startswith("refused"), (
+            finding)
+
+    before = _listening_ports()
+    with LocalCluster(n_workers=1, processes=False, protocol="tcp://",
+                      dashboard_address="127.0.0.1:0") as open_cluster:
+        opened = _listening_ports() - before
+        findings = _intrude(opened, secret)
+        scheduler_port = int(open_cluster.scheduler_address.rsplit(":", 1)[1])
+    assert {finding["port"]: finding["tcp"] for finding in findings}[scheduler_port] == (
+        f"ran: {secret.read_text()}")
+    assert any(finding["http"] for finding in findings)
+
+
+@pytest.fixture(scope="module")
+def cluster_tls(tmp_path_factory) -> Path:
+    """The folder of certificates made by the README's commands ("Grading on a cluster")."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    recipe = next(block for block in readme.split("```sh\n")[1:]
+                  if "openssl req -x509" in block).split("```")[0]
+    folder = tmp_path_factory.mktemp("certificates")
+    subprocess.run(["bash", "-e", "-c", textwrap.dedent(recipe)], cwd=folder, check=True,
+                   capture_output=True)
+    return folder / "cluster-tls"
+
+
+def _tls_options(folder: Path, role: str) -> list[str]:
+    return ["--tls-ca-file", str(folder / "ca.pem"), "--tls-cert", str(folder / f"{role}.pem"),
+            "--tls-key", str(folder / f"{role}.key")]
+
+
+def test_an_unencrypted_scheduler_on_another_machine_is_refused_unless_told(tmp_path, capsys):
+    assert cli.main(["grade", ASSIGNMENT, "--course-dir", str(tmp_path), "--scheduler",
+                     "tcp://192.0.2.1:8786"]) == 2
+    refused = capsys.readouterr().err
+    assert "refusing the unencrypted Dask scheduler at tcp://192.0.2.1:8786: whoever can " \
+           "reach it can run code on its workers" in refused
+    assert "tls://192.0.2.1:8786 with --tls-ca-file" in refused
+    assert "--insecure-cluster" in refused
+    for address in ("192.0.2.1:8786", "ws://cluster.example.edu:8786"):
+        with pytest.raises(CommandError, match="refusing the unencrypted"):
+            dask_settings(address, ClusterTLS(), insecure=False)
+    settings, note = dask_settings("tcp://192.0.2.1:8786", ClusterTLS(), insecure=True)
+    assert settings == {} and note is not None and "--insecure-cluster" in note
+    settings, note = dask_settings("tcp://127.0.0.1:8786", ClusterTLS(), insecure=False)
+    assert settings == {} and note is not None and "every user of this machine" in note
+
+
+def test_a_tls_scheduler_is_reached_with_the_instructors_certificate_only(tmp_path, capsys,
+                                                                          cluster_tls):
+    files = ClusterTLS(cluster_tls / "ca.pem", cluster_tls / "instructor.pem",
+                       cluster_tls / "instructor.key")
+    settings, note = dask_settings("tls://10.0.0.5:8786", files, insecure=False)
+    assert note is None and settings["distributed.comm.require-encryption"] is True
+    assert settings["distributed.comm.tls.client.cert"] == str(files.cert)
+    with pytest.raises(CommandError, match="speaks TLS: give the cluster's certificate"):
+        dask_settings("tls://10.0.0.5:8786", ClusterTLS(), insecure=False)
+    with dask.config.set({"distributed.comm.tls.ca-file": str(files.ca_file),  # Dask's own
+                          "distributed.comm.tls.client.cert": str(files.cert),
+                          "distributed.comm.tls.client.key": str(files.key)}):
+        assert dask_settings("tls://10.0.0.5:8786", ClusterTLS(), insecure=False) == (
+            settings, None)
+    with pytest.raises(CommandError, match="not encrypted: write tls://10.0.0.5:8786"):
+        dask_settings("tcp://10.0.0.5:8786", files, insecure=False)
+    shared = tmp_path / "shared.key"
+    shared.write_bytes(files.key.read_bytes())  # type: ignore[union-attr]
+    shared.chmod(0o644)
+    with pytest.raises(CommandError, match=f"can be read by other users .*chmod 600 {shared}"):
+        dask_settings("tls://10.0.0.5:8786", ClusterTLS(files.ca_file, files.cert, shared),
+                      insecure=False)
+    assert cli.main(["grade", ASSIGNMENT, "--course-dir", str(tmp_path), "--scheduler",
+                     "local", *_tls_options(cluster_tls, "instructor")]) == 2
+    assert "apply to --scheduler ADDRESS only" in capsys.readouterr().err
+
+
 # --- a real cluster -----------------------------------------------------------------------------
 
 
@@ -174,21 +304,23 @@ def postgres():
 
 @pytest.mark.nbgrader
 def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_serial_sqlite(
-        generated_course, graded_class, postgres, tmp_path):
-    """The class on a PostgreSQL gradebook, graded on a two-worker Dask cluster, one worker
-    killed while it grades: every row and notebook equals the serial sqlite run's. (Without
+        generated_course, graded_class, postgres, cluster_tls, tmp_path):
+    """The class on a PostgreSQL gradebook, graded on a two-worker Dask cluster secured as the
+    README says, one worker killed while it grades: every row and notebook equals the serial
+    sqlite run's. (Without
     the student whose infinite loop waits 10 s for the cell timeout: a timeout is handled by
     the same grading loop as in a local run, tested there.)"""
     students = ("solution", "tampering", "untouched")
     course = _class_course(generated_course, graded_class, tmp_path / "course",
                            postgres.database("equal_scores"), students)
-    with dask_cluster(tmp_path / "scheduler.json", workers=2) as address, \
-            Client(address) as client:
+    with dask_cluster(tmp_path / "scheduler.json", 2, cluster_tls) as address, \
+            Client(address, security=_instructor(cluster_tls)) as client:
         grading = subprocess.Popen(
-            [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--scheduler", address],
+            [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--scheduler", address,
+             *_tls_options(cluster_tls, "instructor")],
             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
-        victim = _a_worker_busy_grading(client, seconds=3)
+        victim = _a_worker_busy_grading(client, grading, seconds=3)
         pid = client.run(os.getpid, workers=[victim])[victim]
         os.kill(pid, signal.SIGKILL)
         stdout, stderr = grading.communicate(timeout=600)
@@ -240,27 +372,39 @@ def _rows(path: Path) -> list[list[str]]:
         return list(csv.reader(file))
 
 
+def _instructor(certificates: Path) -> Security:
+    """What the instructor's certificate gives a Dask client of the cluster they secure."""
+    return Security(tls_ca_file=str(certificates / "ca.pem"),
+                    tls_client_cert=str(certificates / "instructor.pem"),
+                    tls_client_key=str(certificates / "instructor.key"), require_encryption=True)
+
+
 @contextmanager
-def dask_cluster(scheduler_file: Path, workers: int) -> Iterator[str]:
+def dask_cluster(scheduler_file: Path, workers: int, certificates: Path) -> Iterator[str]:
     """A scheduler and ``workers`` single-threaded workers, started as the README's guide
-    starts them (``dask scheduler``, ``dask worker``), stopped on exit; yield the address.
-    Their logs go next to ``scheduler_file``."""
+    starts them (``dask scheduler``, ``dask worker``, with its TLS ``certificates``, on this
+    machine's loopback and free ports), stopped on exit; yield the address. Their logs go next
+    to ``scheduler_file``."""
     folder = scheduler_file.parent
     with (folder / "scheduler.log").open("w") as scheduler_log, \
             (folder / "workers.log").open("w") as workers_log:
         started = [subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-             "--no-dashboard", "--scheduler-file", str(scheduler_file)], stderr=scheduler_log)]
+            [str(BIN / "dask"), "scheduler", "--host", "tls://127.0.0.1", "--port", "0",
+             *_tls_options(certificates, "scheduler"), "--no-dashboard",
+             "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+            stderr=scheduler_log)]
         try:
             deadline = time.monotonic() + 60
             while not scheduler_file.exists() and time.monotonic() < deadline:
                 time.sleep(0.2)
             started.append(subprocess.Popen(
                 [str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
-                 "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"],
+                 "--nworkers", str(workers), "--nthreads", "1",
+                 *_tls_options(certificates, "worker"), "--no-dashboard",
+                 "--dashboard-address", "127.0.0.1:0"],
                 stderr=workers_log))
             address = json.loads(scheduler_file.read_text())["address"]
-            with Client(address) as client:
+            with Client(address, security=_instructor(certificates)) as client:
                 client.wait_for_workers(workers, timeout=120)
             yield address
         finally:
@@ -273,11 +417,14 @@ def dask_cluster(scheduler_file: Path, workers: int) -> Iterator[str]:
                     process.wait()
 
 
-def _a_worker_busy_grading(client: Client, seconds: float) -> str:
-    """The address of a worker that has been grading the same student for ``seconds``."""
+def _a_worker_busy_grading(client: Client, grading: subprocess.Popen, seconds: float) -> str:
+    """The address of a worker that has been grading the same student for ``seconds``, while
+    the ``grading`` command runs."""
     since: dict[tuple[str, str], float] = {}
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
+        if grading.poll() is not None:
+            raise AssertionError(f"the grading stopped first: {grading.communicate()}")
         for worker, keys in client.processing().items():
             for key in keys:
                 started = since.setdefault((worker, str(key)), time.monotonic())

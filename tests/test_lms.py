@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import os
 import shutil
 import stat
 import warnings
@@ -23,7 +23,7 @@ from sqlalchemy.exc import SAWarning
 from autograder.cli import main
 from autograder.course_config import CommandError, gradebook_url
 from autograder.lms.archives import MIB, LeftOut, Limits, clean_copy, screen
-from autograder.lms.collector import CollectedFile, read_file_name
+from autograder.lms.collector import CollectedFile, plan_collection
 from autograder.lms.export import (
     RosterEntry,
     canvas_table,
@@ -31,7 +31,6 @@ from autograder.lms.export import (
     plain_table,
     points,
 )
-from autograder.lms.patterns import PATTERNS
 from autograder.lms.solutions import Deadline, refusal
 from autograder.scores import ScoreTable, StudentScores
 from course.classroom import fill, release_notebooks, solution_answers, write_submission
@@ -39,16 +38,17 @@ from course.workspace import ROOT, copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 NOTEBOOKS = {"01_first.ipynb", "02_second-part.ipynb"}
-CANVAS_LAYOUT = ("its name does not follow Canvas's download layout "
-                 "<name>_[LATE_]<user id>_<file id>_<notebook>.ipynb")
-MOODLE_LAYOUT = ("its name does not follow Moodle's download layout <full name>_<participant "
+CANVAS_LAYOUT = ("its path does not follow Canvas's download layout "
+                 "<name>_[LATE_]<user id>_<file id>_<notebook>.ipynb, at the top of the zip")
+MOODLE_LAYOUT = ("its path does not follow Moodle's download layout <full name>_<participant "
                  "id>_assignsubmission_file/<notebook>.ipynb (or ..._assignsubmission_file_"
-                 "<notebook>.ipynb)")
+                 "<notebook>.ipynb at the top of the zip)")
+NOT_OURS = "is not a notebook of the assignment (those are 01_first.ipynb, 02_second-part.ipynb)"
 
 
 def file_name(lms: str, path: str) -> CollectedFile | LeftOut:
-    return read_file_name(f"/course/downloaded/a/extracted/{path}", path,
-                          re.compile(PATTERNS[lms]), lms, NOTEBOOKS)
+    """What becomes of the file at ``path`` (its download's folder first) alone."""
+    return plan_collection([path], lms, NOTEBOOKS)[0]
 
 
 # --- file names ----------------------------------------------------------------------------
@@ -61,6 +61,7 @@ def file_name(lms: str, path: str) -> CollectedFile | LeftOut:
      False),
     ("dl/1234_567_01_first.ipynb", "1234", "01_first.ipynb", "", False),  # anonymous grading
     ("dl/LATE_1234_567_01_first.ipynb", "1234", "01_first.ipynb", "", True),
+    ("dl/zoé2_1234_567_01_first.ipynb", "1234", "01_first.ipynb", "zoé2", False),
 ])
 def test_canvas_file_names_give_the_user_id_and_the_notebook(path, student, notebook, name,
                                                              late):
@@ -87,21 +88,73 @@ def test_moodle_file_names_give_the_participant_id_and_the_notebook(path, studen
 @pytest.mark.parametrize("lms, path, reason", [
     ("canvas", "dl/random.ipynb", CANVAS_LAYOUT),
     ("canvas", "dl/doejane_first.ipynb", CANVAS_LAYOUT),
-    ("canvas", "dl/doejane_1234_01_first.ipynb",  # no file id: "01" is taken for it
-     "'first.ipynb' is not a notebook of the assignment (those are 01_first.ipynb, "
-     "02_second-part.ipynb)"),
+    ("canvas", "dl/doejane_1234_01_first.ipynb", f"'first.ipynb' {NOT_OURS}"),  # no file id
     ("canvas", "dl/doejane_1234_567_notes.pdf", "not a notebook (only .ipynb files are "
                                                 "collected)"),
-    ("canvas", "dl/doejane_1234_567_01_first (1).ipynb",
-     "'01_first (1).ipynb' is not a notebook of the assignment (those are 01_first.ipynb, "
-     "02_second-part.ipynb)"),
+    ("canvas", "dl/doejane_1234_567_01_first (1).ipynb", f"'01_first (1).ipynb' {NOT_OURS}"),
     ("moodle", "dl/doejane_1234_567_01_first.ipynb", MOODLE_LAYOUT),
-    ("moodle", "dl/Jane Doe_2001_assignsubmission_file/old/01_first.ipynb", MOODLE_LAYOUT),
     ("moodle", "dl/Jane Doe_2001_assignsubmission_onlinetext/01_first.ipynb", MOODLE_LAYOUT),
+    ("moodle", "01_first.ipynb", "it is not inside a download's folder (put the LMS's zip "
+                                 "into archive/)"),
 ])
 def test_a_file_that_is_no_notebook_of_a_student_is_left_out_with_the_reason(lms, path,
                                                                               reason):
     assert file_name(lms, path) == LeftOut(path, reason)
+
+
+@pytest.mark.parametrize("lms, path, reason", [
+    # Moodle: a folder the student uploaded, named like another student's folder
+    ("moodle", "dl/Aaron Apple_11111_assignsubmission_file/Zoe Victim_22222_assignsubmission_"
+               "file/01_first.ipynb",
+     "it is in a subfolder of student 11111's folder, where Moodle puts a student's files "
+     "directly; the subfolder is named like the folder of student 22222, and a student's "
+     "upload cannot hand in for another"),
+    ("moodle", "dl/Jane Doe_2001_assignsubmission_file/old/01_first.ipynb",
+     "it is in a subfolder of student 2001's folder, where Moodle puts a student's files "
+     "directly"),
+    ("moodle", "dl/extra/Zoe Victim_22222_assignsubmission_file/01_first.ipynb",
+     MOODLE_LAYOUT),  # deeper than the layout
+    # an uploaded file's name that spells another student's folder or ids
+    ("moodle", "dl/Aaron Apple_11111_assignsubmission_file_Zoe Victim_22222_assignsubmission_"
+               "file_01_first.ipynb",
+     f"'Zoe Victim_22222_assignsubmission_file_01_first.ipynb' {NOT_OURS}"),
+    ("canvas", "dl/appleaaron_11111_555_22222_999_01_first.ipynb",
+     f"'22222_999_01_first.ipynb' {NOT_OURS}"),
+    ("canvas", "dl/victimzoe_22222_999/01_first.ipynb",
+     "it is in a folder, and Canvas's download has none: its folder, not Canvas, would say "
+     "whose it is"),
+    # look-alikes: digits of other scripts, Cyrillic letters
+    ("moodle", "dl/Zoe Victim_２２２２２_assignsubmission_file/01_first.ipynb", MOODLE_LAYOUT),
+    ("canvas", "dl/victimzoe_٢٢٢٢٢_999_01_first.ipynb", f"'first.ipynb' {NOT_OURS}"),
+    ("moodle", "dl/Zoe Victim_22222_assignsubmission_file/01_f\u0456rst.ipynb",
+     f"'01_f\u0456rst.ipynb' {NOT_OURS}"),
+    ("moodle", "dl/Zoe Victim_22222_assignsubmission_file/01_first.\u0456pynb",
+     "not a notebook (only .ipynb files are collected)"),
+    ("moodle", "dl/Aaron Apple_11111_assignsubmission_file/Z\u043ee Victim_22222_assignsubmi"
+               "ssion_file/01_first.ipynb",
+     "it is in a subfolder of student 11111's folder, where Moodle puts a student's files "
+     "directly; the subfolder is named like the folder of student 22222, and a student's "
+     "upload cannot hand in for another"),
+])
+def test_no_path_a_student_chose_makes_a_file_another_students(lms, path, reason):
+    assert file_name(lms, path) == LeftOut(path, reason)
+
+
+def test_a_notebook_handed_in_twice_is_collected_in_neither_copy_and_reported():
+    paths = ["dl/doejane_1234_567_01_first.ipynb", "dl/doejane_1234_568_01_first-1.ipynb",
+             "dl/doejane_1234_569_02_second-part.ipynb", "dl/smithjo_1235_570_01_first.ipynb",
+             "other/doejane_1234_900_01_first.ipynb"]  # and once more, in a second download
+    plan = plan_collection(paths, "canvas", NOTEBOOKS)
+    copies = "dl/doejane_1234_567_01_first.ipynb, dl/doejane_1234_568_01_first-1.ipynb, " \
+             "other/doejane_1234_900_01_first.ipynb"
+    reason = (f"student 1234 handed in 3 files for 01_first.ipynb ({copies}): none is "
+              "collected, as nothing in the download says which one to grade; keep one in "
+              "the zip and collect again")
+    assert plan == [
+        LeftOut(paths[0], reason), LeftOut(paths[1], reason),
+        CollectedFile(paths[2], "1234", "02_second-part.ipynb", "doejane"),
+        CollectedFile(paths[3], "1235", "01_first.ipynb", "smithjo"),
+        LeftOut(paths[4], reason)]
 
 
 # --- downloads -----------------------------------------------------------------------------
@@ -124,10 +177,10 @@ def test_screening_leaves_out_what_could_escape_or_flood_and_keeps_odd_names():
         member("dl/b.ipynb", size=9 * MIB), member("dl/b.ipynb/x.ipynb"),
         member("dl/d/e.ipynb"), member("dl/d"), member("dl/c.ipynb", size=9 * MIB),
     ]
-    screened = screen(members, "canvas", Limits(max_file_bytes=10 * MIB,
-                                                max_total_bytes=18 * MIB))
+    screened = screen(members, "canvas", Limits(max_file_bytes=10 * MIB))
     assert [m.filename for m in screened.accepted] == [
-        "dl/Ana María_1_assignsubmission_file/01 first.ipynb", "dl/b.ipynb", "dl/d/e.ipynb"]
+        "dl/Ana María_1_assignsubmission_file/01 first.ipynb", "dl/b.ipynb", "dl/d/e.ipynb",
+        "dl/c.ipynb"]
     escape = "its path leaves the download's folder (absolute, or with '..')"
     assert [(item.path, item.reason) for item in screened.left_out] == [
         ("canvas/../up.ipynb", escape), ("canvas//etc/cron.ipynb", escape),
@@ -143,7 +196,6 @@ def test_screening_leaves_out_what_could_escape_or_flood_and_keeps_odd_names():
          "appears twice in the zip"),
         ("canvas/dl/b.ipynb/x.ipynb", "it clashes with a folder of the same name"),
         ("canvas/dl/d", "it clashes with a folder of the same name"),
-        ("canvas/dl/c.ipynb", "the download's files add up to more than 18 MiB"),
     ]
 
 
@@ -167,6 +219,45 @@ def test_the_clean_copy_has_names_and_contents_only_and_drops_damaged_members(tm
     with pytest.raises(CommandError, match="notes.zip is not a zip file .*: pass the zip the "
                                            "LMS downloaded, as it is"):
         clean_copy(tmp_path / "notes.zip", tmp_path / "copy.zip", "notes")
+
+
+def test_a_member_that_inflates_past_its_declared_size_is_read_no_further(tmp_path):
+    """A zip bomb that lies: its member declares 1 KiB, and its 64 MiB of zeros deflate to a
+    few KiB. What is read stops at the declared size, and the member is left out."""
+    download = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Jane Doe_1_assignsubmission_file/01.ipynb", "{}")
+        archive.writestr("Mal Lory_2_assignsubmission_file/01.ipynb", bytes(64 * MIB))
+    data = download.read_bytes()
+    declared = (64 * MIB).to_bytes(4, "little")
+    assert data.count(declared) == 2  # the local header and the list of members
+    download.write_bytes(data.replace(declared, (1024).to_bytes(4, "little")))
+    assert download.stat().st_size < MIB
+    left_out = clean_copy(download, tmp_path / "copy.zip", "dl")
+    assert [item.path for item in left_out] == ["dl/Mal Lory_2_assignsubmission_file/01.ipynb"]
+    assert left_out[0].reason.startswith("it is damaged in the zip and could not be read")
+    with zipfile.ZipFile(tmp_path / "copy.zip") as copy:
+        assert copy.namelist() == ["Jane Doe_1_assignsubmission_file/01.ipynb"]
+
+
+def test_a_download_too_many_members_or_bytes_is_refused_whole_before_reading_it(tmp_path):
+    """Whatever bound a download passes is refused for the whole download, before its list
+    of members is read: leaving out the last members would let some crowd others out."""
+    download = write_zip(tmp_path / "many.zip", {f"Jo_{i}_assignsubmission_file/01.ipynb": "{}"
+                                                 for i in range(60)})
+    with pytest.raises(CommandError, match=r"many.zip declares 60 files in a list of \d+ "
+                                           r"bytes, more than the 50 files a submissions"):
+        clean_copy(download, tmp_path / "copy.zip", "dl", Limits(max_members=50))
+    with pytest.raises(CommandError, match="declares 60 files"):  # a list too long for them
+        clean_copy(download, tmp_path / "copy.zip", "dl",
+                   Limits(max_members=60, max_directory_bytes_per_member=10))
+    clean_copy(download, tmp_path / "copy.zip", "dl", Limits(max_members=60))
+    big = write_zip(tmp_path / "big.zip", {f"Jo_{i}_assignsubmission_file/01.ipynb": bytes(MIB)
+                                           for i in range(3)})
+    with pytest.raises(CommandError, match="big.zip add up to 3 MiB, more than the 2 MiB a "
+                                           "submissions download can hold: download it in "
+                                           "parts"):
+        clean_copy(big, tmp_path / "copy.zip", "dl", Limits(max_total_bytes=2 * MIB))
 
 
 # --- grade files ---------------------------------------------------------------------------
@@ -478,6 +569,181 @@ def test_an_export_waits_until_every_submission_is_graded(lms_class, tmp_path, c
     assert main([*args, "--out", str(tmp_path)]) == 2  # a directory
     assert capsys.readouterr().err == f"error: cannot write {tmp_path}: Is a directory\n"
     assert main(args) == 0
+
+
+# --- end to end: forged downloads -------------------------------------------------------------
+
+@pytest.mark.nbgrader
+def test_forged_paths_in_a_download_are_refused_and_the_honest_students_collected(
+        generated_course, tmp_path):
+    """A Moodle download as hostile students make it: Aaron's folder holds, besides his own
+    notebooks, folders named like Zoe's (also with a Cyrillic о) and like the folder of a
+    student who submitted nothing; others try a zip slip, a symbolic link to the secret, a
+    Cyrillic .іpynb, a notebook that inflates past the bound, hundreds of junk files. Zoe,
+    Aaron and Jim get exactly their own notebooks; every forgery is left out with its reason.
+    nbgrader's own zip_collect with the collector refuses the forged folders too."""
+    course = copy_course(generated_course, tmp_path / "course")
+    notebooks = {path.name: path.read_bytes()
+                 for path in sorted((course / "release" / ASSIGNMENT).glob("*.ipynb"))}
+    first, second = list(notebooks)[:2]
+    aaron, zoe = "Aaron Apple_11111_assignsubmission_file", "Zoe Victim_22222_assignsubmission_file"
+    forged = b'{"forged": true}'
+    members: dict[str, bytes] = {
+        **{f"{aaron}/{name}": data + b" " for name, data in notebooks.items()},
+        f"{aaron}/{zoe}/{first}": forged,
+        f"{aaron}/Z\u043ee Victim_22222_assignsubmission_file/{second}": forged,
+        f"{aaron}/Nobody Home_33333_assignsubmission_file/{first}": forged,
+        f"{aaron}/{second[:-6]}.\u0456pynb": forged,
+        **{f"{zoe}/{name}": data for name, data in notebooks.items()},
+        f"../../Eve Escape_44444_assignsubmission_file/{first}": forged,
+        f"/tmp/Eve Escape_44444_assignsubmission_file/{first}": forged,
+        f"Bomb Bob_77777_assignsubmission_file/{first}": bytes(30 * MIB),
+        f"Junk Jim_66666_assignsubmission_file/{first}": notebooks[first],
+        f"Dup Dana_88888_assignsubmission_file/{first}": notebooks[first],
+        f"Dup Dana_88888_assignsubmission_file_{first}": forged,  # the same notebook, flat
+        f"Dup Dana_88888_assignsubmission_file/{second}": notebooks[second],
+        **{f"Junk Jim_66666_assignsubmission_file/junk{i}.txt": b"x" for i in range(300)},
+    }
+    download = tmp_path / "JAC-forged.zip"
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        link = zipfile.ZipInfo(f"Mal Lory_55555_assignsubmission_file/{first}")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, str(course / "course_secret.key"))
+    assert download.stat().st_size < MIB
+
+    status, printed = command("collect", ASSIGNMENT, str(download), "--from", "moodle",
+                              "--course-dir", str(course))
+    submitted = course / "submitted"
+
+    def handed_in(student: str) -> dict[str, bytes]:
+        return {path.name: path.read_bytes()
+                for path in sorted((submitted / student / ASSIGNMENT).iterdir())}
+
+    assert status == 1
+    assert sorted(path.name for path in submitted.iterdir()) == [
+        "11111", "22222", "66666", "88888"]
+    assert handed_in("88888") == {second: notebooks[second]}
+    assert handed_in("22222") == notebooks
+    assert handed_in("11111") == {name: data + b" " for name, data in notebooks.items()}
+    assert handed_in("66666") == {first: notebooks[first]}
+    assert not list(tmp_path.rglob("Eve Escape*")) and not list(Path("/tmp").glob("Eve Esc*"))
+    left_out = printed.split("were NOT collected:\n")[1]
+    shown = "  JAC-forged/"
+    nested = ("it is in a subfolder of student 11111's folder, where Moodle puts a student's "
+              "files directly; the subfolder is named like the folder of student 22222, and a "
+              "student's upload cannot hand in for another")
+    for line in [
+            f"{shown}{aaron}/{zoe}/{first}: {nested}",
+            f"{shown}{aaron}/Z\u043ee Victim_22222_assignsubmission_file/{second}: {nested}",
+            f"{shown}{aaron}/Nobody Home_33333_assignsubmission_file/{first}: "
+            + nested.replace("22222", "33333"),
+            f"{shown}{aaron}/{second[:-6]}.\u0456pynb: not a notebook (only .ipynb files are "
+            "collected)",
+            f"{shown}../../Eve Escape_44444_assignsubmission_file/{first}: its path leaves the "
+            "download's folder (absolute, or with '..')",
+            f"{shown}/tmp/Eve Escape_44444_assignsubmission_file/{first}: its path leaves the "
+            "download's folder (absolute, or with '..')",
+            f"{shown}Bomb Bob_77777_assignsubmission_file/{first}: it is larger than 25 MiB "
+            "(30 MiB)",
+            f"{shown}Mal Lory_55555_assignsubmission_file/{first}: it is a symbolic link",
+            f"{shown}Junk Jim_66666_assignsubmission_file/junk299.txt: not a notebook (only "
+            ".ipynb files are collected)",
+            *[f"{shown}{copy}: student 88888 handed in 2 files for {first} ({shown[2:]}Dup "
+              f"Dana_88888_assignsubmission_file/{first}, {shown[2:]}Dup Dana_88888_assign"
+              f"submission_file_{first}): none is collected, as nothing in the download says "
+              "which one to grade; keep one in the zip and collect again"
+              for copy in (f"Dup Dana_88888_assignsubmission_file/{first}",
+                           f"Dup Dana_88888_assignsubmission_file_{first}")]]:
+        assert line in left_out.splitlines()
+    assert len(left_out.splitlines()) == 10 + 300 + 2  # and a blank line, "Next: ..."
+
+    own = copy_course(generated_course, tmp_path / "own")
+    archive_folder = own / "downloaded" / ASSIGNMENT / "archive"
+    archive_folder.mkdir(parents=True)
+    shutil.copy(download, archive_folder)
+    run(own, "nbgrader", "zip_collect", ASSIGNMENT,
+        "--collector=autograder.lms.collector.MoodleCollector")
+    assert {path.name: path.read_bytes() for path in
+            (own / "submitted" / "22222" / ASSIGNMENT).iterdir()} == notebooks
+    assert not (own / "submitted" / "33333").exists()
+
+
+# --- end to end: the exchange ---------------------------------------------------------------
+
+def inbound_submission(inbound: Path, student: str, files: dict[str, bytes]) -> Path:
+    """A submission as ``nbgrader submit`` leaves it in the exchange's inbound folder."""
+    stamp = "2026-11-20 10:00:00.000000 UTC"
+    folder = inbound / f"{student}+{ASSIGNMENT}+{stamp}+{student}0random"
+    folder.mkdir(parents=True)
+    for name, data in {**files, "timestamp.txt": stamp.encode()}.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    """The regular files in ``folder`` (links not followed), by path."""
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()}
+
+
+@pytest.mark.nbgrader
+def test_nbgrader_collect_copies_no_link_planted_in_the_exchange(generated_course, tmp_path):
+    """Real ``nbgrader collect`` with the course's config: a student who planted links in
+    their inbound submission (to the course secret, /etc/shadow, /dev/zero, the instructor's
+    source folder), a hard link, a pipe, or made the submission itself a link, gets only their
+    own files collected, and every link is reported; an honest student gets every file.
+    nbgrader's own collect, on the same kind of link, copies the secret."""
+    course = copy_course(generated_course, tmp_path / "course")
+    secret = (course / "course_secret.key").read_bytes()
+    notebooks = {path.name: path.read_bytes()
+                 for path in sorted((course / "release" / ASSIGNMENT).glob("*.ipynb"))}
+    first = next(iter(notebooks))
+    inbound = tmp_path / "exchange" / "jacobians-course" / "inbound"
+    honest = inbound_submission(inbound, "honest", notebooks)
+    mallory = inbound_submission(inbound, "mallory", {name: data for name, data in
+                                                     notebooks.items() if name != first})
+    (mallory / first).symlink_to(course / "course_secret.key")
+    (mallory / "notes.txt").symlink_to("/etc/shadow")
+    (mallory / "zeros.bin").symlink_to("/dev/zero")
+    (mallory / "source").symlink_to(course / "source")
+    os.mkfifo(mallory / "pipe")
+    (tmp_path / "elsewhere").write_bytes(secret)
+    os.link(tmp_path / "elsewhere", mallory / "hard.txt")
+    (inbound / f"eve+{ASSIGNMENT}+2026-11-20 10:00:00.000000 UTC+x").symlink_to(
+        course / "source" / ASSIGNMENT)
+
+    collected = run(course, "nbgrader", "collect", ASSIGNMENT,
+                    f"--Exchange.root={tmp_path / 'exchange'}")
+    submitted = course / "submitted"
+    assert sorted(path.parent.name for path in submitted.glob(f"*/{ASSIGNMENT}")) == [
+        "honest", "mallory"]
+    assert not contents(submitted / "eve")  # nbgrader made the folder, nothing is in it
+    assert contents(submitted / "honest" / ASSIGNMENT) == contents(honest)
+    assert contents(submitted / "mallory" / ASSIGNMENT) == {
+        name: data for name, data in contents(mallory).items()
+        if name in notebooks or name == "timestamp.txt"}
+    assert not any(secret in data for folder in submitted.iterdir()
+                   for data in contents(folder).values())
+    printed = collected.stdout + collected.stderr
+    for name, reason in [
+            (first, f"it is a symbolic link (to '{course / 'course_secret.key'}')"),
+            ("notes.txt", "it is a symbolic link (to '/etc/shadow')"),
+            ("zeros.bin", "it is a symbolic link (to '/dev/zero')"),
+            ("source", f"it is a symbolic link (to '{course / 'source'}')"),
+            ("pipe", "it is not a regular file (a device, pipe or socket)"),
+            ("hard.txt", "it is a hard link")]:
+        assert f"Not collected: {mallory / name}: {reason}" in printed
+    assert "+x: the submission is a symbolic link: nothing of it is collected" in printed
+
+    for name in ("notes.txt", "zeros.bin", "source", "pipe", "hard.txt"):  # nbgrader's own
+        (mallory / name).unlink()
+    shutil.rmtree(course / "submitted")
+    (inbound / f"eve+{ASSIGNMENT}+2026-11-20 10:00:00.000000 UTC+x").unlink()
+    run(course, "nbgrader", "collect", ASSIGNMENT, f"--Exchange.root={tmp_path / 'exchange'}",
+        "--ExchangeFactory.collect=nbgrader.exchange.default.collect.ExchangeCollect")
+    assert (submitted / "mallory" / ASSIGNMENT / first).read_bytes() == secret
 
 
 # --- end to end: solutions -----------------------------------------------------------------

@@ -5,5 +5,6 @@
   course and the local grading loop, kept warm between students;
 - :mod:`.replay`: the autograded notebooks a worker sends back, recorded in the course's
   gradebook by nbgrader, in the instructor's process only;
-- :mod:`.dispatch`: the instructor's side of a run.
+- :mod:`.dispatch`: the instructor's side of a run, on a cluster reached over TLS
+  (:mod:`.access`) or on a local one only the instructor's process can use (:mod:`.private`).
 """

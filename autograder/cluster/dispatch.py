@@ -43,13 +43,16 @@ no more either)."""
 def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
                      students: list[str], jobs: int, student_timeout: float,
                      stream: TextIO) -> Iterator[Outcome]:
-    """Yield each student's :class:`Outcome`, graded on the cluster at ``address`` (or on a
-    ``LocalCluster`` of ``jobs`` workers if ``address`` is ``"local"``) and recorded in the
-    course's gradebook; the submissions are ``submitted/<student>/<assignment>/``."""
+    """Yield each student's :class:`Outcome`, graded on the cluster at ``address`` (reached
+    with Dask's settings: :mod:`.access`), or on a private cluster of ``jobs`` workers on this
+    machine if ``address`` is ``"local"`` (:mod:`.private`), and recorded in the course's
+    gradebook; the submissions are ``submitted/<student>/<assignment>/``."""
     if not students:
         return
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
+
+    from .private import private_local_cluster
 
     root = Path(settings.root)
     station = StationSettings(assignment=settings.assignment, fork_kernels=settings.fork_kernels,
@@ -58,10 +61,7 @@ def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
     with ExitStack() as stack:
         try:
             if address == "local":
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=jobs, threads_per_worker=1, processes=True,
-                    dashboard_address=None))
-                client = stack.enter_context(Client(cluster))
+                client = stack.enter_context(private_local_cluster(jobs))
             else:
                 client = stack.enter_context(Client(address, timeout=30))
         except OSError as exc:
@@ -70,7 +70,7 @@ def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
         if not workers:
             stream.write(f"No worker has joined the Dask scheduler at {address} yet: the run "
                          f"waits for one (dask worker {address} --nworkers auto "
-                         "--nthreads 1).\n")
+                         "--nthreads 1, with its TLS files: README).\n")
         recorder = stack.enter_context(Recorder(settings))
         # With each task rather than scattered: data scattered to a worker that dies is lost
         # for good, and the kit is about the size of one student's files.

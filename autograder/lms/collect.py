@@ -25,7 +25,6 @@ from ..course_config import CommandError, load_course_config, open_course, requi
 from ..terminal import printable
 from .archives import DEFAULT_LIMITS, LeftOut, Limits, clean_copy
 from .collector import COLLECTORS, CollectedFile, LmsCollector
-from .patterns import PATTERNS
 
 ID_MEANING = {"canvas": "Canvas user ids",
               "moodle": "Moodle participant ids of this assignment"}
@@ -83,8 +82,8 @@ def collect_downloads(root: Path, assignment: str, lms: str, downloads: Sequence
         If the course, the assignment or a download is missing or unreadable, or if nothing
         could be collected.
     """
-    if lms not in PATTERNS:
-        raise CommandError(f"unknown LMS {lms!r}: choose one of {', '.join(PATTERNS)}")
+    if lms not in COLLECTORS:
+        raise CommandError(f"unknown LMS {lms!r}: choose one of {', '.join(COLLECTORS)}")
     coursedir = open_course(root)
     require_assignment(coursedir, assignment)
     notebooks = [Path(name).name for name in find_all_notebooks(
@@ -132,9 +131,7 @@ def _empty_directory(path: Path) -> Path:
 def _zip_collect_app(config: Config, assignment: str, lms: str, force: bool) -> ZipCollectApp:
     """nbgrader's ``ZipCollectApp`` for ``assignment``, configured by the course and set to
     use the LMS's collector; it logs errors only (we report what it leaves out)."""
-    collector_class = COLLECTORS[lms]
-    config.ZipCollectApp.collector_plugin = collector_class
-    config[collector_class.__name__].named_regexp = PATTERNS[lms]
+    config.ZipCollectApp.collector_plugin = COLLECTORS[lms]
     app = ZipCollectApp(config=config, force=force)
     app.log_level = logging.ERROR
     app.coursedir = CourseDirectory(parent=app)

@@ -1,11 +1,13 @@
 """nbgrader ``zip_collect`` plugins for Canvas and Moodle downloads.
 
-nbgrader's own ``FileNameCollectorPlugin`` logs a warning for a file it cannot place and
-carries on (and with no regexp configured, places nothing and exits 0). These collectors
-match the LMS's file names (:mod:`.patterns`), check that the file is one of the
-assignment's notebooks, that the student was not collected before (unless ``--force``) and
-that no student hands in two files for one notebook, and remember every file they collected
-or left out, for the instructor. They work with nbgrader's own command too::
+nbgrader's own ``FileNameCollectorPlugin`` matches a regular expression to each file's
+absolute path, logs a warning for a file it cannot place and carries on, and keeps the first
+of two files for one notebook (or stops the whole collection). These collectors place every
+file by its whole path from its download's root (:func:`.patterns.place`: in nbgrader's
+``extracted/`` folder, each download has a folder of its own), before anything is copied:
+files no student owns, and every file of a notebook a student handed in more than once, are
+left out; so is a student collected before (unless ``--force``). They remember every file
+they collected or left out, for the instructor. They work with nbgrader's own command too::
 
     nbgrader zip_collect ASSIGNMENT --collector=autograder.lms.collector.CanvasCollector
 """
@@ -13,17 +15,15 @@ or left out, for the instructor. They work with nbgrader's own command too::
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nbgrader.plugins import FileNameCollectorPlugin
 from nbgrader.utils import find_all_notebooks
-from traitlets import default
 
 from .archives import LeftOut
-from .patterns import CANVAS, LAYOUTS, MOODLE
+from .patterns import Placed, place
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class CollectedFile:
     Attributes
     ----------
     path : str
-        Where it was, relative to ``downloaded/<assignment>/extracted/``.
+        Where it was, relative to ``downloaded/<assignment>/extracted/``: the download's
+        folder, then the file's path in the download.
     student : str
         The nbgrader student id (the LMS's user or participant id).
     notebook : str
@@ -51,46 +52,54 @@ class CollectedFile:
     late: bool = False
 
 
-def read_file_name(path: str, shown: str, pattern: re.Pattern[str], lms: str,
-                   notebooks: Collection[str],
-                   valid_ext: Sequence[str] = (".ipynb",)) -> CollectedFile | LeftOut:
-    """Which student's which notebook the file at ``path`` is, or why it is left out; pure.
+def plan_collection(paths: Sequence[str], lms: str,
+                    notebooks: Collection[str]) -> list[CollectedFile | LeftOut]:
+    """What becomes of each file, in the order of ``paths``; pure.
 
     Parameters
     ----------
-    path : str
-        The absolute path nbgrader extracted the file to (what its regexps are matched to).
-    shown : str
-        The path to show the instructor.
-    pattern : re.Pattern
-        The LMS's pattern (:mod:`.patterns`).
-    lms : str
-        ``"canvas"`` or ``"moodle"``, for messages.
+    paths : sequence of str
+        Every extracted file, relative to the extraction folder: a download's folder, then
+        the file's path in that download (``/``-separated).
+    lms : {"canvas", "moodle"}
     notebooks : collection of str
-        The assignment's notebook file names (``release/<assignment>/``).
-    valid_ext : sequence of str
-        The extensions nbgrader collects (``FileNameCollectorPlugin.valid_ext``).
+        The assignment's notebook file names.
+
+    Returns
+    -------
+    list of CollectedFile or LeftOut
+        A file that :func:`.patterns.place` gives a student and a notebook is collected
+        unless that student has another file for the same notebook: then none of them is
+        (nothing in a download tells which one the student meant to be graded).
     """
-    extension = os.path.splitext(path)[1]
-    if extension not in valid_ext:
-        return LeftOut(shown, f"not a notebook (only {', '.join(valid_ext)} files are "
-                              "collected)")
-    match = pattern.match(path)
-    if match is None:
-        return LeftOut(shown, f"its name does not follow {lms.capitalize()}'s download layout "
-                              f"{LAYOUTS.get(lms, pattern.pattern)}")
-    notebook = match["file_id"] + extension
-    if notebook not in notebooks:
-        return LeftOut(shown, f"{notebook!r} is not a notebook of the assignment (those are "
-                              f"{', '.join(sorted(notebooks))})")
-    groups = match.groupdict()
-    return CollectedFile(shown, match["student_id"], notebook, groups.get("name") or "",
-                         bool(groups.get("late")))
+    placed: list[Placed | str] = [
+        place(path.split("/", 1)[1], lms, notebooks) if "/" in path else
+        "it is not inside a download's folder (put the LMS's zip into archive/)"
+        for path in paths]
+    copies: dict[tuple[str, str], list[str]] = {}
+    for path, where in zip(paths, placed, strict=True):
+        if isinstance(where, Placed):
+            copies.setdefault((where.student, where.notebook), []).append(path)
+    plan: list[CollectedFile | LeftOut] = []
+    for path, where in zip(paths, placed, strict=True):
+        if isinstance(where, str):
+            plan.append(LeftOut(path, where))
+            continue
+        same = copies[where.student, where.notebook]
+        if len(same) > 1:
+            plan.append(LeftOut(path, (
+                f"student {where.student} handed in {len(same)} files for {where.notebook} "
+                f"({', '.join(same)}): none is collected, as nothing in the download says "
+                "which one to grade; keep one in the zip and collect again")))
+        else:
+            plan.append(CollectedFile(path, where.student, where.notebook, where.name,
+                                      where.late))
+    return plan
 
 
 class LmsCollector(FileNameCollectorPlugin):
     """Collects the files of one LMS's download; ``collected`` and ``left_out`` say what
-    became of each file. Subclasses set ``lms`` and the default ``named_regexp``."""
+    became of each file. Subclasses set ``lms``."""
 
     lms = ""
 
@@ -98,22 +107,18 @@ class LmsCollector(FileNameCollectorPlugin):
         super().__init__(**kwargs)
         self.collected: list[CollectedFile] = []
         self.left_out: list[LeftOut] = []
-        self._notebooks: list[str] | None = None
+        self._plan: dict[str, CollectedFile | LeftOut] | None = None
 
     def collect(self, submitted_file: str) -> dict[str, str] | None:
         """nbgrader's hook, called for every extracted file: ``student_id`` and ``file_id``
         (the notebook's name without ``.ipynb``), or ``None`` to leave the file out."""
-        app = self.parent
-        if not self.named_regexp:
-            app.fail(f"no file-name pattern for {self.lms}: set "
-                     f"{type(self).__name__}.named_regexp, e.g. to autograder.lms.patterns."
-                     f"{self.lms.upper()}")
-        extracted = app._format_collect_path(app.extracted_directory)
-        outcome = read_file_name(submitted_file, os.path.relpath(submitted_file, extracted),
-                                 re.compile(self.named_regexp), self.lms, self._release(),
-                                 self.valid_ext)
+        extracted = self.parent._format_collect_path(self.parent.extracted_directory)
+        if self._plan is None:
+            self._plan = self._make_plan(extracted)
+        path = os.path.relpath(submitted_file, extracted).replace(os.sep, "/")
+        outcome = self._plan.get(path) or LeftOut(path, "it appeared while collecting")
         if isinstance(outcome, CollectedFile):
-            outcome = self._refuse_repeats(outcome)
+            outcome = self._refuse_collected_before(outcome)
         if isinstance(outcome, LeftOut):
             self.left_out.append(outcome)
             self.log.warning("Not collected: %s: %s", outcome.path, outcome.reason)
@@ -121,21 +126,19 @@ class LmsCollector(FileNameCollectorPlugin):
         self.collected.append(outcome)
         return {"student_id": outcome.student, "file_id": outcome.notebook}
 
-    def _release(self) -> list[str]:
-        """The assignment's notebooks, as nbgrader's ``zip_collect`` finds them."""
-        if self._notebooks is None:
-            coursedir = self.parent.coursedir
-            self._notebooks = find_all_notebooks(coursedir.format_path(
-                coursedir.release_directory, ".", coursedir.assignment_id))
-        return self._notebooks
+    def _make_plan(self, extracted: str) -> dict[str, CollectedFile | LeftOut]:
+        """The plan for every file nbgrader extracted (it walks the same folder)."""
+        paths = sorted(os.path.relpath(os.path.join(folder, name), extracted).replace(
+            os.sep, "/") for folder, _, names in os.walk(extracted) for name in names)
+        coursedir = self.parent.coursedir
+        notebooks = find_all_notebooks(coursedir.format_path(
+            coursedir.release_directory, ".", coursedir.assignment_id))
+        return {outcome.path: outcome
+                for outcome in plan_collection(paths, self.lms, notebooks)}
 
-    def _refuse_repeats(self, file: CollectedFile) -> CollectedFile | LeftOut:
-        """A student collected by an earlier run (unless forced), or a second file for a
-        notebook, is left out: nbgrader would stop the whole collection on either."""
-        for earlier in self.collected:
-            if (earlier.student, earlier.notebook) == (file.student, file.notebook):
-                return LeftOut(file.path, f"a second file for {file.notebook} of student "
-                                          f"{file.student} ({earlier.path} was collected)")
+    def _refuse_collected_before(self, file: CollectedFile) -> CollectedFile | LeftOut:
+        """A student collected by an earlier run is left out unless forced: nbgrader would
+        stop the whole collection."""
         coursedir = self.parent.coursedir
         submitted = coursedir.format_path(coursedir.submitted_directory, file.student,
                                           coursedir.assignment_id)
@@ -147,24 +150,15 @@ class LmsCollector(FileNameCollectorPlugin):
 
 
 class CanvasCollector(LmsCollector):
-    """Collects a Canvas "Download Submissions" zip (:data:`.patterns.CANVAS`)."""
+    """Collects a Canvas "Download Submissions" zip."""
 
     lms = "canvas"
 
-    @default("named_regexp")
-    def _canvas_pattern(self) -> str:
-        return CANVAS
-
 
 class MoodleCollector(LmsCollector):
-    """Collects a Moodle "Download all submissions" zip, in folders or flat
-    (:data:`.patterns.MOODLE`)."""
+    """Collects a Moodle "Download all submissions" zip, in folders or flat."""
 
     lms = "moodle"
-
-    @default("named_regexp")
-    def _moodle_pattern(self) -> str:
-        return MOODLE
 
 
 COLLECTORS: dict[str, type[LmsCollector]] = {"canvas": CanvasCollector,
