@@ -90,8 +90,7 @@ cannot change their sum: what must the entries of each column of your Jacobian a
 **Mistakes students make here.** Check your answer against each:
 
 - Softmax taken over the batch axis, which mixes the examples.
-- The part made of products of entries of $a$ forgotten, or added where your formula
-  subtracts it.
+- The part made of products of entries of $a$ forgotten, or taken with the wrong sign.
 - A diagonal matrix only, as if softmax were elementwise.
 - A size typed in.
 
