@@ -10,7 +10,7 @@ asks for (``tests/test_student_material.py``).
 
 from __future__ import annotations
 
-from .text import NotebookText
+from .text import BATCH, NotebookText, jacobian_shape_cell
 
 SOFTMAX = NotebookText(
     math=r"""
@@ -31,24 +31,10 @@ has shape `(B, D)`.
 - Is the output per example?
 
 Complete `jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of a = softmax(h) with respect to h, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    D : int
-        The number of scores of one example.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, D, D)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of a = softmax(h) with respect to h, for a batch of B examples.",
+        {"B": BATCH, "D": "The number of scores of one example."},
+        "(B, D, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -140,24 +126,10 @@ and `h` of shape `(B, D)`; each example's loss is one number, kept as shape `(1,
 - Is the output per example?
 
 Complete `jacobian_shape(B, D)`: the shape of `dloss_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of each example's cross-entropy with respect to h.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    D : int
-        The number of classes.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, 1, D)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of each example's cross-entropy with respect to h.",
+        {"B": BATCH, "D": "The number of classes."},
+        "(B, 1, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian with the chain rule
 
@@ -237,24 +209,10 @@ below.
 
 Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dz_dx` for a batch of `B`
 examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of z = W x + b with respect to x, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    output_dim, input_dim : int
-        The numbers of rows and columns of W.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, output_dim, input_dim)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of z = W x + b with respect to x, for a batch of B examples.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(B, output_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -327,24 +285,10 @@ to update the bias.
   `jacobians`.)
 
 Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dz_db`.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of z = W x + b with respect to b, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    output_dim, input_dim : int
-        The numbers of rows and columns of W.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, output_dim, output_dim)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of z = W x + b with respect to b, for a batch of B examples.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(B, output_dim, output_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -408,24 +352,10 @@ A batch arrives as `h` of shape `(B, D)`, and `a` has shape `(B, D)`.
 - Is the output per example?
 
 Complete `jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of a = tanh(h) with respect to h, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    D : int
-        The number of entries of one example.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, D, D)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of a = tanh(h) with respect to h, for a batch of B examples.",
+        {"B": BATCH, "D": "The number of entries of one example."},
+        "(B, D, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -502,24 +432,11 @@ layer, by chaining the Jacobians of each step.
 - What are the axes of the input `W1`?
 
 Complete `jacobian_shape(B, input_dim, hidden_dim, output_dim)`: the shape of `dloss_dW1`.""",
-    jacobian_shape='''\
-def jacobian_shape(B, input_dim, hidden_dim, output_dim):
-    """Shape of the Jacobian of the batch-averaged loss with respect to W1.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    input_dim, hidden_dim, output_dim : int
-        The sizes of the input, hidden and output layers.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (1, hidden_dim, input_dim)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of the batch-averaged loss with respect to W1.",
+        {"B": BATCH,
+         "input_dim, hidden_dim, output_dim": "The sizes of the input, hidden and output layers."},
+        "(1, hidden_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian by chaining four Jacobians
 

@@ -9,7 +9,7 @@ examples on other functions, and never holds a graded answer or the shape part 1
 
 from __future__ import annotations
 
-from .text import NotebookText
+from .text import BATCH, NotebookText, jacobian_shape_cell
 
 SCALAR_WRT_SCALAR = NotebookText(
     math=r"""
@@ -34,22 +34,10 @@ Before any code, the shape. Answer three questions, then apply the rule:
 Complete `jacobian_shape(B)` so that it returns the shape of the Jacobian `dloss_dyhat` for a
 batch of `B` examples, as a tuple of ints. The test calls it with other sizes too: build the
 tuple from `B`.""",
-    jacobian_shape='''\
-def jacobian_shape(B):
-    """Shape of the Jacobian of each example's loss with respect to yhat.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, 1, 1)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of each example's loss with respect to yhat.",
+        {"B": BATCH},
+        "(B, 1, 1)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -135,24 +123,10 @@ as shape `(1,)`.
 
 Complete `jacobian_shape(B, D)`: the shape of `dloss_dyhat` for a batch of `B` examples, built
 from the arguments.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of each example's loss with respect to yhat.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    D : int
-        The number of entries of one prediction.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, 1, D)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of each example's loss with respect to yhat.",
+        {"B": BATCH, "D": "The number of entries of one prediction."},
+        "(B, 1, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -236,24 +210,10 @@ entry of `W`.
 
 Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dyhat_dW` for a batch of `B`
 examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of yhat = W x with respect to W, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    output_dim, input_dim : int
-        The numbers of rows and columns of W.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, output_dim, output_dim, input_dim)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of yhat = W x with respect to W, for a batch of B examples.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(B, output_dim, output_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
@@ -342,24 +302,10 @@ shape `(1,)`.
 - What are the axes of the input `W`?
 
 Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dloss_dW`.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of the batch-averaged loss with respect to W.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    output_dim, input_dim : int
-        The numbers of rows and columns of W.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (1, output_dim, input_dim)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of the batch-averaged loss with respect to W.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(1, output_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian with the chain rule
 
@@ -463,24 +409,10 @@ A batch arrives as `h` of shape `(B, D)`, and `a` has shape `(B, D)`.
 - Is the output per example?
 
 Complete `jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of a = sigmoid(h) with respect to h, for a batch of B examples.
-
-    Parameters
-    ----------
-    B : int
-        The batch size.
-    D : int
-        The number of entries of one example.
-
-    Returns
-    -------
-    tuple of int
-    """
-    ### BEGIN SOLUTION
-    return (B, D, D)
-    ### END SOLUTION''',
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of a = sigmoid(h) with respect to h, for a batch of B examples.",
+        {"B": BATCH, "D": "The number of entries of one example."},
+        "(B, D, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 

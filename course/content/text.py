@@ -51,6 +51,30 @@ class NotebookText:
                              f"{dict(self.points)}")
 
 
+def jacobian_shape_cell(summary: str, sizes: Mapping[str, str], answer: str) -> str:
+    """The solution cell of ``jacobian_shape``: its ``def`` line, a numpydoc docstring, and
+    ``return <answer>`` as the solution.
+
+    Parameters
+    ----------
+    summary : str
+        The docstring's first line.
+    sizes : mapping of str to str
+        The parameters, in order, each with its description; a key may name several that
+        share one (``"output_dim, input_dim"``).
+    answer : str
+        The expression the solution returns, e.g. ``"(B, 1, D)"``.
+    """
+    names = ", ".join(sizes)
+    parameters = "".join(f"    {key} : int\n        {text}\n" for key, text in sizes.items())
+    return (f'def jacobian_shape({names}):\n    """{summary}\n\n    Parameters\n    ----------\n'
+            f'{parameters}\n    Returns\n    -------\n    tuple of int\n    """\n'
+            f"    ### BEGIN SOLUTION\n    return {answer}\n    ### END SOLUTION")
+
+
+BATCH = "The batch size."
+"""How every ``jacobian_shape`` docstring describes ``B``."""
+
 RULE = """\
 **The rule.** If a function maps an input of shape `(P, Q, ...)` to an output of shape
 `(X, Y, ...)`, its Jacobian has shape `(X, Y, ..., P, Q, ...)`: one derivative for every
