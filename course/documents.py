@@ -39,7 +39,7 @@ _REGION = re.compile(
     r"^<!-- end (?P=kind) -->\n", re.M | re.S)
 _MARK = re.compile(r"<!--\s*(?:end\s+)?(?:solution|student)\b")
 _SOLUTION_CODE = re.compile(r"^\{\{ solution: (?P<key>\w+) \}\}$", re.M)
-_DELIMITER = re.compile(r"^\s*### (?:BEGIN|END) SOLUTION\n", re.M)
+_DELIMITER = re.compile(r"^[ \t]*### (?:BEGIN|END) SOLUTION[ \t]*(?:\n|\Z)", re.M)
 
 
 def source(assignment: str) -> str:
@@ -86,8 +86,8 @@ def solution_code(key: str, assignment: str) -> str:
     if key not in {case.key for case in cases_of(assignment)}:
         raise ValueError(f"course/documents/{assignment}.md: no case {key!r} in {assignment}")
     text = TEXTS[key]
-    code = "\n\n\n".join(_DELIMITER.sub("", cell) for cell in (text.jacobian_shape,
-                                                                 text.function))
+    code = "\n\n\n".join(_DELIMITER.sub("", cell).rstrip("\n")
+                            for cell in (text.jacobian_shape, text.function))
     return f"```python\n{code}\n```"
 
 

@@ -71,8 +71,8 @@ def test_the_student_text_withholds_what_the_full_text_answers(assignment):
     student, full = student_document(assignment), full_document(assignment)
     withheld = re.findall(r"^\*Released with the solutions: (.+)\.\*$", student, re.M)
     assert len(withheld) >= len(cases_of(assignment))
-    assert not re.search(r"<!--|\{\{|BEGIN SOLUTION|```python\ndef ", student)
-    assert not re.search(r"<!--|\{\{|BEGIN SOLUTION|Released with the solutions", full)
+    assert not re.search(r"<!--|\{\{|(BEGIN|END) SOLUTION|```python\ndef ", student)
+    assert not re.search(r"<!--|\{\{|(BEGIN|END) SOLUTION|Released with the solutions", full)
     for case in cases_of(assignment):
         code = solution_code(case.key, assignment)
         assert code in full
