@@ -22,7 +22,7 @@ from course.documents import student_document
 from course.workspace import ROOT
 from jacobian_checks.cases import ASSIGNMENTS, CASES
 from tests.fragments import file_fragments, markdown_fragments, notebook_fragments
-from tests.pasting import passing
+from tests.pasting import Pasted, passing
 
 
 def release_notebooks() -> dict[str, nbformat.NotebookNode]:
@@ -68,6 +68,31 @@ def test_the_material_is_cut_into_many_fragments(received):
     assert any(origin.endswith("README.md") for origin in origins)
     assert "import numpy as np" in received
     assert len(received) > 20 * len(CASES)
+
+
+def test_the_paste_test_finds_an_answer_in_any_form():
+    """Answers hidden in the ways the texts once held them are found, by the grader's verdict:
+    negated, defined at the top, as a contraction of a chain's links, as a shape."""
+    def cells(key: str, fragment: str) -> set[tuple[str, str]]:
+        return {(hit.form, hit.cell) for hit in passing(CASES[key], fragment)}
+
+    einsum = 'np.einsum("i,bj->bij", np.ones(1), y - yhat)'
+    assert cells("scalar_wrt_vector", einsum) == {
+        (f"pasted, returning {sign}np.einsum('i,bj->bij', np.ones(1), y - yhat)", cell)
+        for sign, cell in [("", "test_dloss_dyhat_shape"), ("-", "test_dloss_dyhat_shape"),
+                           ("-", "test_dloss_dyhat_values")]}
+    assert ("defined at the top", "test_dz_db_values") in cells(
+        "affine_wrt_bias", "def dz_db(W, b, x):\n    return np.broadcast_to(np.eye(len(b)), "
+        "(len(x), len(b), len(b)))")
+    assert ("pasted, returning J", "test_dloss_dW_values") in cells(
+        "scalar_wrt_matrix", 'J = np.einsum("bij,bjkl->bikl", dloss_dyhat, dyhat_dW)\n'
+        'J = J.mean(axis=0)')
+    assert cells("two_layer_network", "(1, hidden_dim, input_dim)") == {
+        ("pasted, returning (1, hidden_dim, input_dim)", "test_jacobian_shape")}
+    assert passing(CASES["tanh"], "np.einsum('bi,ij->bij', 1 - h ** 2, np.eye(D))") == [
+        Pasted("np.einsum('bi,ij->bij', 1 - h ** 2, np.eye(D))",
+               f"pasted, returning {sign}np.einsum('bi,ij->bij', 1 - h ** 2, np.eye(D))",
+               "test_da_dh_shape") for sign in ("", "-")]  # right shape, wrong values
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
