@@ -62,7 +62,8 @@ STUDENT_README = """\
 
 You code the Jacobians that backpropagation is made of, with NumPy `einsum`, in {count}
 notebooks (`{assignment}/`). The course text, `{course_text}`, gives the rule and the math
-they use: read it first.
+they use: read it first. What it leaves for you to work out (each Jacobian's shape, formula
+and code) comes with the solutions, after the due date.
 
 ## Install (once)
 

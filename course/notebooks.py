@@ -14,9 +14,14 @@ how to code it               ``coding``                  --
 answer                       ``<function>``              --
 tests: shape                 ``test_<function>_shape``   1
 tests: values                ``test_<function>_values``  2
+an ungraded task (optional)  ``follow_up``               --
+its code, which the student  (none: a cell of the        --
+fills                        student's own)
 ===========================  ==========================  ======
 
-(the points are :data:`course.content.POINTS`, unless the case's text sets its own).
+(the points are :data:`course.content.POINTS`, unless the case's text sets its own). The
+ungraded task's code cell carries no nbgrader metadata, like a cell the student added: it is
+the student's to change, and nbgrader grades nothing in it.
 
 The values test repeats the shape check, so a wrong shape earns nothing there; a right
 shape with wrong values keeps the shape point. A test cell holds only the check on the
@@ -76,6 +81,10 @@ def build_notebook(case: Case) -> nbformat.NotebookNode:
             case, "check_jacobian_values", function,
             f"# The shape again, then the values of {function} against finite differences.")),
     ]
+    if text.follow_up:
+        cells.append(_read_only("follow_up", text.follow_up.strip(), markdown=True))
+    if text.follow_up_code:
+        cells.append(new_code_cell(text.follow_up_code.strip("\n"), id="follow-up-code"))
     return new_notebook(cells=cells, metadata={
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},

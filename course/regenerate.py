@@ -7,8 +7,11 @@ course directory (so no gradebook is left behind). Generating the solutions exec
 and a solution whose tests fail stops the rebuild.
 
 It also writes the references the student package stores for the notebooks' own values tests
-(:mod:`course.stored_references`), and raises the student package's version when its cases
-or references changed (:mod:`course.package_version`). Run ``make notebooks`` (or
+(:mod:`course.stored_references`), raises the student package's version when its cases or
+references changed (:mod:`course.package_version`), and writes the full course text of each
+assignment, with its code, into ``solutions/<assignment>/`` (:mod:`course.documents`):
+``python -m autograder release-solutions`` releases it with the solution notebooks, after the
+due date; ``release/``, which students get, never holds it. Run ``make notebooks`` (or
 ``python -m course.regenerate``) after changing a case or its text.
 """
 
@@ -26,6 +29,7 @@ from nbgrader.preprocessors import Execute
 from autograder.course_config import load_course_config
 from jacobian_checks.cases import ASSIGNMENTS
 
+from .documents import FULL_NOTEBOOK, full_notebook
 from .notebooks import write_source
 from .package_version import record_version
 from .stored_references import needed_arrays, write_references
@@ -40,7 +44,8 @@ def render_course(workdir: Path, *, execute_solutions: bool = True
     ``{directory: {"<assignment>/<file name>": notebook}}``.
 
     The notebooks are normalized (see :func:`normalize`). Without ``execute_solutions`` the
-    solutions are generated without running them: same sources, no outputs.
+    solutions are generated without running them: same sources, no outputs. The solutions
+    of each assignment include its full course text, ``<assignment>/course-text.ipynb``.
     """
     write_source(workdir / "source")
     shutil.copy(ROOT / "nbgrader_config.py", workdir / "nbgrader_config.py")
@@ -58,6 +63,9 @@ def render_course(workdir: Path, *, execute_solutions: bool = True
                                normalize(nbformat.read(path, as_version=4)) for path in notebooks}
     if execute_solutions:
         _require_passing_solutions(rendered["solutions"])
+    for assignment in ASSIGNMENTS:
+        rendered["solutions"][f"{assignment}/{FULL_NOTEBOOK}"] = normalize(
+            full_notebook(assignment))
     return rendered
 
 

@@ -18,7 +18,7 @@ def graded_cells(case: Case) -> list[TestCell]:
     """The graded test cells of the case's notebook, planned from their source."""
     cells = []
     for cell in build_notebook(case).cells:
-        meta = cell.metadata["nbgrader"]
+        meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             cells.append(TestCell(meta["grade_id"], tuple(plan_cell(cell.source, "test"))))
     return cells

@@ -2,18 +2,21 @@
 
 The second assignment goes from the course document's five cases into a network: softmax and
 its cross-entropy, an affine layer's two Jacobians, tanh, and a two-layer network's gradient
-built by chaining Jacobians. Solutions read every size from their inputs.
+built by chaining Jacobians, with the shortcut frameworks compute as an ungraded task next to
+it. Solutions read every size from their inputs. What students read teaches with questions and
+with worked examples on other functions, and never holds a graded answer or the shape part 1
+asks for (``tests/test_student_material.py``).
 """
 
 from __future__ import annotations
 
-from .text import NotebookText
+from .text import BATCH, NotebookText, jacobian_shape_cell
 
 SOFTMAX = NotebookText(
     math=r"""
 **The function.** Softmax turns a vector of scores into probabilities:
 
-$$a = \mathrm{softmax}(h), \quad a_i = \frac{e^{h_i}}{\sum_{j=1}^{D} e^{h_j}},
+$$a = \mathrm{softmax}(h), \quad a_i = \frac{e^{h_i}}{\sum_{k=1}^{D} e^{h_k}},
 \qquad a, h \in \mathbb{R}^D.$$
 
 A batch arrives as `h` of shape `(B, D)`; softmax acts on each example (each row), so `a`
@@ -24,30 +27,60 @@ has shape `(B, D)`.
     shape_hint="""\
 ## 1. Shape analysis
 
-Per example, the output `a` has shape `(D,)` and the input `h` has shape `(D,)`. Complete
-`jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of a = softmax(h) with respect to h, for a batch of B examples.
+- What is the shape of one example's output, its row of `a`? Of its input, its row of `h`?
+- Is the output per example?
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (B, D, D)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of a = softmax(h) with respect to h, for a batch of B examples.",
+        {"B": BATCH, "D": "The number of scores of one example."},
+        "(B, D, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
-$\frac{\partial a_i}{\partial h_j} = a_i\,(\delta_{ij} - a_j)$: the diagonal holds
-$a_i (1 - a_i)$, and unlike an elementwise function such as the sigmoid, every output depends
-on every input: off the diagonal, $-a_i a_j$ is not zero. Per example, the Jacobian is the
-matrix $\mathrm{diag}(a) - a a^\top$.
+**The derivative, in two cases.** For one example, write $a_i = e^{h_i} / S$ with
+$S = \sum_k e^{h_k}$, and note that $\partial S / \partial h_j = e^{h_j}$. Differentiate $a_i$
+with respect to $h_j$ with the quotient rule:
 
-Compute `a` stably (subtract each row's maximum before `np.exp`: softmax does not change),
-then build the two terms with einsum: `"bi,ij->bij"` with `np.eye(D)` puts `a` on the
-diagonal, and `"bi,bj->bij"` forms the outer product of each example's `a` with itself.
+- when $j = i$, both $e^{h_i}$ and $S$ depend on $h_i$;
+- when $j \neq i$, only $S$ depends on $h_j$.
 
-Write `da_dh(h)` returning the Jacobian of shape `(B, D, D)`.
+Write both results with the $a$'s alone, then as one formula with $\delta_{ij}$ (1 when
+$i = j$, 0 otherwise).
+
+**Which entries are zero?** Unlike the sigmoid's Jacobian, in general none: every output
+depends on every input through $S$. So each example's Jacobian is a full matrix, made of a
+diagonal part and a part whose entries are products of two entries of $a$.
+
+**The two kinds of parts with `einsum`**, on arrays of their own, for one example:
+
+```python
+u = np.array([1.0, 2.0, 3.0])
+v = np.array([0.5, 0.0, -1.0])
+on_diagonal = np.einsum("i,ij->ij", u, np.eye(3))   # u on the diagonal, zeros elsewhere
+assert np.all(on_diagonal == np.diag(u))
+products = np.einsum("i,j->ij", u, v)               # entry [i, j] is u[i] * v[j]
+assert np.all(products == np.outer(u, v))
+```
+
+Which of these does your formula need, with which arrays, and with which sign? A batch needs
+its letter in each.
+
+**Computing `a`.** Softmax acts on each example, along the axis of its `D` scores. For large
+scores `np.exp` overflows; subtracting each example's largest score from its scores first does
+not change softmax (why not?).
+
+**Check before you run the tests.** The entries of `a` always sum to 1, so a change of `h`
+cannot change their sum: what must the entries of each column of your Jacobian add up to?
+
+**Mistakes students make here.** Check your answer against each:
+
+- Softmax taken over the batch axis, which mixes the examples.
+- The part made of products of entries of $a$ forgotten, or taken with the wrong sign.
+- A diagonal matrix only, as if softmax were elementwise.
+- A size typed in.
+
+Write `da_dh(h)`: the Jacobian, with the shape you predicted in part 1.
 """,
     function='''\
 def da_dh(h):
@@ -60,8 +93,8 @@ def da_dh(h):
 
     Returns
     -------
-    ndarray, shape (B, D, D)
-        Batch axis, then a's axis (D,), then h's axis (D,).
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     D = h.shape[1]
@@ -88,38 +121,47 @@ and `h` of shape `(B, D)`; each example's loss is one number, kept as shape `(1,
     shape_hint="""\
 ## 1. Shape analysis
 
-Per example, the output (the loss) has shape `(1,)` and the input `h` has shape `(D,)`.
-Complete `jacobian_shape(B, D)`: the shape of `dloss_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of the per-example cross-entropy with respect to h.
+- What is the shape of one example's output, its loss? How does the rule keep a scalar?
+- What is the shape of one example's input, its row of `h`?
+- Is the output per example?
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (B, 1, D)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, D)`: the shape of `dloss_dh` for a batch of `B` examples.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of each example's cross-entropy with respect to h.",
+        {"B": BATCH, "D": "The number of classes."},
+        "(B, 1, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian with the chain rule
 
-The loss is $-y^\top \log a$ with $a = \mathrm{softmax}(h)$. Two Jacobians per example:
-$\frac{\partial L}{\partial \log a_i} = -y_i$, of shape `(B, 1, D)`, and
-$\frac{\partial \log a_i}{\partial h_j} = \delta_{ij} - a_j$, of shape `(B, D, D)`. Chain them,
-summing over their shared axis (the entries of $\log a$):
+Per example, the loss is a function of $\log a$, and $\log a$ is a function of $h$:
+$L = -\sum_i y_i \log a_i$ with $a = \mathrm{softmax}(h)$. Work it out in four steps:
 
-$$\frac{\partial L}{\partial h_j} = -\sum_i y_i\,(\delta_{ij} - a_j)
-= a_j \sum_i y_i - y_j = a_j - y_j \quad\text{(a one-hot } y \text{ sums to 1).}$$
+1. **The loss with respect to $\log a$.** What is $\partial L / \partial (\log a_i)$? What
+   shape has this Jacobian with the batch axis (the loss keeps its axis of size 1)?
+2. **$\log a$ with respect to $h$.** Write $\log a_i = h_i - \log \sum_k e^{h_k}$ and
+   differentiate with respect to $h_j$. (The derivative of $\log \sum_k e^{h_k}$ with respect
+   to $h_j$ is a ratio you met in notebook 01.) Which entries of this Jacobian are zero?
+3. **Chain them** per example: multiply, and sum over the axis they share, the entries of
+   $\log a$. (Per example, chaining a Jacobian with axes `(p, q)` and one with axes `(q, r)`
+   is one `einsum` whose letter for `q` appears in both inputs and not after `->`.)
+4. **Simplify, on paper.** The label is one-hot, so $\sum_i y_i = 1$. The result is short,
+   and it is the one every framework computes: compare it with the numbers your chain gives.
 
-> **The shortcut** `softmax(h) - y` is what frameworks compute, and it is right here because
-> each label sums to 1. Write the chain, and compare it with the shortcut, side by side:
-> they must agree to rounding.
+**Mistakes students make here.** Check your answer against each:
 
-Compute `a` stably (subtract each row's maximum before `np.exp`). Write `dloss_dh(y, h)`
-returning the Jacobian of shape `(B, 1, D)`.
+- The derivative with respect to the probabilities $a$ instead of the scores $h$: the
+  function's argument is `h`, and softmax stands between them.
+- Softmax taken over the batch axis, which mixes the examples.
+- The sign of the loss lost on the way.
+- A mean over the batch: each example has its own loss here.
+- The loss's axis of size 1 left out.
+
+Compute `a` stably, as in notebook 01. Write `dloss_dh(y, h)`: the Jacobian, with the shape
+you predicted in part 1.
 """,
     function='''\
 def dloss_dh(y, h):
-    """Jacobian of the per-example loss -sum_i y_bi log softmax(h_b)_i with respect to h.
+    """Jacobian of each example's loss -sum_i y_bi log softmax(h_b)_i with respect to h.
 
     Parameters
     ----------
@@ -130,8 +172,8 @@ def dloss_dh(y, h):
 
     Returns
     -------
-    ndarray, shape (B, 1, D)
-        Batch axis, then the loss's axis (1,), then h's axis per example (D,).
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     D = h.shape[1]
@@ -162,26 +204,43 @@ below.
     shape_hint="""\
 ## 1. Shape analysis
 
-Per example, the output `z` has shape `(output_dim,)` and the input `x` has shape
-`(input_dim,)`. Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dz_dx` for
-a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of z = W x + b with respect to x, for a batch of B examples.
+- What is the shape of one example's output, its row of `z`? Of its input, its row of `x`?
+- Is the output per example?
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (B, output_dim, input_dim)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dz_dx` for a batch of `B`
+examples.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of z = W x + b with respect to x, for a batch of B examples.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(B, output_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
-$z_i = \sum_k W_{ik} x_k + b_i$, so $\frac{\partial z_i}{\partial x_j} = W_{ij}$: the same
-matrix for every example, and the bias drops out. The Jacobian still has one copy per
-example: an einsum with a vector of ones of length `B` adds the batch axis.
+**One entry at a time.** For one example, $z_i = \sum_k W_{ik} x_k + b_i$. What is
+$\partial z_i / \partial x_j$? Does it depend on $x$? On $b$? On which example it is?
 
-Write `dz_dx(W, b, x)` returning the Jacobian of shape `(B, output_dim, input_dim)`.
+**The same matrix for every example.** When every example's Jacobian is the same, the batch's
+Jacobian still holds one copy per example, along its batch axis. A vector of ones makes the
+copies: its letter becomes a new axis along which every slice is the same. On a vector:
+
+```python
+v = np.array([1.0, 2.0, 3.0])
+copies = np.einsum("n,k->nk", np.ones(4), v)   # 4 copies of v, one per row
+assert copies.shape == (4, 3) and np.all(copies[2] == v)
+```
+
+(`np.broadcast_to` makes the same copies. Either way, the number of copies comes from the
+arguments.)
+
+**Mistakes students make here.** Check your answer against each:
+
+- The matrix transposed: is your entry `[b, i, j]` the derivative of output `i` with respect
+  to input `j`? A matrix that is not square, like this notebook's `W`, shows it.
+- No batch axis: is the output per example?
+- The bias in the Jacobian: does the slope of $z$ in $x$ depend on $b$?
+- A size typed in.
+
+Write `dz_dx(W, b, x)`: the Jacobian, with the shape you predicted in part 1.
 """,
     function='''\
 def dz_dx(W, b, x):
@@ -195,8 +254,8 @@ def dz_dx(W, b, x):
 
     Returns
     -------
-    ndarray, shape (B, output_dim, input_dim)
-        Batch axis, then z's axis (output_dim,), then x's axis per example (input_dim,).
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     B = x.shape[0]
@@ -220,28 +279,39 @@ to update the bias.
     shape_hint="""\
 ## 1. Shape analysis
 
-Per example, the output `z` has shape `(output_dim,)`; the input `b` has shape
-`(output_dim,)`. As for `W` in notebook 03 of `jacobians`, a parameter shared by the batch
-still gets one Jacobian per example. Complete `jacobian_shape(B, output_dim, input_dim)`: the
-shape of `dz_db`.""",
-    jacobian_shape='''\
-def jacobian_shape(B, output_dim, input_dim):
-    """Shape of the Jacobian of z = W x + b with respect to b, for a batch of B examples.
+- What is the shape of one example's output, its row of `z`?
+- The input is `b`, shared by the batch: what are its axes?
+- Is the output per example, although `b` is shared? (Think of `W` in notebook 03 of
+  `jacobians`.)
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (B, output_dim, output_dim)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, output_dim, input_dim)`: the shape of `dz_db`.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of z = W x + b with respect to b, for a batch of B examples.",
+        {"B": BATCH, "output_dim, input_dim": "The numbers of rows and columns of W."},
+        "(B, output_dim, output_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
-$\frac{\partial z_i}{\partial b_j} = \delta_{ij}$: an identity matrix for every example,
-whatever `W` and `x` are. Output `i` depends only on `b_i`: off the diagonal the zeros are
-part of the Jacobian. (A training step sums these Jacobians over the batch, chained with the
-loss's, which gives the familiar "sum of the upstream gradient over the batch".)
+For one example, $z_i = \sum_k W_{ik} x_k + b_i$.
 
-Write `dz_db(W, b, x)` returning the Jacobian of shape `(B, output_dim, output_dim)`.
+- What is $\partial z_i / \partial b_j$ when $j = i$? When $j \neq i$?
+- Does it depend on $W$, on $x$, on which example it is?
+
+You have the tools: a matrix that is zero unless two indices are equal comes from `np.eye`
+(notebook 03 of `jacobians`), and the same matrix for every example is copied along the batch
+axis by a vector of ones (notebook 03 of this assignment). The zeros are part of the Jacobian.
+
+(A training step chains these Jacobians with the loss's and sums them over the batch: that is
+where the familiar "sum of the upstream gradient over the batch" comes from.)
+
+**Mistakes students make here.** Check your answer against each:
+
+- A matrix of ones: does $z_i$ depend on $b_j$ when $j \neq i$?
+- Only the diagonal, with the shape of `z`: where are the zeros?
+- No batch axis, or the examples summed: is the output per example?
+- A size typed in.
+
+Write `dz_db(W, b, x)`: the Jacobian, with the shape you predicted in part 1.
 """,
     function='''\
 def dz_db(W, b, x):
@@ -255,8 +325,8 @@ def dz_db(W, b, x):
 
     Returns
     -------
-    ndarray, shape (B, output_dim, output_dim)
-        Batch axis, then z's axis (output_dim,), then b's axis (output_dim,).
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     B, output_dim = x.shape[0], W.shape[0]
@@ -278,26 +348,45 @@ A batch arrives as `h` of shape `(B, D)`, and `a` has shape `(B, D)`.
     shape_hint="""\
 ## 1. Shape analysis
 
-Per example, the output `a` has shape `(D,)` and the input `h` has shape `(D,)`. Complete
-`jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
-    jacobian_shape='''\
-def jacobian_shape(B, D):
-    """Shape of the Jacobian of a = tanh(h) with respect to h, for a batch of B examples.
+- What is the shape of one example's output, its row of `a`? Of its input, its row of `h`?
+- Is the output per example?
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (B, D, D)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, D)`: the shape of `da_dh` for a batch of `B` examples.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of a = tanh(h) with respect to h, for a batch of B examples.",
+        {"B": BATCH, "D": "The number of entries of one example."},
+        "(B, D, D)"),
     code_hint=r"""
 ## 2. Code the Jacobian
 
-$a_i$ depends only on $h_i$, so $\frac{\partial a_i}{\partial h_j} = \delta_{ij}\,(1 -
-\tanh^2 h_i)$: a diagonal matrix per example, like the sigmoid's, and unlike the softmax's
-of notebook 01. The elementwise derivative has shape `(B, D)`; `np.eye(D)` in an einsum adds
-the second axis.
+**Which entries are zero?** $a_i = \tanh(h_i)$ depends on $h_i$ alone: which entries
+$\partial a_i / \partial h_j$ are zero? Compare with the softmax of notebook 01, whose outputs
+all depend on all inputs.
 
-Write `da_dh(h)` returning the Jacobian of shape `(B, D, D)`.
+**The derivative of tanh.** What is $\frac{d}{dt}\tanh t$? Write it with $\tanh t$ itself.
+Check your formula: it is 1 at $t = 0$, and it tends to 0 as $|t|$ grows.
+
+**A diagonal matrix per example**, as for any elementwise function. A worked example on
+another one, $\sin$, whose derivative is $\cos$, for one example; the identity matrix puts the
+elementwise derivative on the diagonal:
+
+```python
+v = np.array([0.0, 1.0, -2.0])
+dsin_dv = np.einsum("i,ij->ij", np.cos(v), np.eye(3))
+assert np.allclose(np.diag(dsin_dv), np.cos(v)) and dsin_dv[2, 0] == 0.0
+```
+
+A batch needs a letter for its examples: where does it go?
+
+**Mistakes students make here.** Check your answer against each:
+
+- The derivative written with `h` where your formula uses $\tanh h$.
+- The sigmoid's derivative (notebook 05 of `jacobians`) where tanh's belongs: they are
+  different functions, with different derivatives.
+- The elementwise derivative alone, with the shape of `h`: only the diagonal.
+- A size typed in.
+
+Write `da_dh(h)`: the Jacobian, with the shape you predicted in part 1.
 """,
     function='''\
 def da_dh(h):
@@ -310,8 +399,8 @@ def da_dh(h):
 
     Returns
     -------
-    ndarray, shape (B, D, D)
-        Batch axis, then a's axis (D,), then h's axis (D,).
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     D = h.shape[1]
@@ -338,44 +427,45 @@ layer, by chaining the Jacobians of each step.
     shape_hint="""\
 ## 1. Shape analysis
 
-The output (the averaged loss) has shape `(1,)`, with no batch axis; the input `W1` has shape
-`(hidden_dim, input_dim)`. Complete `jacobian_shape(B, input_dim, hidden_dim, output_dim)`:
-the shape of `dloss_dW1`.""",
-    jacobian_shape='''\
-def jacobian_shape(B, input_dim, hidden_dim, output_dim):
-    """Shape of the Jacobian of the batch-averaged loss with respect to W1.
+- Is the output one number per example, or one for the whole batch? Which axes does the mean
+  over the batch remove?
+- What are the axes of the input `W1`?
 
-    Return a tuple of ints.
-    """
-    ### BEGIN SOLUTION
-    return (1, hidden_dim, input_dim)
-    ### END SOLUTION''',
+Complete `jacobian_shape(B, input_dim, hidden_dim, output_dim)`: the shape of `dloss_dW1`.""",
+    jacobian_shape=jacobian_shape_cell(
+        "Shape of the Jacobian of the batch-averaged loss with respect to W1.",
+        {"B": BATCH,
+         "input_dim, hidden_dim, output_dim": "The sizes of the input, hidden and output layers."},
+        "(1, hidden_dim, input_dim)"),
     code_hint=r"""
 ## 2. Code the Jacobian by chaining four Jacobians
 
-Name the steps of each example: $h = W_1 x$, $a = \tanh(h)$, $\hat{y} = W_2 a$, and the
-loss $\frac{1}{2}\lVert y - \hat{y} \rVert^2$. Each step has a Jacobian you have met:
+Name the steps of each example: $h = W_1 x$, $a = \tanh(h)$, $\hat{y} = W_2 a$, and the loss
+$\frac{1}{2}\lVert y - \hat{y} \rVert^2$. Each step has a Jacobian you have met (in this
+assignment's notebooks, or in those of `jacobians`):
 
-| Jacobian | per example | shape with the batch axis |
+| per example | met in | shape with the batch axis |
 |---|---|---|
-| $\partial L_b / \partial \hat{y}$ | $-(y - \hat{y})$ | `(B, 1, output_dim)` |
-| $\partial \hat{y} / \partial a$ | $W_2$ | `(B, output_dim, hidden_dim)` |
-| $\partial a / \partial h$ | $\mathrm{diag}(1 - a^2)$ | `(B, hidden_dim, hidden_dim)` |
-| $\partial h / \partial W_1$ | $\delta_{ij}\,x_k$ | `(B, hidden_dim, hidden_dim, input_dim)` |
+| $\partial L_b / \partial \hat{y}$ | `jacobians` 02 | `(B, 1, output_dim)` |
+| $\partial \hat{y} / \partial a$ | 03 (with $W_2$, no bias) | `(B, output_dim, hidden_dim)` |
+| $\partial a / \partial h$ | 05 | `(B, hidden_dim, hidden_dim)` |
+| $\partial h / \partial W_1$ | `jacobians` 03 | `(B, hidden_dim, hidden_dim, input_dim)` |
 
-Chain them from the loss down, one einsum per step, each summing over the axis two
-neighbours share, then average over the batch: `(1, hidden_dim, input_dim)`.
+1. Compute the forward pass, then each Jacobian of the table, from the arguments.
+2. Chain them from the loss down, one `einsum` per step, each summing over the axis two
+   neighbours share: first $\partial L_b / \partial a$, of shape `(B, 1, hidden_dim)`, then
+   $\partial L_b / \partial h$, then $\partial L_b / \partial W_1$. What shapes do the last
+   two have?
+3. Average over the batch. Which axis does the mean remove, and which must stay?
 
-> **Side by side, the shortcut** frameworks compute: with `a` and `yhat` as above,
-> ```python
-> delta = np.einsum("bk,kj->bj", yhat - y, W2) * (1 - a ** 2)   # (B, hidden_dim)
-> shortcut = np.einsum("bj,bi->ji", delta, x)[None] / B         # (1, hidden_dim, input_dim)
-> ```
-> It never builds the big Jacobians, because each one is mostly zeros (or the same matrix
-> for every example); the chain shows where each factor comes from. Both must agree to
-> rounding: try it.
+**Mistakes students make here.** Check your answer against each:
 
-Write `dloss_dW1(y, W1, W2, x)` returning the Jacobian of shape `(1, hidden_dim, input_dim)`.
+- A link of the chain left out, such as tanh's Jacobian.
+- Tanh's derivative written with the wrong quantity: `h` where your formula uses $a$.
+- $W_2$ transposed in $\partial \hat{y} / \partial a$: which of its indices is the output's?
+- A sum over the batch where the loss takes the mean, or the loss's axis of size 1 lost.
+
+Write `dloss_dW1(y, W1, W2, x)`: the Jacobian, with the shape you predicted in part 1.
 """,
     function='''\
 def dloss_dW1(y, W1, W2, x):
@@ -394,8 +484,8 @@ def dloss_dW1(y, W1, W2, x):
 
     Returns
     -------
-    ndarray, shape (1, hidden_dim, input_dim)
-        The loss's axis (1,), then W1's axes (hidden_dim, input_dim); no batch axis.
+    ndarray
+        The Jacobian, with the shape you predicted in part 1.
     """
     ### BEGIN SOLUTION
     B, hidden_dim = x.shape[0], W1.shape[0]
@@ -410,6 +500,40 @@ def dloss_dW1(y, W1, W2, x):
     dloss_dW1_each = np.einsum("bil,blmn->bimn", dloss_dh, dh_dW1)  # (B, 1, hidden, input)
     return dloss_dW1_each.mean(axis=0)  # (1, hidden_dim, input_dim)
     ### END SOLUTION''',
+    follow_up=r"""
+## 3. Ungraded: the shortcut, next to your chain
+
+Frameworks never build these Jacobians: each is mostly zeros, or the same matrix for every
+example. Instead they send one array per example down the chain, the gradient of the loss
+with respect to $\hat{y}$, then $a$, then $h$, each with the shape of that quantity, and only
+at the end meet $x$ and average over the batch.
+
+Write that shortcut in `dloss_dW1_shortcut` below, without building any Jacobian of the table,
+then run the cell: it compares your shortcut with your chain on small random inputs. For each
+step of your shortcut: which Jacobian's zeros, or which copies, does it skip?
+""",
+    follow_up_code='''\
+def dloss_dW1_shortcut(y, W1, W2, x):
+    """The gradient of part 2, computed without building any Jacobian (ungraded)."""
+    return None  # replace this line with your shortcut
+
+
+rng = np.random.default_rng(1)
+small = {"y": rng.standard_normal((5, 2)), "W1": rng.standard_normal((3, 4)),
+         "W2": rng.standard_normal((2, 3)), "x": rng.standard_normal((5, 4))}
+shortcut = dloss_dW1_shortcut(**small)
+if shortcut is None:
+    print("Write dloss_dW1_shortcut above, then run this cell again.")
+else:
+    chain = dloss_dW1(**small)
+    if np.shape(shortcut) != np.shape(chain):
+        print(f"The shapes differ: {np.shape(shortcut)} (shortcut), {np.shape(chain)} (chain).")
+    elif np.allclose(shortcut, chain):
+        print("Your shortcut and your chain agree.")
+    else:
+        print("Your shortcut and your chain differ, by up to "
+              f"{np.max(np.abs(np.asarray(shortcut) - chain)):.3g}.")
+''',
 )
 
 
