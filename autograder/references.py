@@ -43,6 +43,29 @@ def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
     return numerical_jacobian(along_wrt, inputs[case.wrt]).values
 
 
+def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
+    """The answer each of the case's known mistakes gives: ``(len(case.mistakes), *shape)``,
+    central differences of each :attr:`~jacobian_checks.case.Mistake.function`; ``None`` for
+    a case without known mistakes."""
+    if not case.mistakes:
+        return None
+    differences = (numerical_jacobian_per_example if case.kind == "per_example"
+                   else numerical_jacobian)
+    return np.stack([differences(mistake.function(**inputs), inputs[case.wrt]).values
+                     for mistake in case.mistakes])
+
+
+def visible_mistakes(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
+    """:func:`mistake_jacobians` at the notebook's own inputs; computed once per process."""
+    return _visible_mistakes(case_key, tuple(sorted(sizes.items())))
+
+
+@lru_cache(maxsize=32)
+def _visible_mistakes(case_key: str, sizes: tuple[tuple[str, int], ...]) -> np.ndarray | None:
+    case = get_case(case_key)
+    return mistake_jacobians(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))
+
+
 def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
     """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
     return _visible_examples(case_key, tuple(sorted(sizes.items())))
