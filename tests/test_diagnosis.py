@@ -180,6 +180,19 @@ def test_each_example_gets_its_diagnosis_first_then_the_report(example: Example)
     assert rejection.diagnosis == example.key
 
 
+def test_a_message_about_a_part_names_the_part_its_bracket_describes():
+    """"(output index = input index)" describes the diagonal: it follows the words for the
+    diagonal or its entries, never "off the diagonal"."""
+    brackets = 0
+    for example in EXAMPLES:
+        message = example.rejection().message
+        for match in re.finditer(r" \(output index = input index\)", message):
+            brackets += 1
+            before = message[:match.start()]
+            assert re.search(r"(?<!off the )diagonal( entries)?$", before), (example.id, before)
+    assert brackets >= 3
+
+
 def test_the_doc_shows_the_current_messages():
     assert DOC.read_text() == render(DOC.read_text()), (
         "docs/diagnoses.md is out of date: run .venv/bin/python docs/diagnosis_examples.py")
