@@ -635,8 +635,21 @@ WRONG = [
     ),
 ]
 
-# Written with the diagnosis of a loss left as a vector of terms (the course document's slip).
+# Written with the diagnoses of a loss left as a vector of terms (the course document's slip),
+# and of a batch averaged away with keepdims=True.
 WRONG += [
+    (
+        "batch_mean_keepdims",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dyhat(y, yhat):
+            J = (yhat - y)[:, None, :]
+            return J.mean(axis=0, keepdims=True)     # (1, 1, D)
+        """,
+    ),
     (
         "document_loss_vector",
         "fails_shape",

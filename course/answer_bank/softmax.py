@@ -891,6 +891,20 @@ WRONG += [
         """,
     ),
     (
+        "batch_sum_keepdims",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = a[:, :, None] * np.eye(h.shape[1]) - a[:, :, None] * a[:, None, :]
+            return np.sum(J, axis=0, keepdims=True)
+        """,
+    ),
+    (
         "sigmoid_in_place_of_softmax",
         "fails_values",
         "other",

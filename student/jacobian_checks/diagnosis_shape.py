@@ -124,17 +124,23 @@ def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
 
 
 def _missing_batch(case: Case, sizes: Sizes) -> list[Candidate]:
-    """``O + I``: one example's Jacobian, or one averaged over the batch."""
+    """``O + I``: one example's Jacobian, or one averaged over the batch; ``(1,) + O + I``:
+    averaged with ``keepdims=True``."""
     layout = case.layout
     if not layout.batch:
         return []
+    pointer = ("Each example has its own Jacobian, so the batch axis B comes first: "
+               f"{axes_order(True)}.")
     dims = layout.output + layout.input
+    kept = (1,) + dims
     return [(dims, Diagnosis(
         "missing_batch_axis",
         f"Your Jacobian has no batch axis: {shape_text(dims, sizes)} looks like the Jacobian "
-        "of one example, or of an average over the batch.",
-        "Each example has its own Jacobian, so the batch axis B comes first: "
-        f"{axes_order(True)}."))]
+        "of one example, or of an average over the batch.", pointer)),
+        (kept, Diagnosis(
+            "missing_batch_axis",
+            f"Your Jacobian has no batch axis: {shape_text(kept, sizes)} has size 1 where B "
+            "belongs, as a mean or sum over the batch with keepdims=True gives.", pointer))]
 
 
 def _per_example(case: Case, sizes: Sizes) -> list[Candidate]:
