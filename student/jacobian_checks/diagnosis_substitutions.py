@@ -30,7 +30,7 @@ POINTERS = {
     "input_where_output_belongs": ("Check each variable of the derivative's formula: is it the "
                                    "input h, or the output a = f(h)?"),
     "square_forgotten": ("Derive the activation's derivative again, step by step, and check "
-                         "each power."),
+                         "each power and each factor."),
     "derivative_at_zero": "Each diagonal entry is the derivative at that entry's own input h.",
     "activation_derivative_missing": ("The chain has one factor for every step of the forward "
                                       "pass, the activation a = f(h) included."),

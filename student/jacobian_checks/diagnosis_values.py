@@ -2,10 +2,11 @@
 
 Each rule either transforms the student's answer (negates it, divides it by a constant, swaps
 two axes of equal size, puts the batch back in order) or builds the answer that a known mistake
-gives (all zeros, an identity, the function's own values), then confirms the match with the
-check's own comparison, ``compare.find_mismatch(..., tolerance) is None``. A rule about part of
-the answer (some examples of the batch, the diagonal) confirms that part the same way and
-describes the rest by counts only.
+gives (all zeros, an identity, the function's own values; a softmax's mistakes in
+:mod:`.diagnosis_softmax`, a case's listed mistakes in :mod:`.diagnosis_substitutions`), then
+confirms the match with the check's own comparison, ``compare.find_mismatch(..., tolerance) is
+None``. A rule about part of the answer (some examples of the batch, the diagonal) confirms
+that part the same way and describes the rest by counts only.
 
 The rules run from the most specific to the most general, and the first one confirmed is the
 diagnosis: an answer that is all zeros also has right entries off the diagonal, but "all zeros"

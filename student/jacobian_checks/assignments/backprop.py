@@ -69,13 +69,12 @@ def _two_layer_through(stand_in: StandIn, activation: Elementwise = np.tanh) -> 
     """
     def mistaken(y: np.ndarray, W1: np.ndarray, W2: np.ndarray,
                  x: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        h0 = np.einsum("ji,bi->bj", W1, x)
+        h0 = x @ W1.T
         g = stand_in(h0)
         offset = activation(h0) - g(h0)
 
         def loss(V: np.ndarray) -> np.ndarray:
-            hidden = offset + g(np.einsum("ji,bi->bj", V, x))
-            return np.mean(half_squared_error(y, np.einsum("kj,bj->bk", W2, hidden)), axis=0)
+            return np.mean(half_squared_error(y, (offset + g(x @ V.T)) @ W2.T), axis=0)
         return loss
     return mistaken
 
