@@ -47,7 +47,7 @@ def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
 
 def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
     """The answer each of the case's known mistakes gives: ``(len(case.mistakes), *shape)``,
-    central differences of each :attr:`~jacobian_checks.case.Mistake.function`; ``None`` for
+    central differences of each :attr:`~jacobian_checks.case.KnownMistake.function`; ``None`` for
     a case without known mistakes."""
     if not case.mistakes:
         return None

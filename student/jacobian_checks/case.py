@@ -18,14 +18,14 @@ from .layout import JacobianLayout, Sizes
 Inputs = dict[str, np.ndarray]
 
 MistakenFunction = Callable[..., Callable[[np.ndarray], np.ndarray]]
-"""``function(**inputs)``: a function of the derivative's argument alone (see :class:`Mistake`)."""
+"""``function(**inputs)``: a function of the derivative's argument alone (:class:`KnownMistake`)."""
 
 VISIBLE_SEED = 0
 """The seed of the inputs of the notebooks' own tests (the grader draws its own in secret)."""
 
 
 @dataclass(frozen=True)
-class Mistake:
+class KnownMistake:
     """A common mistake whose answer is the right Jacobian of another function.
 
     Attributes
@@ -95,7 +95,7 @@ class Case:
         How an argument is drawn, where not from a standard normal: ``"one_hot"`` rows (one
         1 per row of the last axis, e.g. class labels), ``"distribution"`` rows (positive,
         summing to 1).
-    mistakes : tuple of Mistake
+    mistakes : tuple of KnownMistake
         Common mistakes of this case that are the right Jacobian of another function (the
         derivative of the wrong activation, the chain without a factor): the diagnoses of
         :mod:`jacobian_checks.diagnosis_substitutions` name them.
@@ -117,7 +117,7 @@ class Case:
     per_example: Callable[..., np.ndarray] | None = None
     componentwise: bool = False
     input_kinds: Mapping[str, str] = field(default_factory=dict)
-    mistakes: tuple[Mistake, ...] = ()
+    mistakes: tuple[KnownMistake, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = {kind for kind in self.input_kinds.values()} - set(INPUT_KINDS)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..case import Case, Mistake, MistakenFunction
+from ..case import Case, KnownMistake, MistakenFunction
 from ..layout import JacobianLayout
 from .jacobians import half_squared_error, sigmoid
 from .stand_ins import Elementwise, StandIn, at_output, differentiated, line, same
@@ -197,9 +197,9 @@ TWO_LAYER_NETWORK = Case(
     visible_sizes={"B": 256, "input_dim": 20, "hidden_dim": 16, "output_dim": 10},
     per_example=_two_layer_half_squared_error,
     mistakes=(
-        Mistake("activation_derivative_missing", _two_layer_through(same(_identity))),
-        Mistake("activation_left_out", _two_layer_through(same(_identity), _identity)),
-        *(Mistake(key, _two_layer_through(stand_in)) for key, stand_in in _TANH_SLIPS),
+        KnownMistake("activation_derivative_missing", _two_layer_through(same(_identity))),
+        KnownMistake("activation_left_out", _two_layer_through(same(_identity), _identity)),
+        *(KnownMistake(key, _two_layer_through(stand_in)) for key, stand_in in _TANH_SLIPS),
     ),
 )
 

@@ -6,8 +6,8 @@ another function, a *stand-in*: given the pre-activation ``h0`` where the deriva
 sigmoid's derivative where tanh's belongs is the sigmoid itself (:func:`same`); ``1 - h**2``
 where ``1 - a**2`` belongs, with ``a = tanh(h)``, is a line of that slope (:func:`line`); the
 derivative taken at the output ``a0 = f(h0)`` is ``f`` moved to ``a0`` (:func:`at_output`).
-A case turns a stand-in into a :class:`~jacobian_checks.case.Mistake` of its own inputs: an
-activation case differentiates the stand-in itself, a network puts it in its chain. Nothing
+A case turns a stand-in into a :class:`~jacobian_checks.case.KnownMistake` of its own inputs:
+an activation case differentiates the stand-in itself, a network puts it in its chain. Nothing
 here is the derivative of an activation: the slopes are the mistakes.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..case import Mistake
+from ..case import KnownMistake
 
 Elementwise = Callable[[np.ndarray], np.ndarray]
 
@@ -46,7 +46,7 @@ def at_zero(activation: Elementwise) -> StandIn:
     return lambda h0: (lambda h: activation(h - h0))
 
 
-def differentiated(key: str, stand_in: StandIn) -> Mistake:
+def differentiated(key: str, stand_in: StandIn) -> KnownMistake:
     """The mistake ``key`` of an activation case ``a = f(h)`` (argument ``h``): the stand-in
     differentiated in ``f``'s place."""
-    return Mistake(key, lambda h: stand_in(h))
+    return KnownMistake(key, lambda h: stand_in(h))
