@@ -7,7 +7,7 @@
 - The answer bank (course/answer_bank): every wrong answer labelled with a mistake we diagnose
   gets that diagnosis, and no other answer gets one, except the listed, justified cases.
 - Hidden runs show the diagnosis by its size-free title, and no size, index or value.
-- End to end: a release notebook with a sign-flipped answer, executed in a real kernel.
+- End to end: release notebooks with a named mistake, executed in a real kernel.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.diagnosis_shape import diagnose_shape
 from jacobian_checks.diagnosis_values import diagnose_values
 
-RELEASE = Path(__file__).resolve().parents[1] / "release" / "jacobians"
+RELEASE = Path(__file__).resolve().parents[1] / "release"
 
 _INPUT_WHERE_OUTPUT_BELONGS = (
     "Your Jacobian uses the activation's derivative written with its output a, but with the "
@@ -499,15 +499,38 @@ def dloss_dyhat(y, yhat):
     return np.einsum("i,bj->bij", np.ones(1), y - yhat)
 '''
 
+TANH_OF_H_SQUARED = '''\
+def da_dh(h):
+    return np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1]))
+'''
 
-def test_a_release_notebook_shows_the_diagnosis_in_the_test_cell(tmp_path: Path):
-    notebook = nbformat.read(RELEASE / "02_scalar_wrt_vector.ipynb", as_version=4)
-    cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
-    cells["dloss_dyhat"].source = SIGN_FLIPPED
-    NotebookClient(notebook, kernel_name="python3", timeout=120, allow_errors=True,
+CHAIN_WITHOUT_TANH = '''\
+def dloss_dW1(y, W1, W2, x):
+    a = np.tanh(x @ W1.T)
+    return (((a @ W2.T - y) @ W2).T @ x / len(x))[None]
+'''
+
+#: (notebook, graded cell, its wrong source, the example of the same diagnosis): a mistake
+#: named from a transformed answer, and two named from the answers the package stores.
+IN_A_KERNEL = [
+    ("jacobians/02_scalar_wrt_vector", "dloss_dyhat", SIGN_FLIPPED, "sign_flipped"),
+    ("backprop/05_tanh", "da_dh", TANH_OF_H_SQUARED, "input_where_output_belongs"),
+    ("backprop/06_two_layer_network", "dloss_dW1", CHAIN_WITHOUT_TANH,
+     "activation_derivative_missing"),
+]
+
+
+@pytest.mark.parametrize(("notebook", "cell", "source", "example"), IN_A_KERNEL,
+                         ids=[row[0] for row in IN_A_KERNEL])
+def test_a_release_notebook_shows_the_diagnosis_in_the_test_cell(
+        tmp_path: Path, notebook: str, cell: str, source: str, example: str):
+    release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
+    cells[cell].source = source
+    NotebookClient(release, kernel_name="python3", timeout=120, allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
 
-    assert not [o for o in cells["test_dloss_dyhat_shape"].outputs if o.output_type == "error"]
-    (error,) = [o for o in cells["test_dloss_dyhat_values"].outputs if o.output_type == "error"]
+    assert not [o for o in cells[f"test_{cell}_shape"].outputs if o.output_type == "error"]
+    (error,) = [o for o in cells[f"test_{cell}_values"].outputs if o.output_type == "error"]
     assert error.ename == "JacobianCheckError"
-    assert error.evalue.splitlines()[0] == VERDICTS["sign_flipped"]
+    assert error.evalue.splitlines()[0] == VERDICTS[example]
