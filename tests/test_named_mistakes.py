@@ -121,6 +121,21 @@ def test_a_listed_mistake_is_named_in_the_notebook_from_the_stored_answers(answe
     assert str(raised.value).splitlines()[0] == TITLES[str(answer.mistake)]
 
 
+def test_answers_stored_for_other_mistakes_are_not_compared():
+    """A package whose stored answers do not fit the case's mistakes (or these sizes) names
+    nothing from them, and does not fail."""
+    case = CASES["tanh"]
+    inputs, failure_of = _evidence(case.key, tuple(case.visible_sizes.items()), 0)
+    h = inputs["h"]
+    failure = failure_of(np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1])))
+    assert known_mistake(failure) is not None
+    answers = failure.mistakes()
+    for stored in (answers[:1], answers[:, :3]):
+        mismatched = Failure(failure.yours, failure.reference, case, failure.sizes, inputs,
+                             failure.tolerance, mistakes=lambda stored=stored: stored)
+        assert known_mistake(mismatched) is None
+
+
 @cache
 def _right_answers(case: str) -> list[tuple[str, Failure]]:
     """Every right answer of ``case`` in the bank, judged on the notebook's sizes and on a

@@ -109,7 +109,7 @@ def _some_examples_in_mean(f: Failure) -> Diagnosis | None:
     """A batch mean of a leading or trailing block of examples only, divided by B or by the
     block's size (a loop that stops one short), named when exactly one block fits."""
     examples = f.examples() if f.examples is not None else None
-    if examples is None or len(examples) < 2:
+    if examples is None or len(examples) < 2 or examples.shape[1:] != f.yours.shape:
         return None
     batch = len(examples)
     leading = np.cumsum(examples, axis=0)  # leading[k - 1]: the sum of examples 0 .. k - 1

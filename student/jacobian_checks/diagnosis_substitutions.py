@@ -48,8 +48,8 @@ def known_mistake(f: Failure) -> Diagnosis | None:
     if not f.case.mistakes or f.mistakes is None:
         return None
     answers = f.mistakes()
-    if answers is None:
-        return None
+    if answers is None or answers.shape != (len(f.case.mistakes), *f.yours.shape):
+        return None  # no answers stored for these sizes, or stored for other mistakes
     keys = {mistake.key for mistake, answer in zip(f.case.mistakes, answers, strict=True)
             if f.matches(f.yours, answer)}
     if len(keys) != 1:
