@@ -7,7 +7,9 @@ course is built).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -43,23 +45,38 @@ def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
     return numerical_jacobian(along_wrt, inputs[case.wrt]).values
 
 
-def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
-    """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
-    return _visible_examples(case_key, tuple(sorted(sizes.items())))
-
-
-@lru_cache(maxsize=32)
-def _visible_examples(case_key: str, sizes: tuple[tuple[str, int], ...]) -> np.ndarray | None:
-    case = get_case(case_key)
-    return example_jacobians(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))
+def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
+    """The answer each of the case's known mistakes gives: ``(len(case.mistakes), *shape)``,
+    central differences of each :attr:`~jacobian_checks.case.KnownMistake.function`; ``None`` for
+    a case without known mistakes."""
+    if not case.mistakes:
+        return None
+    differences = (numerical_jacobian_per_example if case.kind == "per_example"
+                   else numerical_jacobian)
+    return np.stack([differences(mistake.function(**inputs), inputs[case.wrt]).values
+                     for mistake in case.mistakes])
 
 
 def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
     """The reference at the notebook's own inputs (``VISIBLE_SEED``); computed once per process."""
-    return _visible_reference(case_key, tuple(sorted(sizes.items())))
+    return _at_visible_inputs(reference_jacobian, case_key, tuple(sorted(sizes.items())))
 
 
-@lru_cache(maxsize=32)
-def _visible_reference(case_key: str, sizes: tuple[tuple[str, int], ...]) -> Reference:
+def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
+    """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
+    return _at_visible_inputs(example_jacobians, case_key, tuple(sorted(sizes.items())))
+
+
+def visible_mistakes(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
+    """:func:`mistake_jacobians` at the notebook's own inputs; computed once per process."""
+    return _at_visible_inputs(mistake_jacobians, case_key, tuple(sorted(sizes.items())))
+
+
+_Result = TypeVar("_Result")
+
+
+@lru_cache(maxsize=96)
+def _at_visible_inputs(compute: Callable[[Case, Inputs], _Result], case_key: str,
+                       sizes: tuple[tuple[str, int], ...]) -> _Result:
     case = get_case(case_key)
-    return reference_jacobian(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))
+    return compute(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))

@@ -2,8 +2,9 @@
 
 Every ``check_jacobian_values`` call in a source test cell names a case and the notebook's
 sizes; the student package must hold the reference for exactly those inputs, and for a
-batch-averaged case the Jacobian of each example (``jacobian_checks/references.npz``), and
-nothing else. ``make notebooks`` writes the file; a test fails when it is stale.
+batch-averaged case the Jacobian of each example, and for a case with known mistakes the
+answer each gives (``jacobian_checks/references.npz``), and nothing else. ``make notebooks``
+writes the file; a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from autograder.references import visible_examples, visible_reference
+from autograder.references import visible_examples, visible_mistakes, visible_reference
 from autograder.verify.plan import plan_cell
 from jacobian_checks.compare import Reference
 from jacobian_checks.references import REFERENCES_FILE, as_arrays, reference_key
@@ -23,6 +24,7 @@ def needed_arrays(source: Path) -> dict[str, np.ndarray]:
     """The arrays to store for every values check in the notebooks of ``source/<assignment>``."""
     references: dict[str, Reference] = {}
     examples: dict[str, np.ndarray] = {}
+    mistakes: dict[str, np.ndarray] = {}
     for path in sorted(source.glob("*/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.metadata.get("nbgrader", {})
@@ -36,7 +38,10 @@ def needed_arrays(source: Path) -> dict[str, np.ndarray]:
                 per_example = visible_examples(check.case, check.sizes)
                 if per_example is not None:
                     examples[key] = per_example
-    return as_arrays(references, examples)
+                answers = visible_mistakes(check.case, check.sizes)
+                if answers is not None:
+                    mistakes[key] = answers
+    return as_arrays(references, examples, mistakes)
 
 
 def stored_arrays(path: Path = REFERENCES_FILE) -> dict[str, np.ndarray]:

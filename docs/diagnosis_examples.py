@@ -234,8 +234,129 @@ EXAMPLES: tuple[Example, ...] = (
         """),
     _example("off_diagonal_only", "off_diagonal_only", "elementwise_nonlinearity", "values", """
         def da_dh(h):
-            ds = np.exp(-h) / (1 + np.exp(-h))
-            return np.einsum("bi,ij->bij", ds, np.eye(h.shape[1]))
+            s = 1 / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", s * (1 + s), np.eye(h.shape[1]))
+        """),
+    _example("some_examples_wrong_in_mean", "some_examples_wrong", "two_layer_network", "values",
+             """
+        def dloss_dW1(y, W1, W2, x):
+            G = np.zeros((1,) + W1.shape)
+            for b in range(len(x) - 1):
+                a = np.tanh(W1 @ x[b])
+                G[0] += np.outer((W2.T @ (W2 @ a - y[b])) * (1 - a**2), x[b])
+            return G / len(x)
+        """),
+    # --- shapes of one kind of function -----------------------------------------------------
+    _example("terms_instead_of_sum", "terms_instead_of_sum", "scalar_wrt_vector", "shape", """
+        def dloss_dyhat(y, yhat):
+            return np.einsum("bi,ij->bij", yhat - y, np.eye(y.shape[1]))
+        """),
+    _example("jacobian_wrt_other_argument", "jacobian_wrt_other_argument", "two_layer_network",
+             "shape", """
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            return ((a @ W2.T - y).T @ a / len(x))[None]
+        """),
+    # --- a softmax, and the cross-entropy of a softmax --------------------------------------
+    _example("softmax_over_batch_axis", "softmax_over_batch_axis", "softmax", "values", """
+        def da_dh(h):
+            e = np.exp(h - h.max())
+            a = e / e.sum(axis=0, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+        """),
+    _example("softmax_outer_product_missing", "softmax_outer_product_missing", "softmax",
+             "values", """
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))
+        """),
+    _example("softmax_outer_product_missing_in_chain", "softmax_outer_product_missing",
+             "softmax_cross_entropy", "values", """
+        def dloss_dh(y, h):
+            return -y[:, None, :]
+        """),
+    _example("softmax_outer_product_added", "softmax_outer_product_added", "softmax", "values",
+             """
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) + np.einsum("bi,bj->bij", a, a)
+        """),
+    _example("log_softmax_jacobian", "log_softmax_jacobian", "softmax", "values", """
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.eye(h.shape[1])[None] - a[:, None, :]
+        """),
+    _example("softmax_as_elementwise", "softmax_as_elementwise", "softmax_cross_entropy",
+             "values", """
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return (-y / a * a * (1 - a))[:, None, :]
+        """),
+    _example("derivative_wrt_probabilities", "derivative_wrt_probabilities",
+             "softmax_cross_entropy", "values", """
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return (-y / a)[:, None, :]
+        """),
+    # --- an activation's derivative, alone or in a network's chain --------------------------
+    _example("sigmoid_derivative_for_tanh", "sigmoid_derivative_for_tanh", "tanh", "values", """
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", s * (1 - s), np.eye(h.shape[1]))
+        """),
+    _example("tanh_derivative_for_sigmoid", "tanh_derivative_for_sigmoid",
+             "elementwise_nonlinearity", "values", """
+        def da_dh(h):
+            return np.einsum("bi,ij->bij", 1 - np.tanh(h) ** 2, np.eye(h.shape[1]))
+        """),
+    _example("input_where_output_belongs", "input_where_output_belongs", "tanh", "values", """
+        def da_dh(h):
+            return np.einsum("bi,ij->bij", 1 - h ** 2, np.eye(h.shape[1]))
+        """),
+    _example("input_where_output_belongs_sigmoid", "input_where_output_belongs",
+             "elementwise_nonlinearity", "values", """
+        def da_dh(h):
+            return np.einsum("bi,ij->bij", h * (1 - h), np.eye(h.shape[1]))
+        """),
+    _example("derivative_at_output", "derivative_at_output", "tanh", "values", """
+        def da_dh(h):
+            a = np.tanh(h)
+            return np.einsum("bi,ij->bij", 1 - np.tanh(a) ** 2, np.eye(h.shape[1]))
+        """),
+    _example("square_forgotten", "square_forgotten", "tanh", "values", """
+        def da_dh(h):
+            return np.einsum("bi,ij->bij", 1 - np.tanh(h), np.eye(h.shape[1]))
+        """),
+    _example("derivative_at_zero", "derivative_at_zero", "elementwise_nonlinearity", "values",
+             """
+        def da_dh(h):
+            B, D = h.shape
+            return np.broadcast_to(0.25 * np.eye(D), (B, D, D))
+        """),
+    _example("activation_derivative_missing", "activation_derivative_missing",
+             "two_layer_network", "values", """
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = (a @ W2.T - y) @ W2
+            return (delta.T @ x / len(x))[None]
+        """),
+    _example("input_where_output_belongs_in_chain", "input_where_output_belongs",
+             "two_layer_network", "values", """
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            delta = ((np.tanh(h) @ W2.T - y) @ W2) * (1 - h**2)
+            return (delta.T @ x / len(x))[None]
+        """),
+    _example("activation_left_out", "activation_left_out", "two_layer_network", "values", """
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            delta = (h @ W2.T - y) @ W2
+            return (delta.T @ x / len(x))[None]
         """),
 )
 

@@ -7,7 +7,7 @@
 - The answer bank (course/answer_bank): every wrong answer labelled with a mistake we diagnose
   gets that diagnosis, and no other answer gets one, except the listed, justified cases.
 - Hidden runs show the diagnosis by its size-free title, and no size, index or value.
-- End to end: a release notebook with a sign-flipped answer, executed in a real kernel.
+- End to end: release notebooks with a named mistake, executed in a real kernel.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.diagnosis_shape import diagnose_shape
 from jacobian_checks.diagnosis_values import diagnose_values
 
-RELEASE = Path(__file__).resolve().parents[1] / "release" / "jacobians"
+RELEASE = Path(__file__).resolve().parents[1] / "release"
+
+_INPUT_WHERE_OUTPUT_BELONGS = (
+    "Your Jacobian uses the activation's derivative written with its output a, but with the "
+    "input h in a's place.")
 
 VERDICTS = {
     "missing_batch_axis":
@@ -102,8 +106,57 @@ VERDICTS = {
         "Your Jacobian's diagonal (output index = input index) is right, but 23040 of its 23040 "
         "entries off the diagonal are wrong.",
     "off_diagonal_only":
-        "Your Jacobian's entries off the diagonal (output index = input index) are right, but "
-        "2560 of its 2560 diagonal entries are wrong.",
+        "Your Jacobian is right off the diagonal, but 2560 of its 2560 diagonal entries (output "
+        "index = input index) are wrong.",
+    "some_examples_wrong_in_mean":
+        "Only part of the batch is in your gradient: examples 0-254 of 256 are in its mean, "
+        "example 255 is not.",
+    "terms_instead_of_sum":
+        "Your Jacobian (B, D, D) = (256, 10, 10) has the input's axis where the output's axis "
+        "(1,) belongs: it looks like the Jacobian of each term of the loss, before their sum "
+        "over the D components.",
+    "jacobian_wrt_other_argument":
+        "Your Jacobian (1, output_dim, hidden_dim) = (1, 10, 16) has the shape of the "
+        "derivative with respect to W2, not W1.",
+    "softmax_over_batch_axis":
+        "Your Jacobian looks computed from a softmax taken over the batch axis, each column of "
+        "h normalised, where softmax normalises each example, each row of h, on its own.",
+    "softmax_outer_product_missing":
+        "Your Jacobian holds a = softmax(h) on its diagonal and zeros elsewhere: the term from "
+        "the softmax's denominator, which makes every a_i depend on every h_j, is missing.",
+    "softmax_outer_product_missing_in_chain":
+        "Your gradient is -y alone: the term from the softmax's denominator is missing.",
+    "softmax_outer_product_added":
+        "Your Jacobian adds the term from the softmax's denominator where it is subtracted.",
+    "log_softmax_jacobian":
+        "Your Jacobian is the Jacobian of log a = log softmax(h), not of a = softmax(h).",
+    "softmax_as_elementwise":
+        "Your gradient is right at each example's label and zero elsewhere: as if the softmax's "
+        "Jacobian were its diagonal alone, each a_i depending on h_i only.",
+    "derivative_wrt_probabilities":
+        "Your gradient is the loss's derivative with respect to the probabilities "
+        "a = softmax(h), not the logits h.",
+    "sigmoid_derivative_for_tanh":
+        "Your Jacobian uses the sigmoid's derivative where tanh's belongs.",
+    "tanh_derivative_for_sigmoid":
+        "Your Jacobian uses tanh's derivative where the sigmoid's belongs.",
+    "input_where_output_belongs": _INPUT_WHERE_OUTPUT_BELONGS,
+    "input_where_output_belongs_sigmoid": _INPUT_WHERE_OUTPUT_BELONGS,
+    "input_where_output_belongs_in_chain": _INPUT_WHERE_OUTPUT_BELONGS,
+    "derivative_at_output":
+        "Your Jacobian takes the activation's derivative at its output a = f(h), where it "
+        "belongs at its input h.",
+    "square_forgotten":
+        "Your Jacobian looks like the activation's derivative with a square, or a factor, left "
+        "out.",
+    "derivative_at_zero":
+        "Your Jacobian holds the activation's derivative at h = 0 on every diagonal entry, "
+        "whatever h is.",
+    "activation_derivative_missing":
+        "Your gradient leaves the activation's Jacobian out of the chain, as if a = h.",
+    "activation_left_out":
+        "Your gradient is that of the network without its activation, as if yhat were "
+        "computed from h instead of a.",
 }
 
 
@@ -125,6 +178,19 @@ def test_each_example_gets_its_diagnosis_first_then_the_report(example: Example)
         CASES[example.case].function + "(")
     assert report.startswith("On a hidden test" if example.hidden else function)
     assert rejection.diagnosis == example.key
+
+
+def test_a_message_about_a_part_names_the_part_its_bracket_describes():
+    """"(output index = input index)" describes the diagonal: it follows the words for the
+    diagonal or its entries, never "off the diagonal"."""
+    brackets = 0
+    for example in EXAMPLES:
+        message = example.rejection().message
+        for match in re.finditer(r" \(output index = input index\)", message):
+            brackets += 1
+            before = message[:match.start()]
+            assert re.search(r"(?<!off the )diagonal( entries)?$", before), (example.id, before)
+    assert brackets >= 3
 
 
 def test_the_doc_shows_the_current_messages():
@@ -200,7 +266,7 @@ NEAR_MISSES = [
      "identity", "off_diagonal_only"),
     ("one_minus_sigmoid", "elementwise_nonlinearity",
      lambda h: np.einsum("bi,ij->bij", 1 / (1 + np.exp(h)), np.eye(h.shape[1])), None,
-     "function_instead_of_derivative", "off_diagonal_only"),
+     "function_instead_of_derivative", "square_forgotten"),
     ("one_minus_eye", "elementwise_nonlinearity",
      lambda h: _dsigmoid(h)[:, :, None] * (1 - np.eye(h.shape[1])), None,
      "diagonal_only", None),
@@ -271,7 +337,8 @@ def _load(answer: BankAnswer) -> dict[str, object]:
     return namespace
 
 
-HIDDEN_RUN = HiddenRun({"B": 37, "D": 23, "output_dim": 29, "input_dim": 31}, seed=7)
+HIDDEN_RUN = HiddenRun({"B": 37, "D": 23, "output_dim": 29, "input_dim": 31, "hidden_dim": 19},
+                       seed=7)
 """A hidden run with sizes that no message writes by chance."""
 
 
@@ -323,48 +390,18 @@ def test_a_hidden_run_shows_the_diagnosis_but_no_size_index_or_value(example: Ex
 #: Mistake labels of the answer bank that are also diagnosis keys.
 DIAGNOSED = frozenset(MISTAKES) & (set(diagnosis_shape.KEYS) | set(diagnosis_values.KEYS))
 
-_GRADIENT = ("for a scalar output (1,), leaving out its axis gives the input's shape: we name "
-             "it the gradient, as the bank does in scalar_wrt_vector")
 _NO_BATCH_AXIS = ("the batch-averaged Jacobian has no batch axis: the examples' contributions "
                   "to the mean cannot be told apart without the per-example math")
-_DIAGONAL_RIGHT = ("checked by hand: the entries off the diagonal are zero in the answer and in "
-                   "the reference, the diagonal is wrong")
 
 #: (bank, case, name) -> (the diagnosis it gets, why it is not its label's).
 EXCEPTIONS: dict[tuple[str, str, str], tuple[str | None, str]] = {
-    ("answers", "scalar_wrt_scalar", "no_unit_axis"): ("gradient_instead_of_jacobian", _GRADIENT),
-    ("answers", "scalar_wrt_matrix", "plain_gradient_matrix"): (
-        "gradient_instead_of_jacobian", _GRADIENT),
-    ("answers", "scalar_wrt_matrix", "summed_document_loss"): (
-        "gradient_instead_of_jacobian", _GRADIENT),
-    ("shapes", "scalar_wrt_scalar", "no_unit_axis"): ("gradient_instead_of_jacobian", _GRADIENT),
-    ("shapes", "scalar_wrt_matrix", "like_W"): ("gradient_instead_of_jacobian", _GRADIENT),
     ("answers", "scalar_wrt_scalar", "nan_placeholder_for_last"): (
         None, "the NaN fails the finiteness check, whose message locates it; values with NaN "
               "are not diagnosed"),
-    ("answers", "scalar_wrt_matrix", "off_by_one_loop"): (None, _NO_BATCH_AXIS),
     ("answers", "scalar_wrt_matrix", "x_reversed"): (None, _NO_BATCH_AXIS),
     ("answers", "elementwise_nonlinearity", "outer_product_transposed"): (
         "diagonal_only", "checked by hand: s_j (1 - s_i) has the right diagonal and wrong "
                          "entries off it; the reference is symmetric, so no transpose fixes it"),
-    # labelled `other`, diagnosed, each checked by hand to be right
-    ("answers", "scalar_wrt_vector", "trailing_comma_tuple"): (
-        "extra_unit_axis", "checked by hand: the trailing comma makes a tuple, NumPy adds a "
-                           "leading axis of size 1"),
-    ("answers", "vector_wrt_matrix", "used_w_instead_of_x"): ("off_diagonal_only",
-                                                              _DIAGONAL_RIGHT),
-    ("answers", "vector_wrt_matrix", "loop_misses_last_row"): ("off_diagonal_only",
-                                                               _DIAGONAL_RIGHT),
-    ("answers", "elementwise_nonlinearity", "tanh_derivative"): ("off_diagonal_only",
-                                                                 _DIAGONAL_RIGHT),
-    ("answers", "elementwise_nonlinearity", "formula_applied_to_h"): ("off_diagonal_only",
-                                                                      _DIAGONAL_RIGHT),
-    ("answers", "elementwise_nonlinearity", "forward_difference"): ("off_diagonal_only",
-                                                                    _DIAGONAL_RIGHT),
-    ("answers", "elementwise_nonlinearity", "constant_quarter"): ("off_diagonal_only",
-                                                                  _DIAGONAL_RIGHT),
-    ("answers", "elementwise_nonlinearity", "copied_document_inputs"): ("off_diagonal_only",
-                                                                        _DIAGONAL_RIGHT),
     # assignment `backprop`
     ("answers", "affine_wrt_input", "w_transposed_alone"): (
         None, "two mistakes at once, no batch axis and W transposed: (input_dim, output_dim) is "
@@ -373,11 +410,6 @@ EXCEPTIONS: dict[tuple[str, str, str], tuple[str | None, str]] = {
         None, "checked by hand: output_dim != input_dim, so the Jacobian has no diagonal "
               "(output index = input index) and the identity rule only knows all ones; "
               "np.eye(n, m) is neither"),
-    ("answers", "affine_wrt_bias", "diag_of_z"): (
-        "off_diagonal_only", "checked by hand: z on the diagonal, zeros off it, which are "
-                             "right; the function's-values rule is for per-example "
-                             "componentwise cases, and b is shared by the batch"),
-    ("answers", "two_layer_network", "off_by_one_loop"): (None, _NO_BATCH_AXIS),
     ("answers", "affine_wrt_input", "full_batched_jacobian"): (
         None, "(B, output_dim, B, input_dim) at the notebook's sizes is over the checks' size "
               "limit: refused as too large before any diagnosis, with the expected shape"),
@@ -467,15 +499,38 @@ def dloss_dyhat(y, yhat):
     return np.einsum("i,bj->bij", np.ones(1), y - yhat)
 '''
 
+TANH_OF_H_SQUARED = '''\
+def da_dh(h):
+    return np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1]))
+'''
 
-def test_a_release_notebook_shows_the_diagnosis_in_the_test_cell(tmp_path: Path):
-    notebook = nbformat.read(RELEASE / "02_scalar_wrt_vector.ipynb", as_version=4)
-    cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
-    cells["dloss_dyhat"].source = SIGN_FLIPPED
-    NotebookClient(notebook, kernel_name="python3", timeout=120, allow_errors=True,
+CHAIN_WITHOUT_TANH = '''\
+def dloss_dW1(y, W1, W2, x):
+    a = np.tanh(x @ W1.T)
+    return (((a @ W2.T - y) @ W2).T @ x / len(x))[None]
+'''
+
+#: (notebook, graded cell, its wrong source, the example of the same diagnosis): a mistake
+#: named from a transformed answer, and two named from the answers the package stores.
+IN_A_KERNEL = [
+    ("jacobians/02_scalar_wrt_vector", "dloss_dyhat", SIGN_FLIPPED, "sign_flipped"),
+    ("backprop/05_tanh", "da_dh", TANH_OF_H_SQUARED, "input_where_output_belongs"),
+    ("backprop/06_two_layer_network", "dloss_dW1", CHAIN_WITHOUT_TANH,
+     "activation_derivative_missing"),
+]
+
+
+@pytest.mark.parametrize(("notebook", "cell", "source", "example"), IN_A_KERNEL,
+                         ids=[row[0] for row in IN_A_KERNEL])
+def test_a_release_notebook_shows_the_diagnosis_in_the_test_cell(
+        tmp_path: Path, notebook: str, cell: str, source: str, example: str):
+    release = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
+    cells[cell].source = source
+    NotebookClient(release, kernel_name="python3", timeout=120, allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
 
-    assert not [o for o in cells["test_dloss_dyhat_shape"].outputs if o.output_type == "error"]
-    (error,) = [o for o in cells["test_dloss_dyhat_values"].outputs if o.output_type == "error"]
+    assert not [o for o in cells[f"test_{cell}_shape"].outputs if o.output_type == "error"]
+    (error,) = [o for o in cells[f"test_{cell}_values"].outputs if o.output_type == "error"]
     assert error.ename == "JacobianCheckError"
-    assert error.evalue.splitlines()[0] == VERDICTS["sign_flipped"]
+    assert error.evalue.splitlines()[0] == VERDICTS[example]

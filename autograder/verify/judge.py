@@ -31,8 +31,10 @@ from jacobian_checks.verdicts import (
 from ..hidden import HiddenRun
 from ..references import (
     example_jacobians,
+    mistake_jacobians,
     reference_jacobian,
     visible_examples,
+    visible_mistakes,
     visible_reference,
 )
 from .plan import PlannedCheck
@@ -143,9 +145,11 @@ class Judge:
         if seed == VISIBLE_SEED:
             reference = visible_reference(case.key, sizes)
             return judge_values(run, returned, inputs, reference,
-                                lambda: visible_examples(case.key, sizes))
+                                lambda: visible_examples(case.key, sizes),
+                                lambda: visible_mistakes(case.key, sizes))
         return judge_values(run, returned, inputs, reference_jacobian(case, inputs),
-                            lambda: example_jacobians(case, inputs))
+                            lambda: example_jacobians(case, inputs),
+                            lambda: mistake_jacobians(case, inputs))
 
     async def _call(self, run: Run, expect: str, arguments: list, seed: int) -> Returned:
         key = (run.function, expect, run.case.key, tuple(sorted(run.sizes.items())), seed)

@@ -15,7 +15,9 @@ EXPECTATIONS = ("pass", "fails_shape", "fails_values", "fails_hidden")
 #: Labels for wrong answers.  Shape mistakes first, then value mistakes.
 #: ``diagonal_only`` means the (block-)diagonal entries are right and the off-diagonal ones are
 #: wrong; ``off_diagonal_only`` is its mirror image: the off-diagonal entries are right (zero)
-#: and the diagonal ones are wrong.
+#: and the diagonal ones are wrong.  The mistakes of one kind of function (a softmax and its
+#: cross-entropy; an activation's derivative, alone or in a network's chain) come after the
+#: general ones; ``other`` is a mistake no diagnosis names.
 SHAPE_MISTAKES = (
     "missing_batch_axis",
     "batch_axis_misplaced",
@@ -27,6 +29,8 @@ SHAPE_MISTAKES = (
     "elementwise_instead_of_diagonal",
     "elementwise_instead_of_jacobian",
     "unexpected_batch_axis",
+    "terms_instead_of_sum",
+    "jacobian_wrt_other_argument",
 )
 VALUE_MISTAKES = (
     "sign_flipped",
@@ -42,6 +46,22 @@ VALUE_MISTAKES = (
     "some_examples_wrong",
     "batch_permuted",
     "hardcoded_sizes",
+    # a softmax, and the cross-entropy of a softmax
+    "softmax_over_batch_axis",
+    "softmax_outer_product_missing",
+    "softmax_outer_product_added",
+    "log_softmax_jacobian",
+    "softmax_as_elementwise",
+    "derivative_wrt_probabilities",
+    # an activation's derivative, alone or in a network's chain
+    "sigmoid_derivative_for_tanh",
+    "tanh_derivative_for_sigmoid",
+    "derivative_at_output",
+    "input_where_output_belongs",
+    "square_forgotten",
+    "derivative_at_zero",
+    "activation_derivative_missing",
+    "activation_left_out",
     "other",
 )
 MISTAKES = SHAPE_MISTAKES + VALUE_MISTAKES

@@ -16,10 +16,11 @@ APPLICABLE_MISTAKES = frozenset(
         "batch_axis_misplaced",
         "extra_unit_axis",
         "elementwise_instead_of_diagonal",
-        "function_instead_of_derivative",
+        "jacobian_wrt_other_argument",
         "sign_flipped",
         "scaled",
         "reshaped_not_transposed",
+        "function_instead_of_derivative",
         "diagonal_only",
         "all_zeros",
         "some_examples_wrong",
@@ -316,7 +317,7 @@ WRONG = [
     (
         "copied_input_jacobian",
         "fails_shape",
-        "other",
+        "jacobian_wrt_other_argument",
         """
         import numpy as np
 
@@ -448,6 +449,25 @@ WRONG = [
     ),
 ]
 
+# Written with the diagnosis of a derivative taken with respect to another argument.
+WRONG += [
+    (
+        "jacobian_wrt_weights",
+        "fails_shape",
+        "jacobian_wrt_other_argument",
+        """
+        import numpy as np
+
+        def dz_db(W, b, x):
+            n, m = W.shape
+            J = np.zeros((len(x), n, n, m))
+            for i in range(n):
+                J[:, i, i, :] = x          # dz_i / dW_ik = x_k
+            return J
+        """,
+    ),
+]
+
 SHAPES = [
     (
         "tuple",
@@ -508,7 +528,7 @@ SHAPES = [
     (
         "like_dz_dx",
         "fails_shape",
-        "other",
+        "jacobian_wrt_other_argument",
         """
         def jacobian_shape(B, output_dim, input_dim):
             return (B, output_dim, input_dim)

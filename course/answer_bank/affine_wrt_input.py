@@ -17,10 +17,11 @@ APPLICABLE_MISTAKES = frozenset(
         "transposed_axes",
         "extra_unit_axis",
         "unexpected_batch_axis",
-        "function_instead_of_derivative",
+        "jacobian_wrt_other_argument",
         "sign_flipped",
         "scaled",
         "reshaped_not_transposed",
+        "function_instead_of_derivative",
         "all_zeros",
         "identity",
         "some_examples_wrong",
@@ -466,6 +467,33 @@ WRONG = [
     ),
 ]
 
+# Written with the diagnosis of a derivative taken with respect to another argument.
+WRONG += [
+    (
+        "jacobian_wrt_weights",
+        "fails_shape",
+        "jacobian_wrt_other_argument",
+        """
+        import numpy as np
+
+        def dz_dx(W, b, x):
+            # dz_i / dW_jk = delta_ij x_k: the weights' Jacobian, not the input's
+            return np.einsum("ij,bk->bijk", np.eye(W.shape[0]), x)
+        """,
+    ),
+    (
+        "jacobian_wrt_bias",
+        "fails_shape",
+        "jacobian_wrt_other_argument",
+        """
+        import numpy as np
+
+        def dz_dx(W, b, x):
+            return np.broadcast_to(np.eye(len(b)), (len(x), len(b), len(b)))
+        """,
+    ),
+]
+
 SHAPES = [
     (
         "tuple",
@@ -558,6 +586,18 @@ SHAPES = [
         """
         def jacobian_shape(B, output_dim, input_dim):
             return (B, 10, 20)
+        """,
+    ),
+]
+
+SHAPES += [
+    (
+        "like_dz_dW",
+        "fails_shape",
+        "jacobian_wrt_other_argument",
+        """
+        def jacobian_shape(B, output_dim, input_dim):
+            return (B, output_dim, output_dim, input_dim)
         """,
     ),
 ]

@@ -27,6 +27,11 @@ APPLICABLE_MISTAKES = frozenset(
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "tanh_derivative_for_sigmoid",
+        "derivative_at_output",
+        "input_where_output_belongs",
+        "square_forgotten",
+        "derivative_at_zero",
         "other",
     }
 )
@@ -570,7 +575,7 @@ WRONG = [
     (
         "forgot_the_square",
         "fails_values",
-        "off_diagonal_only",
+        "square_forgotten",
         """
         import numpy as np
 
@@ -619,7 +624,7 @@ WRONG = [
     (
         "tanh_derivative",
         "fails_values",
-        "other",
+        "tanh_derivative_for_sigmoid",
         """
         import numpy as np
 
@@ -630,7 +635,7 @@ WRONG = [
     (
         "formula_applied_to_h",
         "fails_values",
-        "other",
+        "input_where_output_belongs",
         """
         import numpy as np
 
@@ -681,7 +686,7 @@ WRONG = [
     (
         "forward_difference",
         "fails_values",
-        "other",
+        "off_diagonal_only",
         """
         import numpy as np
 
@@ -695,7 +700,7 @@ WRONG = [
     (
         "constant_quarter",
         "fails_values",
-        "other",
+        "derivative_at_zero",
         """
         import numpy as np
 
@@ -708,7 +713,7 @@ WRONG = [
     (
         "copied_document_inputs",
         "fails_values",
-        "other",
+        "off_diagonal_only",
         """
         import numpy as np
 
@@ -719,6 +724,150 @@ WRONG = [
             sigmoid = lambda x: 1 / (1 + np.exp(-x))
             ds = sigmoid(h) * (1 - sigmoid(h))
             return np.einsum("bi,ij->bij", ds, np.eye(D))
+        """,
+    ),
+]
+
+# Written with the diagnoses of the sigmoid's derivative: each slip in several styles, and
+# right answers in forms close to those slips (e^-h / (1 + e^-h)^2, tanh of h/2, float32).
+RIGHT += [
+    (
+        "exp_over_square_float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(-h.astype(np.float32))
+            return np.einsum("bi,ij->bij", e / (1 + e) ** 2, np.eye(h.shape[1], dtype=np.float32))
+        """,
+    ),
+    (
+        "tanh_of_half_h_loops",
+        "pass",
+        None,
+        """
+        import math
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B):
+                for i in range(D):
+                    # sigmoid(h) = (1 + tanh(h/2)) / 2, so sigmoid' = (1 - tanh(h/2)^2) / 4
+                    J[b, i, i] = (1 - math.tanh(h[b, i] / 2) ** 2) / 4
+            return J
+        """,
+    ),
+]
+
+WRONG += [
+    (
+        "h_one_minus_h_loops",
+        "fails_values",
+        "input_where_output_belongs",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B):
+                for i in range(D):
+                    J[b, i, i] = h[b, i] * (1 - h[b, i])
+            return J
+        """,
+    ),
+    (
+        "tanh_derivative_stack",
+        "fails_values",
+        "tanh_derivative_for_sigmoid",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            return np.stack([np.diag(1 / np.cosh(row) ** 2) for row in h])
+        """,
+    ),
+    (
+        "tanh_formula_on_sigmoid",
+        "fails_values",
+        "tanh_derivative_for_sigmoid",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return (1 - s ** 2)[:, :, None] * np.eye(h.shape[1])
+        """,
+    ),
+    (
+        "derivative_of_the_activation",
+        "fails_values",
+        "derivative_at_output",
+        """
+        import numpy as np
+
+        def sigmoid(z):
+            return 1 / (1 + np.exp(-z))
+
+        def da_dh(h):
+            a = sigmoid(h)
+            d = sigmoid(a) * (1 - sigmoid(a))      # sigmoid'(a), not sigmoid'(h)
+            return np.einsum("bi,ij->bij", d, np.eye(h.shape[1]))
+        """,
+    ),
+    (
+        "one_minus_s",
+        "fails_values",
+        "square_forgotten",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", 1 - s, np.eye(h.shape[1]))   # the factor s lost
+        """,
+    ),
+    (
+        "exp_over_sum_float32",
+        "fails_values",
+        "square_forgotten",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(-h).astype(np.float32)
+            return (e / (1 + e))[:, :, None] * np.eye(h.shape[1], dtype=np.float32)
+        """,
+    ),
+    (
+        "quarter_loops",
+        "fails_values",
+        "derivative_at_zero",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for i in range(D):
+                J[:, i, i] = 0.25     # the slope at h = 0, everywhere
+            return J
+        """,
+    ),
+    (
+        "s_one_plus_s",
+        "fails_values",
+        "off_diagonal_only",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return np.einsum("bi,ij->bij", s * (1 + s), np.eye(h.shape[1]))
         """,
     ),
 ]

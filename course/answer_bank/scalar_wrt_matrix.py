@@ -12,17 +12,17 @@ APPLICABLE_MISTAKES = frozenset(
     {
         "transposed_axes",
         "extra_unit_axis",
-        "missing_unit_axis",
         "per_example_instead_of_mean",
+        "gradient_instead_of_jacobian",
         "unexpected_batch_axis",
         "sign_flipped",
         "scaled",
+        "reshaped_not_transposed",
+        "single_example",
         "all_zeros",
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
-        "reshaped_not_transposed",
-        "single_example",
         "other",
     }
 )
@@ -408,7 +408,7 @@ WRONG = [
     (
         "plain_gradient_matrix",
         "fails_shape",
-        "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         """
         import numpy as np
 
@@ -419,7 +419,7 @@ WRONG = [
     (
         "summed_document_loss",
         "fails_shape",
-        "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         """
         import numpy as np
 
@@ -693,7 +693,7 @@ SHAPES = [
     (
         "like_W",
         "fails_shape",
-        "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         """
         def jacobian_shape(B, output_dim, input_dim):
             return (output_dim, input_dim)

@@ -14,6 +14,7 @@ APPLICABLE_MISTAKES = frozenset(
         "batch_axis_misplaced",
         "extra_unit_axis",
         "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         "unexpected_batch_axis",
         "sign_flipped",
         "scaled",
@@ -310,7 +311,7 @@ WRONG = [
     (
         "no_unit_axis",
         "fails_shape",
-        "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         """
         import numpy as np
 
@@ -575,7 +576,7 @@ SHAPES = [
     (
         "no_unit_axis",
         "fails_shape",
-        "missing_unit_axis",
+        "gradient_instead_of_jacobian",
         "def jacobian_shape(B):\n    return (B, 1)",
     ),
     ("no_batch", "fails_shape", "missing_batch_axis", "def jacobian_shape(B):\n    return (1, 1)"),

@@ -16,6 +16,7 @@ APPLICABLE_MISTAKES = frozenset(
         "extra_unit_axis",
         "gradient_instead_of_jacobian",
         "unexpected_batch_axis",
+        "terms_instead_of_sum",
         "sign_flipped",
         "scaled",
         "function_instead_of_derivative",
@@ -594,7 +595,7 @@ WRONG = [
     (
         "trailing_comma_tuple",
         "fails_shape",
-        "other",
+        "extra_unit_axis",
         """
         import numpy as np
 
@@ -630,6 +631,35 @@ WRONG = [
             y = np.random.randn(B, D)
             yhat = np.random.randn(B, D)
             return -np.einsum("i,bj->bij", np.ones(1), y - yhat)
+        """,
+    ),
+]
+
+# Written with the diagnoses of a loss left as a vector of terms (the course document's slip),
+# and of a batch averaged away with keepdims=True.
+WRONG += [
+    (
+        "batch_mean_keepdims",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dyhat(y, yhat):
+            J = (yhat - y)[:, None, :]
+            return J.mean(axis=0, keepdims=True)     # (1, 1, D)
+        """,
+    ),
+    (
+        "document_loss_vector",
+        "fails_shape",
+        "terms_instead_of_sum",
+        """
+        import numpy as np
+
+        def dloss_dyhat(y, yhat):
+            # loss = 0.5 * np.square(y - yhat), shape (B, D): one term per component
+            return np.einsum("bi,ij->bij", yhat - y, np.eye(y.shape[1]))
         """,
     ),
 ]
@@ -693,6 +723,15 @@ SHAPES = [
         def jacobian_shape(B, D):
             return tuple(np.array([B, 1, D]))
         """,
+    ),
+]
+
+SHAPES += [
+    (
+        "per_component",
+        "fails_shape",
+        "terms_instead_of_sum",
+        "def jacobian_shape(B, D):\n    return (B, D, D)",
     ),
 ]
 

@@ -27,6 +27,11 @@ APPLICABLE_MISTAKES = frozenset(
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "softmax_over_batch_axis",
+        "softmax_outer_product_missing",
+        "softmax_outer_product_added",
+        "log_softmax_jacobian",
+        "softmax_as_elementwise",
         "other",
     }
 )
@@ -359,7 +364,7 @@ WRONG = [
     (
         "diagonal_a_one_minus_a",
         "fails_values",
-        "diagonal_only",
+        "softmax_as_elementwise",
         """
         import numpy as np
 
@@ -427,7 +432,7 @@ WRONG = [
     (
         "diag_a_only",
         "fails_values",
-        "other",
+        "softmax_outer_product_missing",
         """
         import numpy as np
 
@@ -440,7 +445,7 @@ WRONG = [
     (
         "log_softmax_jacobian",
         "fails_values",
-        "other",
+        "log_softmax_jacobian",
         """
         import numpy as np
 
@@ -454,7 +459,7 @@ WRONG = [
     (
         "softmax_over_batch_axis",
         "fails_values",
-        "other",
+        "softmax_over_batch_axis",
         """
         import numpy as np
 
@@ -647,6 +652,268 @@ WRONG = [
                     for j in range(h.shape[1]):
                         J[b, i, j] = a[i] * ((i == j) - a[j])
             return J
+        """,
+    ),
+]
+
+# Written with the diagnoses of a softmax: each mistake in several styles, and right answers
+# in styles that look like those mistakes (a times the log-softmax Jacobian, float32, loops).
+RIGHT += [
+    (
+        "a_times_log_softmax_jacobian",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            # d a_i / dh_j = a_i * d log a_i / dh_j
+            log_a = h - np.logaddexp.reduce(h, axis=1, keepdims=True)
+            a = np.exp(log_a)
+            dlog = np.eye(h.shape[1])[None, :, :] - a[:, None, :]
+            return a[:, :, None] * dlog
+        """,
+    ),
+    (
+        "float32_tensordot_per_example",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            h32 = h.astype(np.float32)
+            out = []
+            for row in h32:
+                e = np.exp(row - row.max())
+                s = e / e.sum()
+                out.append(np.diag(s) - np.tensordot(s, s, axes=0))
+            return np.stack(out)
+        """,
+    ),
+    (
+        "quotient_rule_loops",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.empty((B, D, D))
+            for b in range(B):
+                e = np.exp(h[b])          # no shift: the inputs are small
+                S = e.sum()
+                for i in range(D):
+                    for j in range(D):
+                        # quotient rule on e_i / S: (de_i/dh_j S - e_i dS/dh_j) / S^2
+                        J[b, i, j] = ((e[i] if i == j else 0.0) * S - e[i] * e[j]) / S**2
+            return J
+        """,
+    ),
+    (
+        "float32_broadcast_minus_outer",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            z = np.float32(h) - np.max(np.float32(h), axis=-1, keepdims=True)
+            a = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
+            D = a.shape[-1]
+            return a[..., None] * np.eye(D, dtype=np.float32) - a[..., :, None] * a[..., None, :]
+        """,
+    ),
+]
+
+WRONG += [
+    (
+        "outer_added_einsum",
+        "fails_values",
+        "softmax_outer_product_added",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) + np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "outer_added_loops",
+        "fails_values",
+        "softmax_outer_product_added",
+        """
+        import math
+
+        def da_dh(h):
+            out = []
+            for row in h.tolist():
+                e = [math.exp(v) for v in row]
+                s = sum(e)
+                a = [v / s for v in e]
+                # a_i (delta_ij + a_j): the sign of the quotient rule's second term lost
+                out.append([[a[i] * ((i == j) + a[j]) for j in range(len(a))]
+                            for i in range(len(a))])
+            return out
+        """,
+    ),
+    (
+        "outer_added_float32",
+        "fails_values",
+        "softmax_outer_product_added",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            h = h.astype(np.float32)
+            p = np.exp(h - h.max(1, keepdims=True))
+            p /= p.sum(1, keepdims=True)
+            return p[:, :, None] * (np.eye(h.shape[1], dtype=np.float32) + p[:, None, :])
+        """,
+    ),
+    (
+        "diag_only_per_example",
+        "fails_values",
+        "softmax_outer_product_missing",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            blocks = []
+            for row in h:
+                e = np.exp(row - row.max())
+                blocks.append(np.diag(e / e.sum()))     # d(e_i / S)/dh_i, as if S were constant
+            return np.array(blocks)
+        """,
+    ),
+    (
+        "diag_only_broadcast",
+        "fails_values",
+        "softmax_outer_product_missing",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.exp(h) / np.exp(h).sum(axis=-1, keepdims=True)
+            return a[:, :, None] * np.eye(h.shape[-1])
+        """,
+    ),
+    (
+        "batch_axis_row_shift",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=0, keepdims=True)          # axis 0: the batch
+            return a[:, :, None] * (np.eye(h.shape[1]) - a[:, None, :])
+        """,
+    ),
+    (
+        "batch_axis_no_keepdims",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.exp(h) / np.sum(np.exp(h), axis=0)    # broadcasts, so no error is raised
+            D = h.shape[1]
+            J = np.zeros((h.shape[0], D, D))
+            for i in range(D):
+                for j in range(D):
+                    J[:, i, j] = a[:, i] * ((i == j) - a[:, j])
+            return J
+        """,
+    ),
+    (
+        "whole_batch_sum",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - np.max(h))
+            a = e / np.sum(e)                  # every entry of the batch in one sum
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+        """,
+    ),
+    (
+        "log_softmax_jacobian_loops",
+        "fails_values",
+        "log_softmax_jacobian",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            a = np.exp(h - h.max(axis=1, keepdims=True))
+            a /= a.sum(axis=1, keepdims=True)
+            J = np.empty((B, D, D))
+            for b in range(B):
+                for i in range(D):
+                    for j in range(D):
+                        J[b, i, j] = float(i == j) - a[b, j]   # d log a_i / dh_j
+            return J
+        """,
+    ),
+    (
+        "elementwise_where",
+        "fails_values",
+        "softmax_as_elementwise",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            D = h.shape[1]
+            # each a_i treated as a function of h_i alone, like a sigmoid
+            return np.where(np.eye(D, dtype=bool), (a * (1 - a))[:, :, None], 0.0)
+        """,
+    ),
+    (
+        "batch_axis_and_diag_only",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.exp(h) / np.exp(h).sum(axis=0, keepdims=True)   # two mistakes at once
+            return np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))
+        """,
+    ),
+    (
+        "batch_sum_keepdims",
+        "fails_shape",
+        "missing_batch_axis",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            J = a[:, :, None] * np.eye(h.shape[1]) - a[:, :, None] * a[:, None, :]
+            return np.sum(J, axis=0, keepdims=True)
+        """,
+    ),
+    (
+        "sigmoid_in_place_of_softmax",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-h))
+            return s[:, :, None] * (np.eye(h.shape[1]) - s[:, None, :])
         """,
     ),
 ]

@@ -18,14 +18,20 @@ APPLICABLE_MISTAKES = frozenset(
         "extra_unit_axis",
         "gradient_instead_of_jacobian",
         "unexpected_batch_axis",
-        "function_instead_of_derivative",
+        "terms_instead_of_sum",
         "sign_flipped",
         "scaled",
         "reshaped_not_transposed",
+        "function_instead_of_derivative",
         "all_zeros",
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "softmax_over_batch_axis",
+        "softmax_outer_product_missing",
+        "softmax_outer_product_added",
+        "softmax_as_elementwise",
+        "derivative_wrt_probabilities",
         "other",
     }
 )
@@ -394,7 +400,7 @@ WRONG = [
     (
         "per_class_losses",
         "fails_shape",
-        "other",
+        "terms_instead_of_sum",
         """
         import numpy as np
 
@@ -436,7 +442,7 @@ WRONG = [
     (
         "derivative_wrt_softmax_output",
         "fails_values",
-        "other",
+        "derivative_wrt_probabilities",
         """
         import numpy as np
 
@@ -449,7 +455,7 @@ WRONG = [
     (
         "softmax_diagonal_only",
         "fails_values",
-        "other",
+        "softmax_as_elementwise",
         """
         import numpy as np
 
@@ -478,7 +484,7 @@ WRONG = [
     (
         "softmax_over_batch_axis",
         "fails_values",
-        "other",
+        "softmax_over_batch_axis",
         """
         import numpy as np
 
@@ -607,6 +613,210 @@ WRONG = [
     ),
 ]
 
+# Written with the diagnoses of the chain through a softmax: each mistake in several styles,
+# and right answers that chain the same Jacobians correctly (float32, loops, lists).
+RIGHT += [
+    (
+        "chain_through_log_softmax_float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            h = h.astype(np.float32)
+            a = np.exp(h - h.max(-1, keepdims=True))
+            a = a / a.sum(-1, keepdims=True)
+            dlog_a = np.eye(h.shape[1], dtype=np.float32) - a[:, None, :]   # (B, D, D)
+            return np.einsum("bi,bij->bj", -y.astype(np.float32), dlog_a)[:, None, :]
+        """,
+    ),
+    (
+        "probabilities_gradient_times_softmax_jacobian",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            dL_da = (-y / a)[:, None, :]                                   # (B, 1, D)
+            da_dh = a[:, :, None] * (np.eye(h.shape[1]) - a[:, None, :])   # (B, D, D)
+            return dL_da @ da_dh
+        """,
+    ),
+    (
+        "label_loop_lists",
+        "pass",
+        None,
+        """
+        import math
+
+        def dloss_dh(y, h):
+            rows = []
+            for labels, scores in zip(y.tolist(), h.tolist()):
+                top = max(scores)
+                e = [math.exp(s - top) for s in scores]
+                total = sum(e)
+                rows.append([[p / total - t for p, t in zip(e, labels)]])
+            return rows
+        """,
+    ),
+]
+
+WRONG += [
+    (
+        "probability_gradient_einsum",
+        "fails_values",
+        "derivative_wrt_probabilities",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            a = np.exp(h - np.max(h, axis=-1, keepdims=True))
+            a /= a.sum(axis=-1, keepdims=True)
+            return np.einsum("i,bj->bij", np.ones(1), -y / a)   # dL/da
+        """,
+    ),
+    (
+        "probability_gradient_loops",
+        "fails_values",
+        "derivative_wrt_probabilities",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            B, D = h.shape
+            J = np.zeros((B, 1, D))
+            for b in range(B):
+                p = np.exp(h[b]) / np.exp(h[b]).sum()
+                for j in range(D):
+                    J[b, 0, j] = -y[b, j] / p[j]      # d(-y log p)/dp
+            return J
+        """,
+    ),
+    (
+        "chain_with_diagonal_of_a",
+        "fails_values",
+        "softmax_outer_product_missing",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            dL_da = -y / a
+            da_dh = np.einsum("bi,ij->bij", a, np.eye(h.shape[1]))   # the outer product forgotten
+            return np.einsum("bi,bij->bj", dL_da, da_dh)[:, None, :]
+        """,
+    ),
+    (
+        "log_sum_exp_term_forgotten",
+        "fails_values",
+        "softmax_outer_product_missing",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            # L = -y.h + log sum exp(h): only the first term differentiated
+            return -y.reshape(y.shape[0], 1, y.shape[1])
+        """,
+    ),
+    (
+        "chain_with_outer_added",
+        "fails_values",
+        "softmax_outer_product_added",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+            da_dh = a[:, :, None] * (np.eye(h.shape[1]) + a[:, None, :])
+            return ((-y / a)[:, None, :] @ da_dh)
+        """,
+    ),
+    (
+        "chain_with_elementwise_softmax",
+        "fails_values",
+        "softmax_as_elementwise",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+            return (-y / a * (a * (1 - a)))[:, None, :]     # da_i/dh_i only
+        """,
+    ),
+    (
+        "batch_axis_keepdims",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=0, keepdims=True)
+            return (a - y)[:, None, :]
+        """,
+    ),
+    (
+        "batch_axis_in_full_chain",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            a = np.exp(h - h.max()) / np.exp(h - h.max()).sum(axis=0)
+            da_dh = np.einsum("bi,ij->bij", a, np.eye(h.shape[1])) - np.einsum("bi,bj->bij", a, a)
+            return np.einsum("bi,bij->bj", -y / a, da_dh)[:, None, :]
+        """,
+    ),
+    (
+        "whole_batch_normaliser",
+        "fails_values",
+        "softmax_over_batch_axis",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            e = np.exp(h)
+            return (e / e.sum() - y)[:, np.newaxis, :]
+        """,
+    ),
+    (
+        "per_class_terms_loops",
+        "fails_shape",
+        "terms_instead_of_sum",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            B, D = h.shape
+            a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+            J = np.zeros((B, D, D))          # one row per class term -y_i log a_i
+            for i in range(D):
+                for j in range(D):
+                    J[:, i, j] = -y[:, i] * ((i == j) - a[:, j])
+            return J
+        """,
+    ),
+    (
+        "sigmoid_cross_entropy_habit",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dh(y, h):
+            return (1 / (1 + np.exp(-h)) - y)[:, None, :]   # binary cross-entropy's gradient
+        """,
+    ),
+]
+
 SHAPES = [
     ("tuple", "pass", None, "def jacobian_shape(B, D):\n    return (B, 1, D)"),
     ("list", "pass", None, "def jacobian_shape(B, D):\n    return [B, 1, D]"),
@@ -657,7 +867,7 @@ SHAPES = [
     (
         "per_class",
         "fails_shape",
-        "other",
+        "terms_instead_of_sum",
         "def jacobian_shape(B, D):\n    return (B, D, D)",
     ),
     (

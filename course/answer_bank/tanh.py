@@ -27,6 +27,10 @@ APPLICABLE_MISTAKES = frozenset(
         "some_examples_wrong",
         "batch_permuted",
         "hardcoded_sizes",
+        "sigmoid_derivative_for_tanh",
+        "derivative_at_output",
+        "input_where_output_belongs",
+        "square_forgotten",
         "other",
     }
 )
@@ -275,7 +279,7 @@ WRONG = [
     (
         "forgot_the_square",
         "fails_values",
-        "off_diagonal_only",
+        "square_forgotten",
         """
         import numpy as np
 
@@ -286,7 +290,7 @@ WRONG = [
     (
         "sech_not_squared",
         "fails_values",
-        "off_diagonal_only",
+        "square_forgotten",
         """
         import numpy as np
 
@@ -297,7 +301,7 @@ WRONG = [
     (
         "formula_applied_to_h",
         "fails_values",
-        "off_diagonal_only",
+        "input_where_output_belongs",
         """
         import numpy as np
 
@@ -308,7 +312,7 @@ WRONG = [
     (
         "sigmoid_derivative",
         "fails_values",
-        "off_diagonal_only",
+        "sigmoid_derivative_for_tanh",
         """
         import numpy as np
 
@@ -517,6 +521,157 @@ WRONG = [
                 for i in range(h.shape[1]):
                     J[b, i, i] = 1 - np.tanh(h[b, i]) ** 2
             return J
+        """,
+    ),
+]
+
+# Written with the diagnoses of tanh's derivative: each slip in several styles, and right
+# answers in forms close to those slips ((1 - a)(1 + a), 4 sigmoid'(2h), float32, loops).
+RIGHT += [
+    (
+        "one_minus_a_times_one_plus_a",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.tanh(h)
+            return np.einsum("bi,ij->bij", (1 - a) * (1 + a), np.eye(h.shape[1]))
+        """,
+    ),
+    (
+        "four_sigmoid_prime_of_2h_float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = 1 / (1 + np.exp(-2 * h.astype(np.float32)))   # tanh(h) = 2 sigmoid(2h) - 1
+            d = 4 * s * (1 - s)
+            return d[:, :, None] * np.eye(h.shape[1], dtype=np.float32)
+        """,
+    ),
+    (
+        "exp_form_loops",
+        "pass",
+        None,
+        """
+        import math
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B):
+                for i in range(D):
+                    J[b, i, i] = 4 / (math.exp(h[b, i]) + math.exp(-h[b, i])) ** 2
+            return J
+        """,
+    ),
+]
+
+WRONG += [
+    (
+        "h_squared_loops",
+        "fails_values",
+        "input_where_output_belongs",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            B, D = h.shape
+            J = np.zeros((B, D, D))
+            for b in range(B):
+                for i in range(D):
+                    J[b, i, i] = 1 - h[b, i] ** 2
+            return J
+        """,
+    ),
+    (
+        "h_squared_stack_of_diag",
+        "fails_values",
+        "input_where_output_belongs",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            return np.stack([np.diag(1 - row * row) for row in h])
+        """,
+    ),
+    (
+        "sigmoid_derivative_float32",
+        "fails_values",
+        "sigmoid_derivative_for_tanh",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            s = (1 / (1 + np.exp(-h))).astype(np.float32)
+            return (s * (1 - s))[:, :, None] * np.eye(h.shape[1], dtype=np.float32)
+        """,
+    ),
+    (
+        "sigmoid_formula_on_tanh",
+        "fails_values",
+        "sigmoid_derivative_for_tanh",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.tanh(h)
+            return np.einsum("bi,ij->bij", a * (1 - a), np.eye(h.shape[1]))   # a(1 - a)
+        """,
+    ),
+    (
+        "derivative_of_the_activation",
+        "fails_values",
+        "derivative_at_output",
+        """
+        import numpy as np
+
+        def dtanh(z):
+            return 1 - np.tanh(z) ** 2
+
+        def da_dh(h):
+            a = np.tanh(h)
+            return np.einsum("bi,ij->bij", dtanh(a), np.eye(h.shape[1]))   # tanh'(a), not tanh'(h)
+        """,
+    ),
+    (
+        "sech_from_exponentials",
+        "fails_values",
+        "square_forgotten",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            sech = 2 / (np.exp(h) + np.exp(-h))
+            return sech[:, :, None] * np.eye(h.shape[1])
+        """,
+    ),
+    (
+        "one_minus_tanh_broadcast",
+        "fails_values",
+        "square_forgotten",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            a = np.tanh(h)
+            return (1 - a)[:, :, np.newaxis] * np.eye(a.shape[1])[np.newaxis]
+        """,
+    ),
+    (
+        "one_plus_tanh_squared",
+        "fails_values",
+        "off_diagonal_only",
+        """
+        import numpy as np
+
+        def da_dh(h):
+            return np.einsum("bi,ij->bij", 1 + np.tanh(h) ** 2, np.eye(h.shape[1]))
         """,
     ),
 ]

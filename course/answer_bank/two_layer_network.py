@@ -19,14 +19,21 @@ APPLICABLE_MISTAKES = frozenset(
         "per_example_instead_of_mean",
         "gradient_instead_of_jacobian",
         "unexpected_batch_axis",
-        "function_instead_of_derivative",
+        "jacobian_wrt_other_argument",
         "sign_flipped",
         "scaled",
         "reshaped_not_transposed",
+        "function_instead_of_derivative",
         "single_example",
         "all_zeros",
         "some_examples_wrong",
         "hardcoded_sizes",
+        "sigmoid_derivative_for_tanh",
+        "derivative_at_output",
+        "input_where_output_belongs",
+        "square_forgotten",
+        "activation_derivative_missing",
+        "activation_left_out",
         "other",
     }
 )
@@ -341,7 +348,7 @@ WRONG = [
     (
         "forgot_tanh_derivative",
         "fails_values",
-        "other",
+        "activation_derivative_missing",
         """
         import numpy as np
 
@@ -354,7 +361,7 @@ WRONG = [
     (
         "derivative_at_h",
         "fails_values",
-        "other",
+        "input_where_output_belongs",
         """
         import numpy as np
 
@@ -368,7 +375,7 @@ WRONG = [
     (
         "forgot_the_square",
         "fails_values",
-        "other",
+        "square_forgotten",
         """
         import numpy as np
 
@@ -381,7 +388,7 @@ WRONG = [
     (
         "no_tanh_in_forward_pass",
         "fails_values",
-        "other",
+        "activation_left_out",
         """
         import numpy as np
 
@@ -629,7 +636,7 @@ WRONG = [
     (
         "gradient_wrt_W2",
         "fails_shape",
-        "other",
+        "jacobian_wrt_other_argument",
         """
         import numpy as np
 
@@ -666,6 +673,191 @@ WRONG = [
             da_dh = np.einsum("bj,jl->bjl", 1 - a**2, np.eye(16))
             dloss_dh = np.einsum("bj,bjl->bl", dloss_dh, da_dh)
             return np.einsum("bl,bm->lm", dloss_dh, x)[None] / B
+        """,
+    ),
+]
+
+# Written with the diagnoses of the chain through tanh: each slip in tanh's factor in several
+# styles, and right answers that write that factor another way (sech^2, (1 - a)(1 + a)).
+RIGHT += [
+    (
+        "one_minus_a_one_plus_a_float32",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            x32, W1_32, W2_32 = (v.astype(np.float32) for v in (x, W1, W2))
+            a = np.tanh(x32 @ W1_32.T)
+            delta = ((a @ W2_32.T - y.astype(np.float32)) @ W2_32) * ((1 - a) * (1 + a))
+            return (delta.T @ x32 / len(x))[None]
+        """,
+    ),
+    (
+        "four_jacobians_einsum_sech",
+        "pass",
+        None,
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B = x.shape[0]
+            h = np.einsum("ji,bi->bj", W1, x)
+            yhat = np.einsum("kj,bj->bk", W2, np.tanh(h))
+            dL_dyhat = (yhat - y)[:, None, :]                                  # (B, 1, o)
+            dyhat_da = np.broadcast_to(W2, (B,) + W2.shape)                    # (B, o, h)
+            da_dh = np.einsum("bj,jk->bjk", 1 / np.cosh(h) ** 2, np.eye(W1.shape[0]))
+            dh_dW1 = np.einsum("jk,bi->bjki", np.eye(W1.shape[0]), x)          # (B, h, h, m)
+            chain = np.einsum("bxo,boj,bjk,bkli->bxli", dL_dyhat, dyhat_da, da_dh, dh_dW1,
+                              optimize=True)
+            return chain.mean(axis=0)
+        """,
+    ),
+]
+
+WRONG += [
+    (
+        "chain_without_da_dh",
+        "fails_values",
+        "activation_derivative_missing",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            B = x.shape[0]
+            h = np.einsum("ji,bi->bj", W1, x)
+            yhat = np.einsum("kj,bj->bk", W2, np.tanh(h))
+            dL_dyhat = (yhat - y)[:, None, :]
+            dh_dW1 = np.einsum("jk,bi->bjki", np.eye(W1.shape[0]), x)
+            # dyhat/da times dh/dW1: the Jacobian of a = tanh(h) skipped
+            chain = np.einsum("bxo,oj,bjli->bxli", dL_dyhat, W2, dh_dW1)
+            return chain.sum(axis=0) / B
+        """,
+    ),
+    (
+        "per_example_loop_no_tanh_factor",
+        "fails_values",
+        "activation_derivative_missing",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            grad = np.zeros(W1.shape)
+            for xb, yb in zip(x, y):
+                a = np.tanh(W1 @ xb)
+                grad += np.outer(W2.T @ (W2 @ a - yb), xb)
+            return (grad / len(x))[None]
+        """,
+    ),
+    (
+        "one_minus_h_squared_einsum",
+        "fails_values",
+        "input_where_output_belongs",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = np.einsum("ji,bi->bj", W1, x)
+            r = np.einsum("kj,bj->bk", W2, np.tanh(h)) - y
+            delta = np.einsum("bk,kj->bj", r, W2) * (1 - h ** 2)
+            return np.einsum("bj,bi->ji", delta, x)[None] / x.shape[0]
+        """,
+    ),
+    (
+        "sigmoid_derivative_in_chain",
+        "fails_values",
+        "sigmoid_derivative_for_tanh",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            s = 1 / (1 + np.exp(-h))
+            delta = ((np.tanh(h) @ W2.T - y) @ W2) * s * (1 - s)
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "a_one_minus_a_in_chain",
+        "fails_values",
+        "sigmoid_derivative_for_tanh",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * a * (1 - a)
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "tanh_prime_of_a",
+        "fails_values",
+        "derivative_at_output",
+        """
+        import numpy as np
+
+        def dtanh(z):
+            return 1 - np.tanh(z) ** 2
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            delta = ((a @ W2.T - y) @ W2) * dtanh(a)     # dtanh of the activation
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "sech_not_squared_in_chain",
+        "fails_values",
+        "square_forgotten",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            h = x @ W1.T
+            delta = ((np.tanh(h) @ W2.T - y) @ W2) / np.cosh(h)
+            return (delta.T @ x / len(x))[None]
+        """,
+    ),
+    (
+        "linear_network_loops",
+        "fails_values",
+        "activation_left_out",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            grad = np.zeros_like(W1)
+            for b in range(x.shape[0]):
+                yhat = W2 @ (W1 @ x[b])                # tanh left out of the forward pass
+                grad += np.outer(W2.T @ (yhat - y[b]), x[b])
+            return grad[np.newaxis] / x.shape[0]
+        """,
+    ),
+    (
+        "gradient_wrt_W2_einsum",
+        "fails_shape",
+        "jacobian_wrt_other_argument",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(np.einsum("ji,bi->bj", W1, x))
+            r = np.einsum("kj,bj->bk", W2, a) - y
+            return np.einsum("bk,bj->kj", r, a)[None] / len(x)     # (1, o, h)
+        """,
+    ),
+    (
+        "no_tanh_factor_and_summed",
+        "fails_values",
+        "other",
+        """
+        import numpy as np
+
+        def dloss_dW1(y, W1, W2, x):
+            a = np.tanh(x @ W1.T)
+            return (((a @ W2.T - y) @ W2).T @ x)[None]   # two mistakes: no tanh', no mean
         """,
     ),
 ]

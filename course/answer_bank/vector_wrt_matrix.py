@@ -539,7 +539,7 @@ WRONG = [
     (
         "used_w_instead_of_x",
         "fails_values",
-        "other",
+        "off_diagonal_only",
         """
         import numpy as np
 
@@ -576,7 +576,7 @@ WRONG = [
     (
         "loop_misses_last_row",
         "fails_values",
-        "other",
+        "off_diagonal_only",
         """
         import numpy as np
 

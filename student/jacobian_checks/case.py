@@ -17,8 +17,32 @@ from .layout import JacobianLayout, Sizes
 
 Inputs = dict[str, np.ndarray]
 
+MistakenFunction = Callable[..., Callable[[np.ndarray], np.ndarray]]
+"""``function(**inputs)``: a function of the derivative's argument alone (:class:`KnownMistake`)."""
+
 VISIBLE_SEED = 0
 """The seed of the inputs of the notebooks' own tests (the grader draws its own in secret)."""
+
+
+@dataclass(frozen=True)
+class KnownMistake:
+    """A common mistake whose answer is the right Jacobian of another function.
+
+    Attributes
+    ----------
+    key : str
+        The diagnosis it gets (``docs/diagnoses.md``), e.g. ``"sigmoid_derivative_for_tanh"``.
+    function : callable
+        ``function(**inputs)`` is that other function, of the case's ``wrt`` alone, with the
+        shapes of the case's ``forward`` (example ``b`` of its output depending on example
+        ``b`` of ``wrt`` only, for a per-example case): the sigmoid where ``a = tanh(h)``, or
+        the network with its activation replaced by a line of another slope. Its Jacobian at
+        ``inputs[wrt]`` is the mistake's answer: the grader computes it by finite
+        differences, and this package stores it for the notebooks' own inputs only.
+    """
+
+    key: str
+    function: MistakenFunction
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,10 @@ class Case:
         How an argument is drawn, where not from a standard normal: ``"one_hot"`` rows (one
         1 per row of the last axis, e.g. class labels), ``"distribution"`` rows (positive,
         summing to 1).
+    mistakes : tuple of KnownMistake
+        Common mistakes of this case that are the right Jacobian of another function (the
+        derivative of the wrong activation, the chain without a factor): the diagnoses of
+        :mod:`jacobian_checks.diagnosis_substitutions` name them.
     """
 
     key: str
@@ -89,6 +117,7 @@ class Case:
     per_example: Callable[..., np.ndarray] | None = None
     componentwise: bool = False
     input_kinds: Mapping[str, str] = field(default_factory=dict)
+    mistakes: tuple[KnownMistake, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = {kind for kind in self.input_kinds.values()} - set(INPUT_KINDS)

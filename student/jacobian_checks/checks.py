@@ -33,7 +33,7 @@ from .cases import VISIBLE_SEED, Case, get_case
 from .coerce import NotAnArray, as_array, shape_kind
 from .display import passed
 from .errors import JacobianCheckError
-from .references import stored_examples, stored_reference
+from .references import stored_examples, stored_mistakes, stored_reference
 from .verdicts import (
     Rejection,
     Run,
@@ -77,7 +77,8 @@ def check_jacobian_values(function: Callable[..., object], case: str, **sizes: i
                          f"{sizes_text(run.sizes)}; the shape check works at any size")
     array, inputs = _returned_array(run, function)
     _raise_if(run, judge_values(run, array, inputs, reference,
-                                lambda: stored_examples(run.case.key, run.sizes)))
+                                lambda: stored_examples(run.case.key, run.sizes),
+                                lambda: stored_mistakes(run.case.key, run.sizes)))
     passed(f"the shape and values of {run.call}, at {sizes_text(run.sizes)}.")
 
 

@@ -10,9 +10,10 @@ run, whose sizes are secret, the verdict line is replaced by the diagnosis's tit
 check has failed, so a passing answer costs nothing more. The list of diagnoses, with a real
 message for each, is ``docs/diagnoses.md``.
 
-This module holds what both sides share: :class:`Diagnosis`, how messages write shapes, and
-:class:`Failure`, the evidence every value rule gets (:mod:`jacobian_checks.diagnosis_values`,
-:mod:`jacobian_checks.diagnosis_parts`).
+This module holds what both sides share: :class:`Diagnosis`, the titles, how messages write
+shapes, and :class:`Failure`, the evidence every value rule gets
+(:mod:`jacobian_checks.diagnosis_values`, :mod:`jacobian_checks.diagnosis_parts`,
+:mod:`jacobian_checks.diagnosis_softmax`, :mod:`jacobian_checks.diagnosis_substitutions`).
 """
 
 from __future__ import annotations
@@ -91,8 +92,41 @@ TITLES = {
     "some_examples_wrong": "Only part of the batch is right.",
     "diagonal_only": ("Your Jacobian's diagonal is right, but entries off the diagonal are "
                       "wrong."),
-    "off_diagonal_only": ("Your Jacobian's entries off the diagonal are right, but diagonal "
-                          "entries are wrong."),
+    "off_diagonal_only": "Your Jacobian is right off the diagonal, but diagonal entries are wrong.",
+    "terms_instead_of_sum": ("Your Jacobian looks like the Jacobian of each term of the loss, "
+                             "before their sum."),
+    "jacobian_wrt_other_argument": ("Your Jacobian has the shape of the derivative with respect "
+                                    "to another argument."),
+    # a softmax and its cross-entropy (diagnosis_softmax)
+    "softmax_over_batch_axis": ("Your Jacobian looks computed from a softmax over the wrong "
+                                "axis: softmax normalises each example on its own."),
+    "softmax_outer_product_missing": ("Your Jacobian is missing the term from the softmax's "
+                                      "denominator."),
+    "softmax_outer_product_added": ("Your Jacobian adds the term from the softmax's denominator "
+                                    "where it is subtracted."),
+    "log_softmax_jacobian": ("Your Jacobian is the Jacobian of log a = log softmax(h), not of "
+                             "a = softmax(h)."),
+    "softmax_as_elementwise": ("Your Jacobian treats the softmax as elementwise: only its "
+                               "diagonal, as if each a_i depended on h_i alone."),
+    "derivative_wrt_probabilities": ("Your gradient is the loss's derivative with respect to the "
+                                     "probabilities a = softmax(h), not the logits h."),
+    # a case's known mistakes, the right Jacobian of another function (diagnosis_substitutions)
+    "sigmoid_derivative_for_tanh": ("Your Jacobian uses the sigmoid's derivative where tanh's "
+                                    "belongs."),
+    "tanh_derivative_for_sigmoid": ("Your Jacobian uses tanh's derivative where the sigmoid's "
+                                    "belongs."),
+    "derivative_at_output": ("Your Jacobian takes the activation's derivative at its output "
+                             "a = f(h), where it belongs at its input h."),
+    "input_where_output_belongs": ("Your Jacobian uses the activation's derivative written with "
+                                   "its output a, but with the input h in a's place."),
+    "square_forgotten": ("Your Jacobian looks like the activation's derivative with a square, or "
+                         "a factor, left out."),
+    "derivative_at_zero": ("Your Jacobian holds the activation's derivative at h = 0 on every "
+                           "diagonal entry, whatever h is."),
+    "activation_derivative_missing": ("Your gradient leaves the activation's Jacobian out of the "
+                                      "chain, as if a = h."),
+    "activation_left_out": ("Your gradient is that of the network without its activation, as if "
+                            "yhat were computed from h instead of a."),
 }
 """Each diagnosis in one line that holds no size, index or value: what a hidden run shows."""
 
@@ -124,6 +158,9 @@ class Failure:
     examples : callable or None
         For a batch-averaged case: gives the Jacobian of each example, ``(B, *shape)``, when
         a rule asks for it (it costs a finite-difference pass), or ``None``.
+    mistakes : callable or None
+        For a case with known mistakes (:attr:`Case.mistakes`): gives the answer of each,
+        ``(len(case.mistakes), *shape)``, when a rule asks for it, or ``None``.
     """
 
     yours: np.ndarray
@@ -133,6 +170,7 @@ class Failure:
     inputs: Inputs
     tolerance: Tolerance
     examples: Callable[[], np.ndarray | None] | None = None
+    mistakes: Callable[[], np.ndarray | None] | None = None
 
     def matches(self, yours: np.ndarray, expected: np.ndarray | None = None) -> bool:
         """``yours`` passes against ``expected`` (the reference by default).

@@ -80,9 +80,10 @@ def single_example(f: Failure) -> Diagnosis | None:
 
 
 def some_examples_wrong(f: Failure) -> Diagnosis | None:
-    """Exactly a leading or a trailing block of the batch is right."""
+    """Exactly a leading or a trailing block of the batch is right; for a gradient averaged
+    over the batch, exactly such a block is in its mean."""
     if f.batch < 2:
-        return None
+        return _some_examples_in_mean(f)
     right = np.array([f.matches(f.yours[b], f.reference[b]) for b in range(f.batch)])
     split = int(np.count_nonzero(right))
     if split in (0, f.batch):
@@ -97,8 +98,34 @@ def some_examples_wrong(f: Failure) -> Diagnosis | None:
         "some_examples_wrong",
         f"Only part of the batch is right: {_examples(*right_part)} of {f.batch} "
         f"{_are(right_part)} right, {_examples(*wrong_part)} {_are(wrong_part)} not.",
-        "Check that every example b = 0, ..., B - 1 is computed from its own inputs: loop "
-        "bounds, slices, and fixed indices such as x[0].")
+        _EXAMPLES_POINTER)
+
+
+_EXAMPLES_POINTER = ("Check that every example b = 0, ..., B - 1 is computed from its own "
+                     "inputs: loop bounds, slices, and fixed indices such as x[0].")
+
+
+def _some_examples_in_mean(f: Failure) -> Diagnosis | None:
+    """A batch mean of a leading or trailing block of examples only, divided by B or by the
+    block's size (a loop that stops one short), named when exactly one block fits."""
+    examples = f.examples() if f.examples is not None else None
+    if examples is None or len(examples) < 2 or examples.shape[1:] != f.yours.shape:
+        return None
+    batch = len(examples)
+    leading = np.cumsum(examples, axis=0)  # leading[k - 1]: the sum of examples 0 .. k - 1
+    blocks = [((0, k), leading[k - 1]) for k in range(1, batch)] + [
+        ((k, batch), leading[-1] - leading[k - 1]) for k in range(1, batch)]
+    fits = [part for part, total in blocks
+            if any(f.matches(f.yours, total / count) for count in {batch, part[1] - part[0]})]
+    if len(fits) != 1:
+        return None
+    part = fits[0]
+    missing = (part[1], batch) if part[0] == 0 else (0, part[0])
+    return Diagnosis(
+        "some_examples_wrong",
+        f"Only part of the batch is in your gradient: {_examples(*part)} of {batch} "
+        f"{_are(part)} in its mean, {_examples(*missing)} {_are(missing)} not.",
+        _EXAMPLES_POINTER)
 
 
 def _examples(start: int, stop: int) -> str:
@@ -135,8 +162,8 @@ def off_diagonal_only(f: Failure) -> Diagnosis | None:
         return None
     return Diagnosis(
         "off_diagonal_only",
-        f"Your Jacobian's entries off the diagonal ({diagonal_words(f.case)}) are right, but "
-        f"{wrong.count} of its {wrong.total} diagonal entries are wrong.",
+        f"Your Jacobian is right off the diagonal, but {wrong.count} of its {wrong.total} "
+        f"diagonal entries ({diagonal_words(f.case)}) are wrong.",
         "Check the diagonal: the derivative of each output entry with respect to its own "
         "input entry, at the given inputs.")
 

@@ -95,6 +95,22 @@ def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:
         "Jacobian, which has one axis per output axis and one per input axis."))]
 
 
+def _terms_of_sum(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``E + I + I`` for a per-example scalar output and a vector input: the Jacobian of each
+    term of a sum over the input's components (a loss left as a vector), before the sum."""
+    layout = case.layout
+    if not layout.batch or not _is_scalar(layout.output) or len(layout.input) != 1:
+        return []
+    dims = layout.batch + layout.input + layout.input
+    return [(dims, Diagnosis(
+        "terms_instead_of_sum",
+        f"Your Jacobian {shape_text(dims, sizes)} has the input's axis where the output's axis "
+        f"{format_shape(layout.output)} belongs: it looks like the Jacobian of each term of the "
+        f"loss, before their sum over the {layout.input[0]} components.",
+        f"The loss of one example is one number, kept as shape {format_shape(layout.output)}: "
+        "which axis does its sum over the components remove?"))]
+
+
 def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
     """``E + O``: the shape of the function's value."""
     layout = case.layout
@@ -108,17 +124,23 @@ def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
 
 
 def _missing_batch(case: Case, sizes: Sizes) -> list[Candidate]:
-    """``O + I``: one example's Jacobian, or one averaged over the batch."""
+    """``O + I``: one example's Jacobian, or one averaged over the batch; ``(1,) + O + I``:
+    averaged with ``keepdims=True``."""
     layout = case.layout
     if not layout.batch:
         return []
+    pointer = ("Each example has its own Jacobian, so the batch axis B comes first: "
+               f"{axes_order(True)}.")
     dims = layout.output + layout.input
+    kept = (1,) + dims
     return [(dims, Diagnosis(
         "missing_batch_axis",
         f"Your Jacobian has no batch axis: {shape_text(dims, sizes)} looks like the Jacobian "
-        "of one example, or of an average over the batch.",
-        "Each example has its own Jacobian, so the batch axis B comes first: "
-        f"{axes_order(True)}."))]
+        "of one example, or of an average over the batch.", pointer)),
+        (kept, Diagnosis(
+            "missing_batch_axis",
+            f"Your Jacobian has no batch axis: {shape_text(kept, sizes)} has size 1 where B "
+            "belongs, as a mean or sum over the batch with keepdims=True gives.", pointer))]
 
 
 def _per_example(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -156,6 +178,26 @@ def _unexpected_batch(case: Case, sizes: Sizes) -> list[Candidate]:
         "Jacobian of the whole batch's output with respect to the whole batch's input.",
         "Example b's output depends only on example b's input: keep one batch axis, and for "
         "each example only its own Jacobian.")) for dims in dict.fromkeys(shapes)]
+
+
+def _other_argument(case: Case, sizes: Sizes) -> list[Candidate]:
+    """``E + O`` then the axes of another argument (one example's, for a per-example
+    Jacobian): the derivative with respect to the wrong argument."""
+    layout = case.layout
+    candidates = []
+    for name in case.arguments:
+        axes = tuple(case.input_shapes[name])
+        if layout.batch and axes[:1] == layout.batch:
+            axes = axes[1:]
+        dims = layout.batch + layout.output + axes
+        if name != case.wrt:
+            candidates.append((dims, Diagnosis(
+                "jacobian_wrt_other_argument",
+                f"Your Jacobian {shape_text(dims, sizes)} has the shape of the derivative with "
+                f"respect to {name}, not {case.wrt}.",
+                "The input axes are those of the argument the derivative is taken with respect "
+                f"to: {case.wrt}, not {name}.")))
+    return candidates
 
 
 def _misplaced_batch(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -260,13 +302,14 @@ def _without_units(dims: Dims) -> Dims:
 
 
 RULES: tuple[Callable[[Case, Sizes], list[Candidate]], ...] = (
-    _input_shape, _output_shape, _missing_batch, _per_example, _unexpected_batch,
-    _misplaced_batch, _transposed, _extra_unit, _missing_unit, _hardcoded)
+    _input_shape, _terms_of_sum, _output_shape, _missing_batch, _per_example,
+    _unexpected_batch, _other_argument, _misplaced_batch, _transposed, _extra_unit,
+    _missing_unit, _hardcoded)
 """The shape rules, from the most specific explanation to the most general."""
 
 KEYS = ("gradient_instead_of_jacobian", "elementwise_instead_of_jacobian",
-        "elementwise_instead_of_diagonal", "function_instead_of_derivative",
-        "missing_batch_axis", "per_example_instead_of_mean", "unexpected_batch_axis",
-        "batch_axis_misplaced", "transposed_axes", "extra_unit_axis", "missing_unit_axis",
-        "hardcoded_sizes")
+        "elementwise_instead_of_diagonal", "terms_instead_of_sum",
+        "function_instead_of_derivative", "missing_batch_axis", "per_example_instead_of_mean",
+        "unexpected_batch_axis", "jacobian_wrt_other_argument", "batch_axis_misplaced",
+        "transposed_axes", "extra_unit_axis", "missing_unit_axis", "hardcoded_sizes")
 """Every key :func:`diagnose_shape` can return, in the order of :data:`RULES`."""

@@ -2,10 +2,11 @@
 
 Each rule either transforms the student's answer (negates it, divides it by a constant, swaps
 two axes of equal size, puts the batch back in order) or builds the answer that a known mistake
-gives (all zeros, an identity, the function's own values), then confirms the match with the
-check's own comparison, ``compare.find_mismatch(..., tolerance) is None``. A rule about part of
-the answer (some examples of the batch, the diagonal) confirms that part the same way and
-describes the rest by counts only.
+gives (all zeros, an identity, the function's own values; a softmax's mistakes in
+:mod:`.diagnosis_softmax`, a case's listed mistakes in :mod:`.diagnosis_substitutions`), then
+confirms the match with the check's own comparison, ``compare.find_mismatch(..., tolerance) is
+None``. A rule about part of the answer (some examples of the batch, the diagonal) confirms
+that part the same way and describes the rest by counts only.
 
 The rules run from the most specific to the most general, and the first one confirmed is the
 diagnosis: an answer that is all zeros also has right entries off the diagonal, but "all zeros"
@@ -23,6 +24,7 @@ from itertools import permutations
 
 import numpy as np
 
+from . import diagnosis_softmax, diagnosis_substitutions
 from .cases import Case, Inputs
 from .compare import Tolerance, excess
 from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis, Failure, axes_order
@@ -35,6 +37,8 @@ from .diagnosis_parts import (
     single_example,
     some_examples_wrong,
 )
+from .diagnosis_softmax import softmax_mistake
+from .diagnosis_substitutions import known_mistake
 from .layout import Sizes, format_shape
 
 CLEAR_MARGIN = 10.0
@@ -44,7 +48,8 @@ an answer just outside the band (rounding, a near miss) gets the report alone.""
 
 def diagnose_values(yours: np.ndarray, reference: np.ndarray, case: Case, sizes: Sizes,
                     inputs: Inputs, tolerance: Tolerance,
-                    examples: Callable[[], np.ndarray | None] | None = None
+                    examples: Callable[[], np.ndarray | None] | None = None,
+                    mistakes: Callable[[], np.ndarray | None] | None = None
                     ) -> Diagnosis | None:
     """The value mistake that a right-shaped wrong answer matches, or ``None``.
 
@@ -62,8 +67,10 @@ def diagnose_values(yours: np.ndarray, reference: np.ndarray, case: Case, sizes:
         The check's tolerance; every confirmation uses it.
     examples : callable, optional
         For a batch-averaged case, the Jacobian of each example (see :class:`Failure`).
+    mistakes : callable, optional
+        For a case with known mistakes, the answer of each (see :class:`Failure`).
     """
-    failure = Failure(yours, reference, case, sizes, inputs, tolerance, examples)
+    failure = Failure(yours, reference, case, sizes, inputs, tolerance, examples, mistakes)
     # A transformed huge answer may overflow to inf: it then fails to match, nothing more.
     with np.errstate(over="ignore"):
         if failure.matches(yours) or excess(yours, reference, tolerance) < CLEAR_MARGIN:
@@ -235,35 +242,44 @@ def _function_instead_of_derivative(f: Failure) -> Diagnosis | None:
 def _function_values(f: Failure) -> np.ndarray | None:
     """The function of each input entry alone, placed where that entry's derivative belongs.
 
-    For a componentwise per-example case whose arguments are all shaped like its input
-    ``(B, D)``, the function is applied to column ``k`` of every argument, giving ``(B, 1)``:
-    for ``a = sigmoid(h)`` that is ``sigmoid(h[:, k])``, put on the diagonal ``[:, k, k]``;
-    for ``L = 1/2 ||y - yhat||^2`` it is ``1/2 (y - yhat)[:, k]^2``, put at ``[:, 0, k]``.
-    ``None`` for the other cases (softmax of one column alone is not its value).
+    For a componentwise case whose output is shaped like its input, per example (``(B, D)``
+    and ``(B, D)``, or ``(B, n)`` and ``b`` of shape ``(n,)``), each output entry's value is
+    put on the diagonal: ``sigmoid(h)`` for ``a = sigmoid(h)``, ``z = W x + b`` for ``z``'s
+    Jacobian with respect to ``b``. For a componentwise per-example loss of arguments all
+    shaped like its input ``(B, D)``, the function is applied to column ``k`` of every
+    argument, giving ``(B, 1)``: ``1/2 (y - yhat)[:, k]^2``, put at ``[:, 0, k]``. ``None``
+    for the other cases (softmax of one column alone is not its value).
     """
     case = f.case
     layout = case.layout
-    diagonal = layout.output == layout.input
-    if (not case.componentwise or case.kind != "per_example" or len(layout.input) != 1
-            or not (diagonal or layout.output == (1,))
+    if not case.componentwise or not layout.batch or len(layout.input) != 1:
+        return None
+    values = np.zeros_like(f.reference)
+    diagonal = np.arange(f.reference.shape[-1])
+    if layout.output == layout.input:
+        output = np.asarray(case.forward(**f.inputs), dtype=np.float64)
+        if output.shape != f.reference.shape[:2]:
+            return None
+        values[:, diagonal, diagonal] = output
+        return values
+    if (layout.output != (1,) or case.kind != "per_example"
             or any(case.input_shapes[name] != case.input_shapes[case.wrt]
                    for name in case.arguments)):
         return None
-    values = np.zeros_like(f.reference)
-    for k in range(f.reference.shape[-1]):
+    for k in diagonal:
         column = case.forward(**{name: f.inputs[name][:, k:k + 1] for name in case.arguments})
-        values[:, k if diagonal else 0, k] = np.asarray(column, dtype=np.float64).reshape(-1)
+        values[:, 0, k] = np.asarray(column, dtype=np.float64).reshape(-1)
     return values
 
 
 RULES: tuple[Callable[[Failure], Diagnosis | None], ...] = (
     _all_zeros, _sign_flipped, _scaled, _transposed_values, _reshaped, _identity,
-    _function_instead_of_derivative, single_example, batch_permuted, some_examples_wrong,
-    diagonal_only, off_diagonal_only)
+    _function_instead_of_derivative, softmax_mistake, known_mistake, single_example,
+    batch_permuted, some_examples_wrong, diagonal_only, off_diagonal_only)
 """The value rules, from the most specific to the most general."""
 
 KEYS = ("all_zeros", "sign_flipped", "scaled", "hardcoded_sizes", "transposed_values",
         "reshaped_not_transposed", "identity", "function_instead_of_derivative",
-        "single_example", "batch_permuted", "some_examples_wrong", "diagonal_only",
-        "off_diagonal_only")
+        *diagnosis_softmax.KEYS, *diagnosis_substitutions.KEYS, "single_example",
+        "batch_permuted", "some_examples_wrong", "diagonal_only", "off_diagonal_only")
 """Every key :func:`diagnose_values` can return, in the order of :data:`RULES`."""

@@ -4,8 +4,10 @@ A notebook's values test compares the student's answer on the notebook's sizes a
 case's visible sizes, inputs drawn from :data:`jacobian_checks.cases.VISIBLE_SEED`) with the
 Jacobian the grader computed for exactly those inputs when the course was built
 (``make notebooks`` writes ``references.npz``); for a batch-averaged case, the Jacobian of each
-example too, for the diagnosis of a gradient computed from one example. The package holds no
-way to compute a reference for other inputs: when grading, the grader computes its own.
+example too, for the diagnosis of a gradient computed from one example; for a case with known
+mistakes (:attr:`jacobian_checks.case.Case.mistakes`), the answer each of them gives. The
+package holds no way to compute a reference for other inputs: when grading, the grader
+computes its own.
 """
 
 from __future__ import annotations
@@ -40,16 +42,24 @@ def stored_examples(case: str, sizes: Mapping[str, int]) -> np.ndarray | None:
     return _stored().get(f"{reference_key(case, sizes)}|examples")
 
 
-def as_arrays(references: Mapping[str, Reference],
-              examples: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The arrays to save (``np.savez_compressed``) for ``{reference_key: Reference}`` and
-    ``{reference_key: the Jacobian of each example}``."""
+def stored_mistakes(case: str, sizes: Mapping[str, int]) -> np.ndarray | None:
+    """The stored answer of each of the case's known mistakes, ``(n, *shape)``."""
+    return _stored().get(f"{reference_key(case, sizes)}|mistakes")
+
+
+def as_arrays(references: Mapping[str, Reference], examples: Mapping[str, np.ndarray],
+              mistakes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays to save (``np.savez_compressed``) for ``{reference_key: Reference}``,
+    ``{reference_key: the Jacobian of each example}`` and ``{reference_key: the answer of
+    each known mistake}``."""
     arrays: dict[str, np.ndarray] = {}
     for key, reference in references.items():
         arrays[f"{key}|values"] = reference.values
         arrays[f"{key}|error"] = np.array(reference.error)
     for key, values in examples.items():
         arrays[f"{key}|examples"] = values
+    for key, values in mistakes.items():
+        arrays[f"{key}|mistakes"] = values
     return arrays
 
 

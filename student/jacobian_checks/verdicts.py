@@ -177,11 +177,13 @@ def judge_returned(run: Run, returned: np.ndarray | NotAnArray) -> Rejection | N
 
 
 def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Reference,
-                 examples: Callable[[], np.ndarray | None] | None = None) -> Rejection | None:
+                 examples: Callable[[], np.ndarray | None] | None = None,
+                 mistakes: Callable[[], np.ndarray | None] | None = None) -> Rejection | None:
     """Precision, finiteness, then the values of a right-shaped array against the reference.
 
-    ``examples``, for a batch-averaged case, gives the Jacobian of each example when a
-    diagnosis asks for it (see :class:`jacobian_checks.diagnosis.Failure`).
+    ``examples``, for a batch-averaged case, gives the Jacobian of each example, and
+    ``mistakes`` the answer of each of the case's known mistakes, when a diagnosis asks for
+    them (see :class:`jacobian_checks.diagnosis.Failure`).
     """
     answer: Answer = as_answer(array)
     where = HIDDEN if run.hidden else ""
@@ -206,7 +208,7 @@ def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Referen
     if mismatch is None:
         return None
     diagnosis = diagnose_values(answer.values, reference.values, run.case, run.sizes, inputs,
-                                tolerance, examples)
+                                tolerance, examples, mistakes)
     if run.hidden:
         return run.reject("wrong_values", [
             f"{HIDDEN}{run.call} returned the right shape but wrong values."], diagnosis)

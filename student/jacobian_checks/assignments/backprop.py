@@ -8,28 +8,32 @@ after a leading batch axis for per-example derivatives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from ..case import Case
+from ..case import Case, KnownMistake, MistakenFunction
 from ..layout import JacobianLayout
+from .jacobians import half_squared_error, sigmoid
+from .stand_ins import Elementwise, StandIn, at_output, differentiated, line, same
 
 ASSIGNMENT = "backprop"
 
 
-def _log_softmax(h: np.ndarray) -> np.ndarray:
+def log_softmax(h: np.ndarray) -> np.ndarray:
     """``log softmax(h_b)`` of each example, computed stably: ``(B, D) -> (B, D)``."""
     shifted = h - np.max(h, axis=1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
-def _softmax(h: np.ndarray) -> np.ndarray:
+def softmax(h: np.ndarray) -> np.ndarray:
     """``a_b = softmax(h_b)``, ``a_bi = exp(h_bi) / sum_j exp(h_bj)``: ``(B, D) -> (B, D)``."""
-    return np.exp(_log_softmax(h))
+    return np.exp(log_softmax(h))
 
 
 def _softmax_cross_entropy(y: np.ndarray, h: np.ndarray) -> np.ndarray:
     """``-sum_i y_bi log softmax(h_b)_i`` for each example: ``(B, D), (B, D) -> (B, 1)``."""
-    return -np.sum(y * _log_softmax(h), axis=1, keepdims=True)
+    return -np.sum(y * log_softmax(h), axis=1, keepdims=True)
 
 
 def _affine(W: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -47,13 +51,47 @@ def _two_layer_half_squared_error(y: np.ndarray, W1: np.ndarray, W2: np.ndarray,
     """``1/2 ||y_b - W2 tanh(W1 x_b)||^2`` for each example:
     ``(B, o), (h, m), (o, h), (B, m) -> (B, 1)``."""
     yhat = np.einsum("kj,bj->bk", W2, np.tanh(np.einsum("ji,bi->bj", W1, x)))
-    return 0.5 * np.sum(np.square(y - yhat), axis=1, keepdims=True)
+    return half_squared_error(y, yhat)
 
 
 def _two_layer_batch_mean(y: np.ndarray, W1: np.ndarray, W2: np.ndarray,
                           x: np.ndarray) -> np.ndarray:
     """``mean_b 1/2 ||y_b - W2 tanh(W1 x_b)||^2`` as one number of shape ``(1,)``."""
     return np.mean(_two_layer_half_squared_error(y, W1, W2, x), axis=0)
+
+
+def _two_layer_through(stand_in: StandIn, activation: Elementwise = np.tanh) -> MistakenFunction:
+    """A mistake in the two-layer network's chain, as the batch-mean loss of ``W1`` alone.
+
+    The hidden layer is ``activation(h0) + g(h) - g(h0)``, with ``h = W1 x``, ``h0`` its value
+    at the inputs' ``W1`` and ``g = stand_in(h0)``: the forward pass is the network's at the
+    inputs, and the gradient there is the chain with ``g``'s derivative where tanh's belongs.
+    """
+    def mistaken(y: np.ndarray, W1: np.ndarray, W2: np.ndarray,
+                 x: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        h0 = x @ W1.T
+        g = stand_in(h0)
+        offset = activation(h0) - g(h0)
+
+        def loss(V: np.ndarray) -> np.ndarray:
+            return np.mean(half_squared_error(y, (offset + g(x @ V.T)) @ W2.T), axis=0)
+        return loss
+    return mistaken
+
+
+def _identity(h: np.ndarray) -> np.ndarray:
+    return h
+
+
+_TANH_SLIPS = (
+    ("sigmoid_derivative_for_tanh", same(sigmoid)),
+    ("sigmoid_derivative_for_tanh", line(lambda h: np.tanh(h) * (1 - np.tanh(h)))),
+    ("derivative_at_output", at_output(np.tanh)),
+    ("input_where_output_belongs", line(lambda h: 1 - h ** 2)),
+    ("square_forgotten", line(lambda h: 1 - np.tanh(h))),
+    ("square_forgotten", line(lambda h: 1 / np.cosh(h))),
+)
+"""Slips in tanh's derivative, as stand-ins: the tanh case and the network's chain share them."""
 
 
 SOFTMAX = Case(
@@ -67,7 +105,7 @@ SOFTMAX = Case(
     size_names=("B", "D"),
     layout=JacobianLayout(batch=("B",), output=("D",), input=("D",)),
     kind="per_example",
-    forward=_softmax,
+    forward=softmax,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
 )
@@ -139,6 +177,7 @@ TANH = Case(
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
     componentwise=True,
+    mistakes=tuple(differentiated(key, stand_in) for key, stand_in in _TANH_SLIPS),
 )
 
 TWO_LAYER_NETWORK = Case(
@@ -157,6 +196,11 @@ TWO_LAYER_NETWORK = Case(
                   "W2": ("output_dim", "hidden_dim"), "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "input_dim": 20, "hidden_dim": 16, "output_dim": 10},
     per_example=_two_layer_half_squared_error,
+    mistakes=(
+        KnownMistake("activation_derivative_missing", _two_layer_through(same(_identity))),
+        KnownMistake("activation_left_out", _two_layer_through(same(_identity), _identity)),
+        *(KnownMistake(key, _two_layer_through(stand_in)) for key, stand_in in _TANH_SLIPS),
+    ),
 )
 
 CASES = (SOFTMAX, SOFTMAX_CROSS_ENTROPY, AFFINE_WRT_INPUT, AFFINE_WRT_BIAS, TANH,

@@ -15,11 +15,12 @@ import numpy as np
 
 from ..case import Case
 from ..layout import JacobianLayout
+from .stand_ins import at_output, at_zero, differentiated, line, same
 
 ASSIGNMENT = "jacobians"
 
 
-def _per_example_half_squared_error(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
+def half_squared_error(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
     """``1/2 ||y_b - yhat_b||^2`` for each example: ``(B, D), (B, D) -> (B, 1)``."""
     return 0.5 * np.sum(np.square(y - yhat), axis=1, keepdims=True)
 
@@ -31,7 +32,7 @@ def _linear(W: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _linear_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``1/2 ||y_b - W x_b||^2`` for each example: ``(B, n), (n, m), (B, m) -> (B, 1)``."""
-    return _per_example_half_squared_error(y, _linear(W, x))
+    return half_squared_error(y, _linear(W, x))
 
 
 def _batch_mean_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -39,7 +40,7 @@ def _batch_mean_half_squared_error(y: np.ndarray, W: np.ndarray, x: np.ndarray) 
     return np.mean(_linear_half_squared_error(y, W, x), axis=0)
 
 
-def _sigmoid(h: np.ndarray) -> np.ndarray:
+def sigmoid(h: np.ndarray) -> np.ndarray:
     """Elementwise logistic sigmoid: ``(B, D) -> (B, D)``."""
     return 1.0 / (1.0 + np.exp(-h))
 
@@ -55,7 +56,7 @@ SCALAR_WRT_SCALAR = Case(
     size_names=("B",),
     layout=JacobianLayout(batch=("B",), output=(1,), input=(1,)),
     kind="per_example",
-    forward=_per_example_half_squared_error,
+    forward=half_squared_error,
     input_shapes={"y": ("B", 1), "yhat": ("B", 1)},
     visible_sizes={"B": 256},
     componentwise=True,
@@ -72,7 +73,7 @@ SCALAR_WRT_VECTOR = Case(
     size_names=("B", "D"),
     layout=JacobianLayout(batch=("B",), output=(1,), input=("D",)),
     kind="per_example",
-    forward=_per_example_half_squared_error,
+    forward=half_squared_error,
     input_shapes={"y": ("B", "D"), "yhat": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
     componentwise=True,
@@ -125,10 +126,19 @@ ELEMENTWISE_NONLINEARITY = Case(
     size_names=("B", "D"),
     layout=JacobianLayout(batch=("B",), output=("D",), input=("D",)),
     kind="per_example",
-    forward=_sigmoid,
+    forward=sigmoid,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
     componentwise=True,
+    mistakes=(
+        differentiated("tanh_derivative_for_sigmoid", same(np.tanh)),
+        differentiated("tanh_derivative_for_sigmoid", line(lambda h: 1 - sigmoid(h) ** 2)),
+        differentiated("derivative_at_output", at_output(sigmoid)),
+        differentiated("derivative_at_zero", at_zero(sigmoid)),
+        differentiated("input_where_output_belongs", line(lambda h: h * (1 - h))),
+        # e^-h / (1 + e^-h), the square of the denominator left out
+        differentiated("square_forgotten", line(lambda h: sigmoid(-h))),
+    ),
 )
 
 CASES = (SCALAR_WRT_SCALAR, SCALAR_WRT_VECTOR, VECTOR_WRT_MATRIX, SCALAR_WRT_MATRIX,

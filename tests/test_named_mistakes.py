@@ -1,0 +1,172 @@
+"""Each named mistake of each case: its answers get that diagnosis, no right answer gets it.
+
+For every pair (case, diagnosis) that the answer bank (``course/answer_bank``) labels a wrong
+answer with, one test:
+
+- every wrong answer of that case with that label (but the listed exceptions of
+  ``tests/test_diagnosis.py``) gets exactly that diagnosis, on the notebook's sizes and on a
+  hidden run (other sizes for a size typed in, or a predicted shape), where the message starts
+  with the diagnosis's size-free title;
+- every right answer of that case in the bank (float32, loops, lists, tensordot, stable or
+  naive softmax, forms that look like the mistake) passes on the notebook's sizes and on a
+  hidden run, gets no diagnosis, and the rule that names the mistake, applied to it without
+  the checks' margin, finds nothing.
+
+The mistakes a case lists (``Case.mistakes``) are named in the notebook too, from the answers
+the package stores: the notebook's own check gives the grader's diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+import pytest
+
+from autograder.references import (
+    example_jacobians,
+    mistake_jacobians,
+    reference_jacobian,
+)
+from autograder.verify.in_process import judge_once
+from course.answer_bank import ANSWERS, PREDICTED_SHAPES, BankAnswer
+from jacobian_checks import check_jacobian_values, diagnosis_softmax, diagnosis_substitutions
+from jacobian_checks.cases import CASES
+from jacobian_checks.coerce import as_answer, as_array
+from jacobian_checks.compare import tolerance_for
+from jacobian_checks.diagnosis import TITLES, Diagnosis, Failure
+from jacobian_checks.diagnosis_softmax import softmax_mistake
+from jacobian_checks.diagnosis_substitutions import known_mistake
+from jacobian_checks.diagnosis_values import diagnose_values
+from jacobian_checks.errors import JacobianCheckError
+from tests.test_diagnosis import (
+    CRASH_AT_HIDDEN_SIZES,
+    DIAGNOSED,
+    EXCEPTIONS,
+    HIDDEN_RUN,
+    OTHER_SIZES,
+)
+
+WRONG = [("answers", a) for a in ANSWERS if a.expect != "pass"] + [
+    ("shapes", a) for a in PREDICTED_SHAPES if a.expect != "pass"]
+
+
+RULES: dict[str, Callable[[Failure], Diagnosis | None]] = {
+    **dict.fromkeys(diagnosis_softmax.KEYS, softmax_mistake),
+    **dict.fromkeys(diagnosis_substitutions.KEYS, known_mistake),
+}
+"""The rule naming each mistake of one kind of function; the others are general rules,
+which name an answer only when it is off by more than the checks' margin."""
+
+
+def _load(answer: BankAnswer) -> dict[str, object]:
+    namespace: dict[str, object] = {}
+    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
+    return namespace
+
+
+def _labelled(case: str, key: str) -> list[tuple[str, BankAnswer]]:
+    return [(bank, answer) for bank, answer in WRONG
+            if (answer.case, answer.mistake) == (case, key)
+            and (bank, case, answer.name) not in EXCEPTIONS
+            and (bank != "answers" or (case, answer.name) not in CRASH_AT_HIDDEN_SIZES)]
+
+
+NAMED = sorted({(answer.case, str(answer.mistake)) for _, answer in WRONG
+                if answer.mistake in DIAGNOSED and _labelled(answer.case, answer.mistake)})
+"""Every (case, diagnosis) the bank labels a wrong answer with, but for the exceptions."""
+
+
+@pytest.mark.parametrize(("case", "key"), NAMED, ids=[f"{case}-{key}" for case, key in NAMED])
+def test_a_named_mistake_gets_its_diagnosis(case: str, key: str):
+    for bank, answer in _labelled(case, key):
+        namespace = _load(answer)
+        checks = ["predicted_shape"] if bank == "shapes" else ["shape", "values"]
+        visible = dict(CASES[case].visible_sizes)
+        runs = [] if answer.expect == "fails_hidden" else [(visible, 0, False), (visible, 1, True)]
+        if bank == "shapes" or answer.expect == "fails_hidden":  # sizes, as the bank's test
+            runs += [(sizes, 1, True) for sizes in OTHER_SIZES[case]]
+        rejections = [judge_once(namespace, check, case, sizes, seed, hidden=hidden)
+                      for check in checks for sizes, seed, hidden in runs]
+        named = [r for r in rejections if r is not None and r.verdict != "raised"]
+        assert named and {r.diagnosis for r in named} == {key}, answer.name
+        hidden = [r for r in named if r.lines[0] == TITLES[key]]
+        assert hidden, f"{answer.name}: no hidden run shows the title of {key}"
+
+
+@pytest.mark.parametrize(("case", "key"), NAMED, ids=[f"{case}-{key}" for case, key in NAMED])
+def test_no_right_answer_gets_a_named_mistake(case: str, key: str):
+    rule = RULES.get(key)
+    for name, failure in _right_answers(case):
+        assert diagnose_values(failure.yours, failure.reference, failure.case, failure.sizes,
+                               failure.inputs, failure.tolerance, failure.examples,
+                               failure.mistakes) is None, name
+        if rule is not None:
+            assert rule(failure) is None, name
+
+
+LISTED = [answer for _, answer in WRONG if answer.mistake in diagnosis_substitutions.KEYS
+          and answer.expect == "fails_values"]
+
+
+@pytest.mark.parametrize("answer", LISTED, ids=[f"{a.case}-{a.name}" for a in LISTED])
+def test_a_listed_mistake_is_named_in_the_notebook_from_the_stored_answers(answer: BankAnswer):
+    case = CASES[answer.case]
+    function = _load(answer)[case.function]
+    assert callable(function)
+    with pytest.raises(JacobianCheckError) as raised:
+        check_jacobian_values(function, case.key, **case.visible_sizes)
+    assert raised.value.diagnosis == answer.mistake
+    assert str(raised.value).splitlines()[0] == TITLES[str(answer.mistake)]
+
+
+def test_answers_stored_for_other_mistakes_are_not_compared():
+    """A package whose stored answers do not fit the case's mistakes (or these sizes) names
+    nothing from them, and does not fail."""
+    case = CASES["tanh"]
+    inputs, failure_of = _evidence(case.key, tuple(case.visible_sizes.items()), 0)
+    h = inputs["h"]
+    failure = failure_of(np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1])))
+    assert known_mistake(failure) is not None
+    answers = failure.mistakes()
+    for stored in (answers[:1], answers[:, :3]):
+        mismatched = Failure(failure.yours, failure.reference, case, failure.sizes, inputs,
+                             failure.tolerance, mistakes=lambda stored=stored: stored)
+        assert known_mistake(mismatched) is None
+
+
+@cache
+def _right_answers(case: str) -> list[tuple[str, Failure]]:
+    """Every right answer of ``case`` in the bank, judged on the notebook's sizes and on a
+    hidden run (they pass), as the evidence a value rule gets."""
+    the_case = CASES[case]
+    runs = [(dict(the_case.visible_sizes), 0),
+            ({name: HIDDEN_RUN.sizes[name] for name in the_case.size_names}, HIDDEN_RUN.seed)]
+    evidence = [_evidence(case, tuple(sizes.items()), seed) for sizes, seed in runs]
+    right = []
+    for answer in (a for a in ANSWERS if a.case == case and a.expect == "pass"):
+        namespace = _load(answer)
+        for (sizes, seed), (inputs, failure_of) in zip(runs, evidence, strict=True):
+            for check in ("shape", "values"):
+                assert judge_once(namespace, check, case, sizes, seed) is None, answer.name
+            function = namespace[the_case.function]
+            assert callable(function)
+            returned = function(*(inputs[name].copy() for name in the_case.arguments))
+            right.append((f"{answer.name} at {sizes}",
+                          failure_of(as_answer(as_array(returned)).values)))
+    return right
+
+
+@cache
+def _evidence(case: str, sizes: tuple[tuple[str, int], ...], seed: int
+              ) -> tuple[dict[str, np.ndarray], Callable[[np.ndarray], Failure]]:
+    """The inputs of a run, and the :class:`Failure` of any answer to it."""
+    the_case = CASES[case]
+    inputs = the_case.sample_inputs(dict(sizes), seed)
+    reference = reference_jacobian(the_case, inputs)
+    examples = example_jacobians(the_case, inputs)
+    mistakes = mistake_jacobians(the_case, inputs)
+    return inputs, lambda values: Failure(
+        values, reference.values, the_case, dict(sizes), inputs, tolerance_for(reference),
+        lambda: examples, lambda: mistakes)
