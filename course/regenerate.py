@@ -71,13 +71,28 @@ def render_course(workdir: Path, *, execute_solutions: bool = True
 
 def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop the fields that change from one run or machine to the next: execution timestamps,
-    and the details of ``language_info`` (such as the Python version) an executing kernel adds.
-    """
+    and the details of ``language_info`` (such as the Python version) an executing kernel adds;
+    and join a cell's consecutive stream outputs of one stream, which a kernel splits where
+    its output happened to be flushed."""
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = _joined_streams(cell.outputs)
     language = notebook.metadata.get("language_info", {}).get("name", "python")
     notebook.metadata["language_info"] = {"name": language}
     return notebook
+
+
+def _joined_streams(outputs: list) -> list:
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def write_course(rendered: dict[str, dict[str, nbformat.NotebookNode]], root: Path) -> None:
