@@ -87,8 +87,9 @@ VALIDATE_CONFIG = '''\
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
-# Show each message line in full (nbgrader cuts lines at 90 characters by default).
-c.Validator.width = 10000
+# Separators of 90 characters, and lines cut after 87 (nbgrader's default): the checks wrap
+# their messages to 80 characters, so none of their lines is cut.
+c.Validator.width = 90
 # Unix sockets between Jupyter and the kernel: no "running over TCP without encryption"
 # warning in the output.
 c.KernelManager.transport = "ipc"
