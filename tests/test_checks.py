@@ -18,6 +18,7 @@ from jacobian_checks import (
 from jacobian_checks.cases import CASES
 from jacobian_checks.diagnosis import HARDCODED_POINTER
 from jacobian_checks.display import WIDTH, wrap
+from jacobian_checks.verdicts import PREDICTED_HARDCODED_POINTER
 
 VECTOR = {"B": 256, "D": 10}
 SECOND = dict(CASES["scalar_wrt_vector"].second_sizes)
@@ -359,8 +360,10 @@ def test_a_shape_typed_in_fails_on_the_second_sizes_with_the_hard_coded_diagnosi
 def test_a_constant_in_a_predicted_shape_fails_at_home(case, predict, sizes):
     error = failure(check_predicted_shape, predict, case, **sizes)
     assert (error.verdict, error.diagnosis) == ("wrong_shape", "hardcoded_sizes")
-    assert str(error).startswith("Your predicted Jacobian has the shape ")
-    assert "On the check's second sizes" in str(error)
+    verdict, pointer, found, *_ = str(error).splitlines()
+    assert verdict.startswith("Your predicted Jacobian has the shape ")
+    assert pointer == PREDICTED_HARDCODED_POINTER
+    assert found.startswith("On the check's second sizes")
 
 
 def test_a_reshape_with_sizes_typed_in_fails_at_home_naming_the_typed_in_size():

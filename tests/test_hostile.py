@@ -167,6 +167,8 @@ ATTACKS = [
     Attack("leak_hidden_sizes", NB2, {"jacobian_shape": "leak_through_shape",
                                       "dloss_dyhat": "leak_through_exception"},
            {NB2: (0, 0, 0)}),
+    Attack("leak_through_diagnosis", NB2, {"dloss_dyhat": "leak_through_diagnosis"},
+           {NB2: (1, 1, 0)}),
     Attack("terminal_escape", NB1, {"dloss_dyhat": "terminal_escape"}, {},
            saved_as="\x1b[2K\x1b[1Ghonest-full scored 0"),
     # the probe protocol
@@ -657,8 +659,7 @@ def test_hidden_sizes_do_not_leak_through_exception_names(parallel):
 
 def test_a_hidden_run_shows_one_of_its_checks_few_texts_and_no_diagnosis(parallel):
     """Every failed hidden run of every student, honest or hostile, shows one of the fixed
-    texts of its check; what the grader recorded of it (the diagnosis, the exception) is in no
-    feedback page."""
+    texts of its check; the diagnosis the grader recorded of it is in no feedback page."""
     hidden_failures = 0
     for student in [*HONEST, *BY_NAME]:
         pages = feedback_pages(parallel.course, student)
@@ -674,12 +675,13 @@ def test_a_hidden_run_shows_one_of_its_checks_few_texts_and_no_diagnosis(paralle
                         else f"{case.function}({', '.join(case.arguments)})")
                 assert shown([cell]) in hidden_texts(call, record["check"]), (student, record)
                 page = html.unescape(pages[case.notebook])
-                for recorded in (record.get("diagnosis"), record.get("error")):
-                    if recorded:
-                        assert not re.search(rf"\b{recorded}\b", page), (student, recorded)
                 if record.get("diagnosis"):
-                    assert TITLES[record["diagnosis"]] not in page, student
+                    assert record["diagnosis"] not in page, (student, record)
+                    assert TITLES[record["diagnosis"]] not in page, (student, record)
     assert hidden_failures >= 5  # the attacks on hidden runs reached them
+    values = next(c for c in autograded(parallel.course, "leak_through_diagnosis", NB2).cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "test_dloss_dyhat_values")
+    assert values.metadata.autograder.diagnosis in {"sign_flipped", "scaled", "all_zeros"}
 
 
 def test_the_summary_holds_no_escape_sequence(parallel):

@@ -31,6 +31,11 @@ from .layout import Sizes, format_shape, resolve
 RULE = ("Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
         "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.")
 
+PREDICTED_HARDCODED_POINTER = ("Build the shape from the arguments only (B, D, ... as "
+                               "jacobian_shape receives them): the checks call it with other "
+                               "sizes too.")
+"""The pointer of a size typed in a predicted shape, whose sizes are arguments, not shapes."""
+
 _FINITE_HINT = ("Hint: look for a division by zero, a log of zero, or an overflow "
                 "(e.g. np.exp of a large number).")
 
@@ -123,10 +128,13 @@ class Run:
                              key, error)
         head: list[str] = []
         if diagnosis is not None:
-            first = diagnosis.verdict
-            if self.check == "predicted_shape" and first.startswith("Your Jacobian"):
-                first = "Your predicted Jacobian" + first.removeprefix("Your Jacobian")
-            head = [first, diagnosis.pointer]
+            first, pointer = diagnosis.verdict, diagnosis.pointer
+            if self.check == "predicted_shape":  # a shape was predicted, no Jacobian computed
+                if first.startswith("Your Jacobian"):
+                    first = "Your predicted Jacobian" + first.removeprefix("Your Jacobian")
+                if diagnosis.key == "hardcoded_sizes":
+                    pointer = PREDICTED_HARDCODED_POINTER
+            head = [first, pointer]
         return Rejection(self.check, verdict, (*head, *lines), key, error)
 
 
