@@ -7,8 +7,9 @@ about another's. Nothing students receive holds them; messages about a hidden ru
 (:mod:`jacobian_checks.verdicts`).
 
 Sizes are drawn so that messages can name axes by symbol: within a run, every size differs
-from the others, from 1 and from every size of the notebook's own test (so a size typed in
-from the notebook is caught).
+from the others, from 1 and from every size of the notebook's own test and of the case's
+second, public set (so a size typed in from either is caught, and a function that recognises
+the public sizes still meets new ones).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def hidden_runs(secret: bytes, assignment: str, student: str, case: Case,
 
 
 def _draw_sizes(case: Case, rng: np.random.Generator) -> dict[str, int]:
-    taken = {1, *case.visible_sizes.values()}
+    taken = {1, *case.visible_sizes.values(), *case.second_sizes.values()}
     sizes: dict[str, int] = {}
     for name in case.size_names:
         low, high = SIZE_RANGES.get(name, DEFAULT_RANGE)

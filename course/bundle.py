@@ -92,8 +92,9 @@ then open the notebooks of `{assignment}/`, in order. In each one:
 
 1. Read the rule and the math, and predict the Jacobian's shape in `jacobian_shape(...)`.
 2. Replace each `raise NotImplementedError()` with your code.
-3. Run the test cells below each answer (Shift+Enter). A passed test prints one line, e.g.
-   `Passed: the shape and values of dloss_dyhat(y, yhat), at B=256, D=10.` A failed test
+3. Run the test cells below each answer (Shift+Enter). Each test checks your function on
+   the notebook's sizes and on a second, smaller set of sizes (a size typed in fails there).
+   A passed test prints one line, `Passed: ...`, saying what it confirmed. A failed test
    shows what is wrong first, and names the mistake when it is a common one.
 4. Press **Validate** in the toolbar to run the whole notebook's tests at once.
 
@@ -146,8 +147,9 @@ VALIDATE_CONFIG = '''\
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
-# Show each message line in full (nbgrader cuts lines at 90 characters by default).
-c.Validator.width = 10000
+# Separators of 90 characters, and lines cut after 87 (nbgrader's default): the checks wrap
+# their messages to 80 characters, so none of their lines is cut.
+c.Validator.width = 90
 # Unix sockets between Jupyter and the kernel: no "running over TCP without encryption"
 # warning in the output.
 c.KernelManager.transport = "ipc"

@@ -24,13 +24,16 @@ ungraded task's code cell carries no nbgrader metadata, like a cell the student 
 the student's to change, and nbgrader grades nothing in it.
 
 The values test repeats the shape check, so a wrong shape earns nothing there; a right
-shape with wrong values keeps the shape point. A test cell holds only the check on the
-notebook's sizes: when grading, the grader makes the same checks outside the student's kernel,
-on these sizes and on hidden ones it draws in secret (``autograder.verify``).
+shape with wrong values keeps the shape point. A test cell holds only the check, called with
+the notebook's sizes; the check runs on those and then on the case's second, public sizes
+(:attr:`jacobian_checks.case.Case.second_sizes`), which the cell's comment names. When
+grading, the grader makes the same checks outside the student's kernel, on these sizes and
+on hidden ones it draws in secret (``autograder.verify``).
 """
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -70,16 +73,14 @@ def build_notebook(case: Case) -> nbformat.NotebookNode:
         _read_only("shape_analysis", text.shape_hint, markdown=True),
         _answer("jacobian_shape", text.jacobian_shape),
         _tests("test_jacobian_shape", points, _test_source(
-            case, "check_predicted_shape", "jacobian_shape",
-            "# Your predicted shape, for the notebook's sizes.")),
+            case, "check_predicted_shape", "jacobian_shape", "Your predicted shape,")),
         _read_only("coding", text.code_hint.strip(), markdown=True),
         _answer(function, text.function),
         _tests(f"test_{function}_shape", points, _test_source(
-            case, "check_jacobian_shape", function,
-            f"# The shape of what {function} returns, on the notebook's sizes.")),
+            case, "check_jacobian_shape", function, f"The shape of what {function} returns,")),
         _tests(f"test_{function}_values", points, _test_source(
             case, "check_jacobian_values", function,
-            f"# The shape again, then the values of {function} against finite differences.")),
+            f"The shape again, then the values of {function} against finite differences,")),
     ]
     if text.follow_up:
         cells.append(_read_only("follow_up", text.follow_up.strip(), markdown=True))
@@ -105,13 +106,21 @@ def write_source(source: Path) -> list[Path]:
     return paths
 
 
-def _test_source(case: Case, check: str, target: str, comment: str) -> str:
-    """A test cell: the check on the notebook's sizes; the grader adds the hidden ones."""
+def _test_source(case: Case, check: str, target: str, what: str) -> str:
+    """A test cell: the check called with the notebook's sizes, after a comment that starts
+    with ``what`` and says which sizes it runs on (the second set in words: the call holds
+    only the notebook's); lines of at most 79 characters."""
     sizes = ", ".join(f"{name}={value}" for name, value in case.visible_sizes.items())
-    return "\n".join([
-        f"from jacobian_checks import {check}", "", comment,
-        f'{check}({target}, "{case.key}", {sizes})', "",
-        "# When grading, the grader repeats this check on other sizes and inputs, kept secret."])
+    second = ",\0".join(f"{name}={value}" for name, value in case.second_sizes.items())
+    comment = textwrap.wrap(
+        f"# {what} at the notebook's sizes, then at a second set ({second}). When grading, "
+        "the grader repeats it on other sizes and inputs, kept secret.", width=79,
+        subsequent_indent="# ", break_on_hyphens=False)
+    call = f'{check}({target}, "{case.key}", {sizes})'
+    if len(call) > 79:
+        call = f'{check}({target}, "{case.key}",\n{" " * (len(check) + 1)}{sizes})'
+    return "\n".join([f"from jacobian_checks import {check}", "",
+                      *(line.replace("\0", " ") for line in comment), call])
 
 
 def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False,

@@ -1,9 +1,10 @@
 """The references the student package stores for the notebooks' own values tests.
 
 Every ``check_jacobian_values`` call in a source test cell names a case and the notebook's
-sizes; the student package must hold the reference for exactly those inputs, and for a
-batch-averaged case the Jacobian of each example, and for a case with known mistakes the
-answer each gives (``jacobian_checks/references.npz``), and nothing else. ``make notebooks``
+sizes, and runs on those and on the case's second, public sizes; the student package must
+hold the reference for exactly those inputs, and for a batch-averaged case the Jacobian of
+each example, and for a case with known mistakes the answer each gives
+(``jacobian_checks/references.npz``), and nothing else. ``make notebooks``
 writes the file; a test fails when it is stale.
 """
 
@@ -33,14 +34,15 @@ def needed_arrays(source: Path) -> dict[str, np.ndarray]:
             for check in plan_cell(cell.source, f"{path.name}, {meta.get('grade_id')}"):
                 if check.check != "values":
                     continue
-                key = reference_key(check.case, check.sizes)
-                references[key] = visible_reference(check.case, check.sizes)
-                per_example = visible_examples(check.case, check.sizes)
-                if per_example is not None:
-                    examples[key] = per_example
-                answers = visible_mistakes(check.case, check.sizes)
-                if answers is not None:
-                    mistakes[key] = answers
+                for sizes in check.public_sizes:
+                    key = reference_key(check.case, sizes)
+                    references[key] = visible_reference(check.case, sizes)
+                    per_example = visible_examples(check.case, sizes)
+                    if per_example is not None:
+                        examples[key] = per_example
+                    answers = visible_mistakes(check.case, sizes)
+                    if answers is not None:
+                        mistakes[key] = answers
     return as_arrays(references, examples, mistakes)
 
 

@@ -1,8 +1,9 @@
 """One real wrong answer per diagnosis, and the message the checks give it, for diagnoses.md.
 
 Each :class:`Example` is a solution cell a student could write, judged by the grader's own
-verdicts (on the notebook's sizes, the same as the notebook's test cell gives), on the
-notebook's sizes, on other sizes, or on a hidden run. ``docs/diagnoses.md`` shows every
+verdicts (the same as the notebook's test cell gives), on the notebook's sizes, on the case's
+second sizes (after the notebook's, as the test cell runs them), on other sizes, or on a
+hidden run. ``docs/diagnoses.md`` shows every
 example's answer and message between ``<!-- example: ID -->`` and ``<!-- end example -->``;
 refresh them with::
 
@@ -47,6 +48,9 @@ class Example:
     seed : int
     hidden : bool
         Judged as a hidden run, whose sizes and inputs are secret.
+    second : bool
+        Judged on the case's second sizes, after passing on the notebook's, as in the
+        notebook's test cell.
     """
 
     id: str
@@ -57,6 +61,7 @@ class Example:
     sizes: dict[str, int] = field(default_factory=dict)
     seed: int = 0
     hidden: bool = False
+    second: bool = False
 
     @property
     def call(self) -> str:
@@ -64,16 +69,22 @@ class Example:
         ``>>> check_jacobian_values(da_dh, "...", B=256, D=10)``, else the grading run."""
         if self.hidden:
             return "When grading, on a hidden run:"
-        if self.sizes and self.sizes != CASES[self.case].visible_sizes:
+        if self.sizes and self.sizes != CASES[self.case].visible_sizes and not self.second:
             sizes = ", ".join(f"{name}={size}" for name, size in self.sizes.items())
             return f"When grading, on a run with {sizes}:"
         function = "jacobian_shape" if self.check == "predicted_shape" else (
             CASES[self.case].function)
-        sizes = ", ".join(f"{name}={size}" for name, size in self.test_sizes().items())
+        sizes = ", ".join(f"{name}={size}" for name, size in self.cell_sizes().items())
         return f'>>> {_CHECK_NAMES[self.check]}({function}, "{self.case}", {sizes})'
 
     def test_sizes(self) -> dict[str, int]:
+        if self.second:
+            return dict(CASES[self.case].second_sizes)
         return self.sizes or dict(CASES[self.case].visible_sizes)
+
+    def cell_sizes(self) -> dict[str, int]:
+        """The sizes the test cell's call holds."""
+        return dict(CASES[self.case].visible_sizes) if self.second else self.test_sizes()
 
     def rejection(self) -> Rejection:
         """Judge the answer as the grader does; the rejection it gets."""
@@ -81,7 +92,7 @@ class Example:
         exec(compile("import numpy as np\n" + self.source, f"<example {self.id}>", "exec"),
              namespace)
         rejection = judge_once(namespace, self.check, self.case, self.test_sizes(), self.seed,
-                               hidden=self.hidden)
+                               hidden=self.hidden, cell_sizes=self.cell_sizes())
         if rejection is None:
             raise AssertionError(f"example {self.id}: the check accepted the answer")
         return rejection
@@ -89,9 +100,9 @@ class Example:
 
 def _example(id: str, key: str, case: str, check: str, source: str, *,
              sizes: dict[str, int] | None = None, seed: int = 0,
-             hidden: bool = False) -> Example:
+             hidden: bool = False, second: bool = False) -> Example:
     return Example(id, key, case, check, textwrap.dedent(source).strip() + "\n",
-                   sizes=sizes or {}, seed=seed, hidden=hidden)
+                   sizes=sizes or {}, seed=seed, hidden=hidden, second=second)
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -165,10 +176,10 @@ EXAMPLES: tuple[Example, ...] = (
     _example("hardcoded_sizes_shape", "hardcoded_sizes", "scalar_wrt_vector", "values", """
         def dloss_dyhat(y, yhat):
             J = np.zeros((len(y), 1, 10))
-            for j in range(10):
+            for j in range(y.shape[1]):
                 J[:, 0, j] = yhat[:, j] - y[:, j]
             return J
-        """, sizes={"B": 6, "D": 13}, seed=2, hidden=True),
+        """, second=True),
     # --- values -----------------------------------------------------------------------------
     _example("all_zeros", "all_zeros", "scalar_wrt_vector", "values", """
         def dloss_dyhat(y, yhat):
@@ -187,7 +198,7 @@ EXAMPLES: tuple[Example, ...] = (
         def dloss_dW(y, W, x):
             r = x @ W.T - y
             return (r.T @ x / 256)[None]
-        """, sizes={"B": 17, "output_dim": 4, "input_dim": 9}, seed=1, hidden=True),
+        """, second=True),
     _example("transposed_values", "transposed_values", "scalar_wrt_matrix", "values", """
         def dloss_dW(y, W, x):
             r = x @ W.T - y

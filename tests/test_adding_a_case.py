@@ -48,6 +48,7 @@ CUBE = Case(
     forward=_cube,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 8, "D": 5},
+    second_sizes={"B": 3, "D": 7},
     componentwise=True,
 )
 

@@ -1,9 +1,11 @@
 """The grader against an independent bank of student answers (course/answer_bank).
 
 Each answer's source is executed in a fresh namespace, then judged by the grader's own path
-(:mod:`tests.trusted`: the probe's JSON and the grader's verdicts) on the notebook's sizes and
-on the hidden runs of several students, drawn from a test secret; the outcome must match the
-answer's ``expect``. Disagreements that we believe are the grader's fault are listed in
+(:mod:`tests.trusted`: the probe's JSON and the grader's verdicts) on the public sizes (the
+notebook's and the case's second set) and on the hidden runs of several students, drawn from
+a test secret; the outcome must match the answer's ``expect``. A ``fails_hidden`` answer, a
+size typed in, is right on the notebook's sizes and must fail on the second set already, at
+home. Disagreements that we believe are the grader's fault are listed in
 ``GRADER_DISAGREEMENTS`` and run as strict xfails.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from autograder.verify.in_process import judge_once
 from course.answer_bank import (
     ANSWERS,
     APPLICABLE_MISTAKES,
@@ -21,7 +24,7 @@ from course.answer_bank import (
     PREDICTED_SHAPES,
     BankAnswer,
 )
-from jacobian_checks.cases import CASES
+from jacobian_checks.cases import CASES, VISIBLE_SEED
 from tests.trusted import verdicts
 
 STUDENTS = ("ada", "ben", "cam")
@@ -59,17 +62,19 @@ def test_graded_function(answer: BankAnswer) -> None:
     if answer.expect == "fails_shape":
         assert not shape[0].visible_passed, "shape check accepted a wrong shape"
         assert not values[0].visible_passed, "values check accepted a wrong shape"
-    elif answer.expect == "fails_values":
-        assert shape[0].visible_passed, "shape check rejected a right shape"
+    elif answer.expect == "fails_values":  # a right shape on the notebook's sizes at least
+        assert _passes_on_the_notebooks_sizes(namespace, "shape", case.key), (
+            "shape check rejected a right shape")
         assert not values[0].visible_passed, "values check accepted wrong values"
     elif answer.expect == "pass":
         rejected = [v.rejection for v in shape + values if not v.passed]
         assert not rejected, f"a right answer was rejected: {rejected[0]}"
     else:
         assert answer.expect == "fails_hidden"
-        assert shape[0].visible_passed and values[0].visible_passed, "rejected at the visible sizes"
-        assert any(v.hidden and not v.passed for v in shape + values), (
-            "no hidden run rejected this answer")
+        assert all(_passes_on_the_notebooks_sizes(namespace, check, case.key)
+                   for check in ("shape", "values")), "rejected at the notebook's sizes"
+        assert not values[0].visible_passed and not values[0].hidden, (
+            "the second sizes did not catch it at home")
 
 
 @pytest.mark.parametrize("answer", _params(PREDICTED_SHAPES))
@@ -85,8 +90,15 @@ def test_predicted_shape(answer: BankAnswer) -> None:
         assert all(v.passed for v in found), f"right predicted shape rejected: {found}"
     else:
         assert answer.expect == "fails_hidden"
-        assert found[0].visible_passed, "rejected at the visible sizes"
-        assert any(not v.passed for v in found), "no hidden run failed"
+        assert _passes_on_the_notebooks_sizes(namespace, "predicted_shape", case.key), (
+            "rejected at the notebook's sizes")
+        assert not found[0].visible_passed and not found[0].hidden, (
+            "the second sizes did not catch it at home")
+
+
+def _passes_on_the_notebooks_sizes(namespace: dict[str, Any], check: str, case: str) -> bool:
+    return judge_once(namespace, check, case, dict(CASES[case].visible_sizes),
+                      VISIBLE_SEED) is None
 
 
 def test_bank_is_large_and_varied() -> None:

@@ -168,8 +168,9 @@ def test_a_wrong_answer_shows_its_diagnosis_first(page):
     assert error.inner_text().splitlines()[0] == (
         "JacobianCheckError: Your Jacobian has the wrong sign: its negative is right.")
     shape = page.locator(".jp-CodeCell", has_text="check_jacobian_shape(dloss_dyhat").first
-    assert shape.locator(".jp-OutputArea-output").first.inner_text().startswith(
-        "Passed: the shape of dloss_dyhat(y, yhat), at B=256, D=10.")
+    passed = " ".join(shape.locator(".jp-OutputArea-output").first.inner_text().split())
+    assert passed.startswith(
+        "Passed: dloss_dyhat(y, yhat) has the shape (B, 1, D): (256, 1, 10) at B=256, D=10,")
 
 
 def test_right_answers_pass_validate(page):

@@ -111,10 +111,11 @@ def test_the_wheel_alone_runs_every_release_notebooks_tests(bundle, tmp_path):
         assert notebook.cells[-1].outputs[0].text.startswith(str(target)), path.name
 
 
-def test_nbgrader_validate_in_the_bundle_prints_whole_messages_and_no_kernel_warning(bundle,
+def test_nbgrader_validate_in_the_bundle_prints_readable_lines_and_no_kernel_warning(bundle,
                                                                                      tmp_path):
     """``nbgrader validate`` run in the unzipped folder reads the bundle's configuration:
-    a twice-too-large answer's message, longer than nbgrader's default width, comes whole."""
+    every line, separators included, fits nbgrader's width of 90, none is cut, and a
+    twice-too-large answer's message, longer than a line, comes whole, wrapped."""
     assignment = assignment_of(bundle)
     case, message = max(((case, f"{case.function}({', '.join(case.arguments)}) returned the "
                           "right shape but wrong values (inputs: "
@@ -132,7 +133,10 @@ def test_nbgrader_validate_in_the_bundle_prints_whole_messages_and_no_kernel_war
                             cwd=bundle, env=env, capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert "VALIDATION FAILED" in output, output[-2000:]
-    assert message in output  # on one line: not cut at nbgrader's default width (90)
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 90, max(lines, key=len)
+    assert not [line for line in lines if line.endswith("...")], output  # nothing cut
+    assert " ".join(message.split()) in " ".join(output.split())
     assert "without encryption" not in output and "| WARNING]" not in output, output[-2000:]
 
 

@@ -1,6 +1,7 @@
 """The checks the test cells call in the student's kernel: each rejects a wrong answer with
-the intended message and accepts correct answers in unusual styles. (The grader's own
-verdicts, on hidden runs too, are tested in ``test_verify.py``.)"""
+the intended message and accepts correct answers in unusual styles, on the notebook's sizes
+and on the case's second, public sizes. (The grader's own verdicts, on hidden runs too, are
+tested in ``test_verify.py``; the checks in a real kernel in ``test_student_view.py``.)"""
 
 import re
 import warnings
@@ -14,8 +15,14 @@ from jacobian_checks import (
     check_jacobian_values,
     check_predicted_shape,
 )
+from jacobian_checks.cases import CASES
+from jacobian_checks.diagnosis import HARDCODED_POINTER
+from jacobian_checks.display import WIDTH, wrap
+from jacobian_checks.verdicts import PREDICTED_HARDCODED_POINTER
 
 VECTOR = {"B": 256, "D": 10}
+SECOND = dict(CASES["scalar_wrt_vector"].second_sizes)
+SECOND_TEXT = ", ".join(f"{name}={size}" for name, size in SECOND.items())
 
 
 def right_dloss_dyhat(y, yhat):
@@ -44,8 +51,8 @@ def test_predicted_shape_accepts_any_sequence_of_ints(predict):
 def test_predicted_shape_rejects_a_transposed_shape_with_the_rule():
     error = failure(check_predicted_shape, lambda B, D: (B, D, 1), "scalar_wrt_vector", **VECTOR)
     assert str(error) == "\n".join([
-        "Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1), input before "
-        "output.",
+        "Your predicted Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1), "
+        "input before output.",
         "The axes go batch, then output, then input: check the order of the subscripts after "
         "'->' in your einsum, or your transpose or reshape.",
         "jacobian_shape(256, 10) returned (256, 10, 1).",
@@ -79,9 +86,26 @@ def test_a_wrong_prediction_is_told_which_part_is_wrong_never_the_answer(predict
 ])
 def test_predicted_shape_must_be_ints(returned, what):
     error = failure(check_predicted_shape, lambda B, D: returned, "scalar_wrt_vector", **VECTOR)
-    assert str(error) == (f"jacobian_shape(256, 10) returned {what}; it should return a tuple "
-                          "of ints, one per axis, like (2, 3).")
+    end = "" if what.endswith("?") else "."
+    assert str(error) == (f"jacobian_shape(256, 10) returned {what}{end}\n"
+                          "It should return a tuple of ints, one per axis, like (2, 3).")
     assert error.verdict == "wrong_type"
+
+
+def test_a_diagnosis_of_a_predicted_shape_speaks_of_the_prediction():
+    error = failure(check_predicted_shape, lambda B, D: (B, D), "scalar_wrt_vector", **VECTOR)
+    assert error.diagnosis == "gradient_instead_of_jacobian"
+    assert str(error).splitlines()[0] == (
+        "Your predicted Jacobian has the shape of yhat, (B, D) = (256, 10): it looks like the "
+        "gradient, without the output's axis (1,).")
+
+
+def test_too_few_axes_are_counted_in_good_english():
+    error = failure(check_predicted_shape, lambda B, n, m: (B, n, m), "vector_wrt_matrix",
+                    B=256, output_dim=10, input_dim=20)
+    assert ("It has 3 axes; this Jacobian has 4: 1 batch axis, then 1 output axis, then 2 "
+            "input axes. Count the axes of the output and of the input again."
+            ) in str(error).splitlines()
 
 
 # --- type and shape -------------------------------------------------------------------------
@@ -121,8 +145,10 @@ def test_a_scalar_is_not_accepted_by_broadcasting():
 ])
 def test_what_is_not_an_array_is_named(returned, found):
     error = failure(check_jacobian_shape, lambda y, yhat: returned, "scalar_wrt_vector", **VECTOR)
-    assert str(error).startswith("dloss_dyhat(y, yhat) " + found)
-    assert "It should return a NumPy array of shape (B, 1, D)." in str(error)
+    first, second = str(error).splitlines()
+    assert first.startswith("dloss_dyhat(y, yhat) " + found)
+    assert first.endswith((".", "?")) and not first.endswith(("?.", ".."))
+    assert second == "It should return a NumPy array of shape (B, 1, D)."
     assert error.verdict == "wrong_type"
 
 
@@ -142,7 +168,7 @@ def test_nan_entries_are_located():
 
     error = failure(check_jacobian_values, with_nan, "scalar_wrt_vector", **VECTOR)
     assert str(error).splitlines()[0] == (
-        "dloss_dyhat(y, yhat) returned 1 entries that are NaN or infinite, out of 2560; "
+        "dloss_dyhat(y, yhat) returned 1 entry that is NaN or infinite, out of 2560; "
         "the first at batch (3,) | output (0,) | input (7,) is nan.")
     assert error.verdict == "not_finite"
 
@@ -175,11 +201,11 @@ def test_a_gradient_of_one_example_is_named_in_the_notebook_too():
 
 def test_values_are_checked_only_where_a_reference_is_stored():
     with pytest.raises(ValueError, match=re.escape(
-            "at the notebook's sizes (B=256, D=10), not at B=29, D=7")):
-        check_jacobian_values(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=7)
-    check_jacobian_shape(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=7)
+            "at the notebook's sizes (B=256, D=10), not at B=29, D=6")):
+        check_jacobian_values(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=6)
+    check_jacobian_shape(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=6)
     error = failure(check_jacobian_shape, lambda y, yhat: np.zeros((256, 1, 10)),
-                    "scalar_wrt_vector", B=29, D=7)
+                    "scalar_wrt_vector", B=29, D=6)
     assert error.diagnosis == "hardcoded_sizes"
 
 
@@ -195,6 +221,7 @@ def test_an_exception_in_the_students_function_is_theirs_with_a_note():
         "This error was raised inside your function dloss_dyhat, called by the check "
         "with y (256, 10), yhat (256, 10)."]
     assert caught.traceback[-1].name == "broken"
+    assert callable(caught.value._render_traceback_)  # IPython shows the student's frames
 
 
 def test_the_untouched_stub_says_what_to_do():
@@ -243,9 +270,11 @@ def broadcasting(y, yhat):
 
 
 @pytest.mark.parametrize("answer", [loops, nested_list, float32, broadcasting])
-def test_correct_answers_in_unusual_styles_pass(answer):
+def test_correct_answers_in_unusual_styles_pass_on_both_sets_of_sizes(answer, capsys):
     check_jacobian_shape(answer, "scalar_wrt_vector", **VECTOR)
     check_jacobian_values(answer, "scalar_wrt_vector", **VECTOR)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert printed.count("Passed:") == 2 and printed.count(f"at {SECOND_TEXT}") == 2
 
 
 def test_a_float16_answer_is_told_its_precision_is_too_coarse():
@@ -285,3 +314,138 @@ def test_unknown_case_and_sizes_are_instructor_errors():
         check_jacobian_shape(loops, "nope", B=1)
     with pytest.raises(ValueError, match=re.escape("missing ['D'], unknown ['E']")):
         check_jacobian_shape(loops, "scalar_wrt_vector", B=3, E=2)
+
+
+# --- a passed check confirms the shape, on both sets of sizes ----------------------------------
+
+def test_a_passed_check_confirms_the_shape_in_symbols_and_numbers(capsys):
+    check_predicted_shape(lambda B, D: (B, 1, D), "scalar_wrt_vector", **VECTOR)
+    check_jacobian_shape(right_dloss_dyhat, "scalar_wrt_vector", **VECTOR)
+    check_jacobian_values(right_dloss_dyhat, "scalar_wrt_vector", **VECTOR)
+    lines = [" ".join(line.split()) for line in
+             capsys.readouterr().out.replace("\n    ", " ").splitlines()]
+    assert lines == [
+        "Passed: your predicted shape (B, 1, D) is right: (256, 1, 10) at B=256, D=10, and "
+        f"(3, 1, 7) at {SECOND_TEXT}.",
+        "Passed: dloss_dyhat(y, yhat) has the shape (B, 1, D): (256, 1, 10) at B=256, D=10, "
+        f"and (3, 1, 7) at {SECOND_TEXT}.",
+        "Passed: the values of dloss_dyhat(y, yhat), of shape (B, 1, D), match finite "
+        f"differences at B=256, D=10, and at {SECOND_TEXT}.",
+    ]
+
+
+# --- sizes typed in fail at home ----------------------------------------------------------------
+
+def test_a_shape_typed_in_fails_on_the_second_sizes_with_the_hard_coded_diagnosis():
+    error = failure(check_jacobian_shape, lambda y, yhat: np.zeros((256, 1, 10)),
+                    "scalar_wrt_vector", **VECTOR)
+    assert (error.check, error.verdict, error.diagnosis) == (
+        "shape", "wrong_shape", "hardcoded_sizes")
+    verdict, pointer, found, expected, _rule = str(error).splitlines()
+    assert verdict == ("Your Jacobian has the shape (256, 1, 10): it looks like the notebook's "
+                       f"B = 256, D = 10 are typed in, where this test has "
+                       f"{SECOND_TEXT.replace('=', ' = ')}.")
+    assert pointer == HARDCODED_POINTER
+    assert found == (f"On the check's second sizes, {SECOND_TEXT} (after passing on B=256, "
+                     "D=10), dloss_dyhat(y, yhat) returned an array of shape (256, 1, 10) "
+                     "(inputs: y (3, 7), yhat (3, 7)).")
+    assert expected.startswith("Expected (B, 1, D) = (3, 1, 7)")
+
+
+@pytest.mark.parametrize(("case", "predict", "sizes"), [
+    ("scalar_wrt_scalar", lambda B: (256, 1, 1), {"B": 256}),
+    ("scalar_wrt_vector", lambda B, D: (B, 1, 10), VECTOR),
+    ("vector_wrt_matrix", lambda B, n, m: (B, 10, 10, m),
+     {"B": 256, "output_dim": 10, "input_dim": 20}),
+])
+def test_a_constant_in_a_predicted_shape_fails_at_home(case, predict, sizes):
+    error = failure(check_predicted_shape, predict, case, **sizes)
+    assert (error.verdict, error.diagnosis) == ("wrong_shape", "hardcoded_sizes")
+    verdict, pointer, found, *_ = str(error).splitlines()
+    assert verdict.startswith("Your predicted Jacobian has the shape ")
+    assert pointer == PREDICTED_HARDCODED_POINTER
+    assert found.startswith("On the check's second sizes")
+
+
+def test_a_reshape_with_sizes_typed_in_fails_at_home_naming_the_typed_in_size():
+    def typed_in(y, yhat):
+        return (yhat - y).reshape(256, 1, 10)
+
+    with pytest.raises(ValueError, match="cannot reshape") as caught:
+        check_jacobian_shape(typed_in, "scalar_wrt_vector", **VECTOR)
+    assert caught.value.__notes__ == [
+        "This error was raised inside your function dloss_dyhat, called by the check on its "
+        f"second sizes, {SECOND_TEXT}, with y (3, 7), yhat (3, 7), after it passed on B=256, "
+        f"D=10. A size typed in would do that. {HARDCODED_POINTER}"]
+
+
+@pytest.mark.parametrize("typed_in", [
+    "lambda h: (s := 1 / (1 + np.exp(-h))) [:, :, None] * (1 - s)[:, :, None] * np.eye(10)",
+    "lambda h: np.einsum('bi,ij->bij', (s := 1 / (1 + np.exp(-h))) * (1 - s), np.eye(10))",
+])
+def test_an_identity_of_a_size_typed_in_fails_at_home(typed_in):
+    function = eval(typed_in, {"np": np})  # noqa: S307 -- the test's own text
+    with pytest.raises(ValueError) as caught:
+        check_jacobian_values(function, "elementwise_nonlinearity", B=256, D=10)
+    assert "A size typed in would do that." in caught.value.__notes__[0]
+
+
+def test_a_mean_over_a_batch_size_typed_in_fails_at_home_with_its_diagnosis():
+    def mean_over_256(y, W, x):
+        return (np.einsum("bi,bj->ij", x @ W.T - y, x) / 256)[None]
+
+    error = failure(check_jacobian_values, mean_over_256, "scalar_wrt_matrix",
+                    B=256, output_dim=10, input_dim=20)
+    assert (error.verdict, error.diagnosis) == ("wrong_values", "hardcoded_sizes")
+    assert "as if the notebook's B = 256 were typed in" in str(error).splitlines()[0]
+
+
+# --- a function right at one set of sizes only never passes ------------------------------------
+
+def first_sizes_only(right):
+    """``right``, but only at the sizes of its first call: elsewhere it answers what it
+    answered then (a function that memorised one answer)."""
+    memory = {}
+
+    def function(*arguments):
+        shapes = tuple(np.shape(argument) or argument for argument in arguments)
+        first = memory.setdefault("shapes", shapes)
+        if shapes == first:
+            memory["answer"] = right(*arguments)
+        return memory["answer"]
+    return function
+
+
+@pytest.mark.parametrize(("check", "right"), [
+    (check_predicted_shape, lambda B, D: (B, 1, D)),
+    (check_jacobian_shape, right_dloss_dyhat),
+    (check_jacobian_values, right_dloss_dyhat),
+])
+def test_a_function_right_only_at_its_first_calls_sizes_never_passes(check, right, capsys):
+    with pytest.raises(JacobianCheckError) as caught:
+        check(first_sizes_only(right), "scalar_wrt_vector", **VECTOR)
+    assert "On the check's second sizes" in str(caught.value)
+    assert "Passed" not in capsys.readouterr().out
+
+
+# --- how messages show --------------------------------------------------------------------------
+
+def test_wrap_keeps_shapes_whole_and_lines_short():
+    line = ("dloss_dyhat(y, yhat) returned an array of shape (256, 10) (inputs: y (256, 10), "
+            "yhat (256, 10)); Expected (B, output_dim, output_dim, input_dim) = (3, 7, 7, 5).")
+    lines = wrap(line, width=50)
+    assert " ".join(part.strip() for part in lines) == line
+    assert all(len(part) <= 50 for part in lines)
+    assert all(part.startswith("    ") for part in lines[1:])
+    assert "(B, output_dim, output_dim, input_dim)" in "".join(lines)
+    assert wrap("short") == ["short"] and wrap("  indented") == ["  indented"]
+
+
+def test_every_line_of_a_failure_as_shown_fits_the_width():
+    from jacobian_checks.display import message_lines
+
+    error = failure(check_jacobian_values, lambda y, yhat: -right_dloss_dyhat(y, yhat),
+                    "scalar_wrt_vector", **VECTOR)
+    shown = message_lines(error)
+    assert all(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) <= WIDTH for line in shown)
+    assert " ".join(" ".join(shown).split()).endswith(" ".join(str(error).split()[-4:]))

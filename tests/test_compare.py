@@ -84,8 +84,8 @@ def test_report_is_numpy_style_and_can_hide_expected_values():
         "Largest differences (batch | output | input):",
         "  batch (0,) | output (0,) | input (1,): yours 2 vs expected -2",
         "  batch (0,) | output (0,) | input (0,): yours -1 vs expected 1",
-        "Max absolute difference: 4",
-        "Max relative difference: 2",
+        "Max absolute difference among mismatched entries: 4",
+        "Max relative difference among mismatched entries: 2",
     ]
     hidden = format_mismatch(mismatch, LAYOUT, reveal_expected=False)
     assert "  batch (0,) | output (0,) | input (1,): yours 2" in hidden
@@ -95,6 +95,20 @@ def test_report_is_numpy_style_and_can_hide_expected_values():
 def test_relative_difference_is_nan_when_every_expected_entry_is_zero():
     mismatch = find_mismatch(np.ones(2), np.zeros(2), Tolerance(rtol=1e-6, atol=1e-9))
     assert np.isnan(mismatch.max_rel)
+
+
+def test_the_differences_reported_are_those_of_the_mismatched_entries_only():
+    """Entries off the diagonal wrong, the diagonal right: the report must not print the
+    diagonal's tiny relative difference as if it were the failure's."""
+    expected = np.array([[[0.25, 0.0], [0.0, 0.2]]])
+    yours = np.array([[[0.25 * (1 + 1e-12), 0.5], [0.5, 0.2]]])
+    mismatch = find_mismatch(yours, expected, Tolerance(rtol=1e-6, atol=1e-9))
+    assert (mismatch.count, mismatch.max_abs) == (2, 0.5)
+    assert np.isnan(mismatch.max_rel)
+    assert format_mismatch(mismatch, JacobianLayout(("B",), ("D",), ("D",)))[-2:] == [
+        "Max absolute difference among mismatched entries: 0.5",
+        "Max relative difference among mismatched entries: none, all are expected to be "
+        "about 0"]
 
 
 def test_shapes_must_match_exactly_no_broadcasting():

@@ -16,7 +16,7 @@ from autograder.course_config import gradebook_url
 from autograder.scores import GradeRow, read_grades
 from course.notebooks import assignment_points, points_by_test_cell
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of
+from jacobian_checks.cases import CASES, cases_of
 
 pytestmark = pytest.mark.nbgrader
 
@@ -77,18 +77,18 @@ def test_a_wrong_shape_earns_nothing_for_that_function(graded):
         notebook, lost=MISTAKES_LOSE[notebook])
 
 
-def test_hard_coded_visible_sizes_fail_the_hidden_tests(graded):
+def test_hard_coded_visible_sizes_fail_on_the_second_public_sizes(graded):
     course, grades = graded
     notebook = "03_vector_wrt_matrix"
     assert _notebook_scores(grades, "mistakes", notebook) == _points(
         notebook, lost=MISTAKES_LOSE[notebook])
     error = _error_output(course, "mistakes", "03_vector_wrt_matrix", "test_dyhat_dW_shape")
     assert error.ename == "JacobianCheckError"
-    assert error.evalue.splitlines()[0] == (
-        "A size looks typed in: your answer fits the notebook's sizes, not this test's.")
-    assert ("On a hidden test (other sizes and random inputs, kept secret), dyhat_dW(W, x) "
-            "returned an array of the wrong shape; expected (B, output_dim, output_dim, "
-            "input_dim)." in error.evalue)
+    second = CASES["vector_wrt_matrix"].second_sizes["output_dim"]
+    assert error.evalue.splitlines()[0].endswith(
+        f"it looks like the notebook's output_dim = 10 is typed in, where this test has "
+        f"output_dim = {second}.")
+    assert "On the check's second sizes" in error.evalue.splitlines()[2]
 
 
 def test_an_infinite_loop_is_cut_off_and_the_rest_is_graded(graded):

@@ -6,7 +6,8 @@
 - Correct answers in unusual styles: the checks pass, and nothing is diagnosed.
 - The answer bank (course/answer_bank): every wrong answer labelled with a mistake we diagnose
   gets that diagnosis, and no other answer gets one, except the listed, justified cases.
-- Hidden runs show the diagnosis by its size-free title, and no size, index or value.
+- Hidden runs show a fixed text of their check, no diagnosis, size, index or value; the
+  diagnosis is kept for the grader's records.
 - End to end: release notebooks with a named mistake, executed in a real kernel.
 """
 
@@ -31,6 +32,7 @@ from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.diagnosis_shape import diagnose_shape
 from jacobian_checks.diagnosis_values import diagnose_values
+from jacobian_checks.hidden_messages import hidden_message
 
 RELEASE = Path(__file__).resolve().parents[1] / "release"
 
@@ -52,8 +54,8 @@ VERDICTS = {
         "Your Jacobian looks transposed: its axes are (B, input_dim, output_dim, output_dim) = "
         "(256, 20, 10, 10), input before output, and the axes of W swapped.",
     "transposed_axes_predicted":
-        "Your Jacobian looks transposed: its axes are (1, input_dim, output_dim) = (1, 20, 10), "
-        "with the axes of W swapped, as in W.T.",
+        "Your predicted Jacobian looks transposed: its axes are (1, input_dim, output_dim) = "
+        "(1, 20, 10), with the axes of W swapped, as in W.T.",
     "extra_unit_axis":
         "Your Jacobian has an extra axis of size 1: (B, 1, 1, D) = (256, 1, 1, 10) has 4 axes, "
         "the Jacobian has 3 axes.",
@@ -78,11 +80,15 @@ VERDICTS = {
     "unexpected_batch_axis":
         "Your Jacobian (B, D, B, D) = (256, 10, 256, 10) has the batch axis twice: it looks "
         "like the Jacobian of the whole batch's output with respect to the whole batch's input.",
-    "hardcoded_sizes_shape": TITLES["hardcoded_sizes"],
+    "hardcoded_sizes_shape":
+        "Your Jacobian has the shape (B, 1, 10) = (3, 1, 10): it looks like the notebook's "
+        "D = 10 is typed in, where this test has D = 7.",
     "all_zeros": "Your Jacobian is all zeros.",
     "sign_flipped": "Your Jacobian has the wrong sign: its negative is right.",
     "scaled": "Your Jacobian is off by a constant factor: it is the right one times B = 256.",
-    "hardcoded_sizes_values": TITLES["hardcoded_sizes"],
+    "hardcoded_sizes_values":
+        "Your Jacobian is off by a constant factor: it is the right one times B/256 = 3/256, "
+        "as if the notebook's B = 256 were typed in.",
     "transposed_values":
         "Your Jacobian's values look transposed: swapping its axes 1 (input axis output_dim) "
         "and 2 (input axis input_dim), both of size 4, makes them right.",
@@ -176,7 +182,7 @@ def test_each_example_gets_its_diagnosis_first_then_the_report(example: Example)
     assert pointer and "expected" not in pointer.lower()
     function = "jacobian_shape(" if example.check == "predicted_shape" else (
         CASES[example.case].function + "(")
-    assert report.startswith("On a hidden test" if example.hidden else function)
+    assert report.startswith("On the check's second sizes" if example.second else function)
     assert rejection.diagnosis == example.key
 
 
@@ -371,7 +377,7 @@ HIDDEN_EXAMPLES = [example for example in EXAMPLES if example.key != "hardcoded_
 
 
 @pytest.mark.parametrize("example", HIDDEN_EXAMPLES, ids=[e.id for e in HIDDEN_EXAMPLES])
-def test_a_hidden_run_shows_the_diagnosis_but_no_size_index_or_value(example: Example):
+def test_a_hidden_run_records_the_diagnosis_but_shows_its_checks_fixed_text(example: Example):
     sizes = _sizes(example.case, HIDDEN_RUN)
     if example.key == "transposed_values":  # needs two input axes of equal size
         sizes = {"B": 37, "output_dim": 23, "input_dim": 23}
@@ -379,7 +385,12 @@ def test_a_hidden_run_shows_the_diagnosis_but_no_size_index_or_value(example: Ex
                      sizes=sizes, seed=HIDDEN_RUN.seed, hidden=True)
     rejection = hidden.rejection()
     assert rejection.diagnosis == example.key
-    assert rejection.lines[0] == TITLES[example.key]
+    case = CASES[example.case]
+    call = (f"jacobian_shape({', '.join(case.size_names)})"
+            if example.check == "predicted_shape"
+            else f"{case.function}({', '.join(case.arguments)})")
+    assert rejection.lines == hidden_message(call, example.check, rejection.verdict)
+    assert TITLES[example.key] not in rejection.message
     message = rejection.message
     assert all(int(number) <= 3 for number in re.findall(r"\d+", message)), message
     assert not re.search(r"\d\.\d|\de-", message), message

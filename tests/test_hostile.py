@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import html
 import json
 import os
 import re
@@ -38,6 +39,8 @@ from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from jacobian_checks.cases import cases_of, get_case
+from jacobian_checks.diagnosis import TITLES
+from jacobian_checks.hidden_messages import hidden_message, hidden_texts
 from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
 
 pytestmark = pytest.mark.nbgrader
@@ -164,6 +167,8 @@ ATTACKS = [
     Attack("leak_hidden_sizes", NB2, {"jacobian_shape": "leak_through_shape",
                                       "dloss_dyhat": "leak_through_exception"},
            {NB2: (0, 0, 0)}),
+    Attack("leak_through_diagnosis", NB2, {"dloss_dyhat": "leak_through_diagnosis"},
+           {NB2: (1, 1, 0)}),
     Attack("terminal_escape", NB1, {"dloss_dyhat": "terminal_escape"}, {},
            saved_as="\x1b[2K\x1b[1Ghonest-full scored 0"),
     # the probe protocol
@@ -566,10 +571,12 @@ def test_huge_output_is_cut_and_grading_goes_on(graded, grader):
 
 @pytest.mark.parametrize("grader", GRADERS)
 def test_a_call_that_hangs_is_cut_off(graded, grader):
-    assert cell_shows(graded[grader].course, "hang_in_call", NB5, "test_da_dh_values") == (
-        "On a hidden test (other sizes and random inputs, kept secret), da_dh(h) gave no "
-        "answer: it ran past 10 s and did not stop when interrupted, so the kernel was shut "
-        "down.")
+    course = graded[grader].course
+    assert cell_shows(course, "hang_in_call", NB5, "test_da_dh_values") == "\n".join(
+        hidden_message("da_dh(h)", "values", "timed_out"))
+    cell = next(c for c in autograded(course, "hang_in_call", NB5).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "test_da_dh_values")
+    assert cell.metadata.autograder.verdict == "timed_out"  # the records tell it apart
 
 
 @pytest.mark.parametrize("grader", GRADERS)
@@ -648,6 +655,33 @@ def test_hidden_sizes_do_not_leak_through_exception_names(parallel):
     assert re.findall(r"dloss_dyhat\(y, yhat\) raised (\w+)", verdicts) != []
     assert set(re.findall(r"dloss_dyhat\(y, yhat\) raised (\w+)", verdicts)) == {"an"}
     assert not any(re.search(rf"\b{error}\b", verdicts) for error in errors)
+
+
+def test_a_hidden_run_shows_one_of_its_checks_few_texts_and_no_diagnosis(parallel):
+    """Every failed hidden run of every student, honest or hostile, shows one of the fixed
+    texts of its check; the diagnosis the grader recorded of it is in no feedback page."""
+    hidden_failures = 0
+    for student in [*HONEST, *BY_NAME]:
+        pages = feedback_pages(parallel.course, student)
+        for case in cases_of(ASSIGNMENT):
+            nb = autograded(parallel.course, student, case.notebook)
+            for cell in nb.cells if nb is not None else []:
+                record = cell.metadata.get("autograder", {})
+                if not record.get("hidden") or record.get("passed"):
+                    continue
+                hidden_failures += 1
+                call = (f"jacobian_shape({', '.join(case.size_names)})"
+                        if record["check"] == "predicted_shape"
+                        else f"{case.function}({', '.join(case.arguments)})")
+                assert shown([cell]) in hidden_texts(call, record["check"]), (student, record)
+                page = html.unescape(pages[case.notebook])
+                if record.get("diagnosis"):
+                    assert record["diagnosis"] not in page, (student, record)
+                    assert TITLES[record["diagnosis"]] not in page, (student, record)
+    assert hidden_failures >= 5  # the attacks on hidden runs reached them
+    values = next(c for c in autograded(parallel.course, "leak_through_diagnosis", NB2).cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "test_dloss_dyhat_values")
+    assert values.metadata.autograder.diagnosis in {"sign_flipped", "scaled", "all_zeros"}
 
 
 def test_the_summary_holds_no_escape_sequence(parallel):

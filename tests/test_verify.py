@@ -1,5 +1,6 @@
 """The grader's side of verdicts made outside the student's kernel: what a test cell plans,
-what a kernel may answer, the hidden runs and the course secret, and the judge.
+what a kernel may answer, the hidden runs and the course secret, the judge, and the few fixed
+texts a hidden run may show.
 
 End to end, in real kernels, the same path is exercised by ``test_course_e2e.py``,
 ``test_grading.py`` and ``test_hostile.py``.
@@ -14,13 +15,14 @@ import json
 import os
 import stat
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.course_secret import SECRET_FILE, course_secret, secret_fingerprint
 from autograder.hidden import HIDDEN_RUNS, hidden_runs
-from autograder.verify.in_process import in_process
+from autograder.verify.in_process import in_process, judge_once
 from autograder.verify.judge import Judge
 from autograder.verify.plan import PlanError, PlannedCheck, plan_cell
 from autograder.verify.replies import (
@@ -33,8 +35,11 @@ from autograder.verify.replies import (
     parse_reply,
     parse_user_expression,
 )
+from course.answer_bank import ANSWERS, PREDICTED_SHAPES
+from jacobian_checks import JacobianCheckError, check_jacobian_shape
 from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import NotAnArray
+from jacobian_checks.hidden_messages import CHECK_KINDS, hidden_message, hidden_texts
 from jacobian_checks.probe import answer
 from tests.trusted import SECRET, graded_cells, verdicts
 
@@ -45,6 +50,14 @@ def test_a_test_cell_plans_its_checks_with_the_notebooks_sizes():
               'check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)\n')
     assert plan_cell(source, "cell") == [
         PlannedCheck("values", "scalar_wrt_vector", {"B": 256, "D": 10})]
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_a_planned_check_runs_on_the_cells_sizes_then_on_the_cases_second_sizes(case):
+    planned = PlannedCheck("shape", case.key, dict(case.visible_sizes))
+    assert planned.public_sizes == [dict(case.visible_sizes), dict(case.second_sizes)]
+    again = PlannedCheck("shape", case.key, dict(case.second_sizes))
+    assert again.public_sizes == [dict(case.second_sizes)]
 
 
 @pytest.mark.parametrize(("source", "message"), [
@@ -177,13 +190,14 @@ def test_hidden_runs_are_reproducible_per_student_and_secret(case):
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
-def test_hidden_sizes_are_distinct_and_never_the_notebooks(case):
+def test_hidden_sizes_are_distinct_and_never_the_public_ones(case):
+    public = {*case.visible_sizes.values(), *case.second_sizes.values()}
     for student in range(200):
         for run in hidden_runs(SECRET, "jacobians", str(student), case):
             sizes = list(run.sizes.values())
             assert sorted(run.sizes) == sorted(case.size_names)
             assert len(set(sizes)) == len(sizes), run
-            assert 1 not in sizes and not set(sizes) & set(case.visible_sizes.values()), run
+            assert 1 not in sizes and not set(sizes) & public, run
 
 
 def test_the_secret_is_created_once_private_and_kept(tmp_path):
@@ -214,24 +228,31 @@ def typed_in_dloss_dyhat(y, yhat):
 
 SOLUTION = {"jacobian_shape": lambda B, D: (B, 1, D), "dloss_dyhat": right_dloss_dyhat}
 CASE = CASES["scalar_wrt_vector"]
+PUBLIC = {(CASE.visible_sizes["B"], CASE.visible_sizes["D"]),
+          (CASE.second_sizes["B"], CASE.second_sizes["D"])}
+"""The shapes of ``y`` on the public runs: the notebook's sizes and the second set."""
 
 
 def test_a_right_notebook_passes_every_cell_on_every_run():
     found = verdicts(SOLUTION, CASE)
     assert all(v.passed and v.visible_passed for v in found.values())
     assert found["test_dloss_dyhat_values"].summary == (
-        "Passed: the shape and values of dloss_dyhat at B=256, D=10, and on hidden tests with "
-        "other sizes and inputs.")
+        "Passed: the values of dloss_dyhat(y, yhat), of shape (B, 1, D), match finite "
+        "differences at B=256, D=10, and at B=3, D=7; and on hidden tests with other sizes "
+        "and inputs.")
 
 
-def test_a_size_typed_in_passes_the_notebooks_sizes_and_fails_a_hidden_run():
+def test_a_size_typed_in_fails_the_second_sizes_as_in_the_notebook(capsys):
     found = verdicts({**SOLUTION, "dloss_dyhat": typed_in_dloss_dyhat}, CASE)
     shape = found["test_dloss_dyhat_shape"]
-    assert shape.visible_passed and not shape.passed and shape.hidden
+    assert not shape.visible_passed and not shape.passed and not shape.hidden
     assert shape.rejection is not None and shape.rejection.diagnosis == "hardcoded_sizes"
+    with pytest.raises(JacobianCheckError) as in_the_notebook:
+        check_jacobian_shape(typed_in_dloss_dyhat, CASE.key, **CASE.visible_sizes)
+    assert shape.rejection.message == str(in_the_notebook.value)
 
 
-def test_calls_on_the_notebooks_sizes_all_come_before_any_hidden_run():
+def test_calls_on_the_public_sizes_all_come_before_any_hidden_run():
     calls = []
 
     def recording(y, yhat):
@@ -239,22 +260,23 @@ def test_calls_on_the_notebooks_sizes_all_come_before_any_hidden_run():
         return right_dloss_dyhat(y, yhat)
 
     verdicts({**SOLUTION, "dloss_dyhat": recording}, CASE)
-    visible = [i for i, shape in enumerate(calls) if shape == (256, 10)]
-    assert visible == [0]  # called once on the notebook's sizes (shape and values share it)
-    assert len(calls) == 1 + HIDDEN_RUNS
+    assert set(calls[:2]) == PUBLIC  # once per public sizes (shape and values share a call)
+    assert len(calls) == 2 + HIDDEN_RUNS and not set(calls[2:]) & PUBLIC
 
 
-def test_a_function_that_recognizes_the_notebooks_inputs_fails_the_hidden_runs():
+def test_a_function_that_recognizes_the_public_inputs_fails_the_hidden_runs():
     stored = {}
 
     def lookup(y, yhat):  # right only where it has seen the answer before
         key = (y.shape, float(y[0, 0]))
         stored.setdefault(key, right_dloss_dyhat(y, yhat))
-        return stored[key] if y.shape == (256, 10) else np.zeros((len(y), 1, y.shape[1]))
+        return stored[key] if y.shape in PUBLIC else np.zeros((len(y), 1, y.shape[1]))
 
     found = verdicts({**SOLUTION, "dloss_dyhat": lookup}, CASE)
     assert not found["test_dloss_dyhat_values"].passed
     assert found["test_dloss_dyhat_values"].hidden
+    assert found["test_dloss_dyhat_values"].rejection.lines == hidden_message(
+        "dloss_dyhat(y, yhat)", "values", "wrong_values")
 
 
 def test_the_judge_words_a_missing_or_broken_function():
@@ -271,19 +293,85 @@ def test_a_hidden_run_names_no_exception_and_no_value(error):
     """Which exception is raised on a hidden run could spell its sizes out, built-in or not;
     the instructor's record keeps a built-in's name."""
     def fails_on_other_sizes(y, yhat):
-        if y.shape != (256, 10):
+        if y.shape not in PUBLIC:
             raise error("y[0, 0] is 0.12345")
         return right_dloss_dyhat(y, yhat)
 
     found = verdicts({**SOLUTION, "dloss_dyhat": fails_on_other_sizes}, CASE)
     rejection = found["test_dloss_dyhat_shape"].rejection
     assert rejection is not None and rejection.verdict == "raised"
-    assert error.__name__ not in rejection.message and "0.12345" not in rejection.message
-    assert "raised an exception" in rejection.message
+    assert rejection.lines == hidden_message("dloss_dyhat(y, yhat)", "shape", "raised")
     assert rejection.error == (error.__name__ if error is ZeroDivisionError else None)
+
+
+def test_an_exception_on_the_second_sizes_is_named_and_points_at_a_size_typed_in():
+    def typed_in(y, yhat):
+        return (yhat - y).reshape(256, 1, 10)
+
+    found = verdicts({**SOLUTION, "dloss_dyhat": typed_in}, CASE)
+    rejection = found["test_dloss_dyhat_shape"].rejection
+    assert rejection is not None and not found["test_dloss_dyhat_shape"].hidden
+    assert rejection.message == (
+        "On the check's second sizes, B=3, D=7 (after passing on B=256, D=10), "
+        "dloss_dyhat(y, yhat) raised ValueError: it was raised inside your function "
+        "dloss_dyhat, called by the grader with y (3, 7), yhat (3, 7). Run this test cell in "
+        "your notebook to see where.\n"
+        "A size typed in would do that. Take every size from the inputs' shapes (B, D = "
+        "yhat.shape, say): the checks use other sizes too.")
 
 
 def test_the_same_run_is_judged_the_same_in_every_cell():
     cells = graded_cells(CASE)
     judge = Judge(in_process(SOLUTION), lambda case: hidden_runs(SECRET, "j", "s", case))
     assert [v.passed for v in asyncio.run(judge.verify(cells))] == [True] * len(cells)
+
+
+# --- the few texts of hidden runs ---------------------------------------------------------------
+
+def _load(source: str) -> dict:
+    namespace: dict = {"np": np}
+    exec(compile(source, "<answer>", "exec"), namespace)  # noqa: S102 -- the bank's own text
+    return namespace
+
+
+HOSTILE_FOLDER = Path(__file__).parent / "hostile"
+HOSTILE = ("leak_through_exception", "leak_through_shape", "leak_through_diagnosis")
+"""The attacks of tests/hostile that spell hidden sizes out in what a hidden run reports."""
+
+
+def _hidden_judgements():
+    """``(case, check, rejection)`` of every wrong answer of the bank and of the leaking
+    attacks, judged as hidden runs of three students: every way of failing that we know."""
+    sources = [(a.case, a.source) for a in ANSWERS + PREDICTED_SHAPES if a.expect != "pass"]
+    sources += [("scalar_wrt_vector", (HOSTILE_FOLDER / f"{name}.py").read_text())
+                for name in HOSTILE]
+    for case_key, source in sources:
+        namespace, case = _load(source), CASES[case_key]
+        namespace.setdefault("jacobian_shape", lambda *sizes: (0,))
+        checks = ["predicted_shape"] if case.function not in namespace else [
+            "predicted_shape", "shape", "values"]
+        for student in ("ada", "ben", "cam"):
+            for run in hidden_runs(SECRET, case.assignment, student, case):
+                for check in checks:
+                    yield case_key, check, judge_once(namespace, check, case_key, run.sizes,
+                                                      run.seed, hidden=True)
+
+
+def test_a_hidden_run_shows_one_of_a_few_fixed_texts_per_check():
+    """Over the answer bank's wrong answers and the attacks that spell sizes out, each
+    check's failed hidden runs show at most its kinds' fixed texts, whatever the mistake."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    diagnosed = set()
+    for case_key, check, rejection in _hidden_judgements():
+        if rejection is None:
+            continue
+        seen.setdefault((case_key, check), set()).add(rejection.message)
+        diagnosed.add(rejection.diagnosis)
+    assert len(diagnosed) > 5  # many different mistakes were met
+    for (case_key, check), messages in seen.items():
+        case = CASES[case_key]
+        call = (f"jacobian_shape({', '.join(case.size_names)})" if check == "predicted_shape"
+                else f"{case.function}({', '.join(case.arguments)})")
+        assert messages <= hidden_texts(call, check), (case_key, check)
+        assert len(messages) <= len(CHECK_KINDS[check])
+    assert {check for _, check in seen} == {"predicted_shape", "shape", "values"}

@@ -4,7 +4,9 @@ The grader records its verdict on every test cell in ``cell.metadata.autograder`
 (:mod:`autograder.verify.executor`): failures are counted by ``(case, check, diagnosis)`` when
 the check diagnosed the mistake, else by ``(case, check, verdict)`` and the message's first
 line with its numbers normalised away. A failed cell without that record (a notebook graded
-otherwise) is counted by the name of its error.
+otherwise) is counted by the name of its error. A hidden run's message is one of a few fixed
+texts that name no mistake (:mod:`jacobian_checks.hidden_messages`): a mistake's example is
+taken from public runs, or else is its diagnosis's title.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from jacobian_checks.diagnosis import TITLES
 
 from ..timeouts import TIMEOUT_ERRORS
 from ..verify.records import METADATA_KEY
@@ -54,7 +58,8 @@ class Mistake:
         diagnosis was made (``wrong_values``), or an exception name (``NameError``).
     name : str
     example : str
-        The most common first line of the messages, numbers replaced by ``N``.
+        The most common first line of the messages of public runs, numbers replaced by
+        ``N``; for a diagnosis seen on hidden runs only, its title.
     failures : int
         Failed test cells.
     students : tuple of str
@@ -136,9 +141,12 @@ def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
         groups[key].append(error)
     mistakes = []
     for (notebook, case, check, kind, name, _), members in groups.items():
-        examples = Counter(normalise_message(e.evalue) for e in members)
-        mistakes.append(Mistake(notebook, case, check, kind, name,
-                                examples.most_common(1)[0][0], len(members),
+        public = [e for e in members if not (e.verdict or {}).get("hidden")]
+        examples = Counter(normalise_message(e.evalue) for e in public or members)
+        example = examples.most_common(1)[0][0]
+        if kind == "diagnosis" and not public:
+            example = TITLES.get(name, example)
+        mistakes.append(Mistake(notebook, case, check, kind, name, example, len(members),
                                 tuple(sorted({e.student for e in members}))))
     return sorted(mistakes, key=lambda m: (m.notebook, m.kind == "error", -len(m.students),
                                            -m.failures, m.case, m.check, m.name, m.example))

@@ -56,8 +56,11 @@ def verify_cells(namespace: dict[str, Any], cells: Sequence[TestCell], *, secret
 
 
 def judge_once(namespace: dict[str, Any], check: str, case: str, sizes: dict[str, int],
-               seed: int, *, hidden: bool = False) -> Rejection | None:
-    """One check of one run: ``check`` of ``case`` at ``sizes`` with inputs from ``seed``."""
+               seed: int, *, hidden: bool = False,
+               cell_sizes: dict[str, int] | None = None) -> Rejection | None:
+    """One check of one run: ``check`` of ``case`` at ``sizes`` with inputs from ``seed``,
+    for a test cell whose call holds ``cell_sizes`` (``sizes`` by default; the notebook's, for
+    a run on the case's second sizes)."""
     judge = Judge(in_process(namespace), lambda _: [])
-    planned = PlannedCheck(check, get_case(case).key, dict(sizes))
+    planned = PlannedCheck(check, get_case(case).key, dict(cell_sizes or sizes))
     return asyncio.run(judge.judge_run(planned, dict(sizes), seed, hidden))

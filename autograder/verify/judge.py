@@ -1,10 +1,11 @@
 """Every test cell's verdict, from calls of the student's functions and the checks' verdicts.
 
-A cell passes when each of its planned checks passes on the notebook's sizes and on every
-hidden run. The calls are made in two phases: first the notebook's sizes for every cell, then
-the hidden runs, so that nothing the kernel learns from a hidden run can reach a message
-about the notebook's sizes (those quote the name of an exception the student's code raised).
-A function is called once per sizes and inputs: the shape and values checks share the call.
+A cell passes when each of its planned checks passes on the public sizes -- the notebook's,
+then the case's second set, as the notebook's own check runs them -- and on every hidden run.
+The calls are made in two phases: first the public sizes for every cell, then the hidden
+runs, so that nothing the kernel learns from a hidden run can reach a message about public
+sizes (those quote the name of an exception the student's code raised). A function is called
+once per sizes and inputs: the shape and values checks share the call.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from jacobian_checks.coerce import NotAnArray
 from jacobian_checks.verdicts import (
     Rejection,
     Run,
+    confirmation,
     judge_prediction,
     judge_returned,
     judge_values,
     reject_no_reply,
     reject_raised,
     reject_unavailable,
-    sizes_text,
 )
 
 from ..hidden import HiddenRun
@@ -42,9 +43,6 @@ from .replies import NoReply, Predicted, Raised, Returned, Unavailable, builtin_
 
 Call = Callable[[str, str, Sequence[int | np.ndarray]], Awaitable[Returned]]
 """``call(function name, "array" | "shape", arguments)``: one call in the student's kernel."""
-
-_WHAT = {"predicted_shape": "your predicted shape", "shape": "the shape of {function}",
-         "values": "the shape and values of {function}"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,8 @@ class CellVerdict:
     hidden : bool
         The failure happened on a hidden run.
     visible_passed : bool
-        Every check passed on the notebook's own sizes.
+        Every check passed on the public sizes (the notebook's and the second set), as in
+        the student's kernel.
     summary : str
         One line saying what was checked, for a passed cell.
     """
@@ -99,7 +98,8 @@ class Judge:
         visible: dict[str, tuple[PlannedCheck, Rejection] | None] = {}
         for cell in cells:
             visible[cell.grade_id] = await self._first_failure(
-                cell, lambda check: [(check.sizes, VISIBLE_SEED)], hidden=False)
+                cell, lambda check: [(sizes, VISIBLE_SEED) for sizes in check.public_sizes],
+                hidden=False)
         verdicts = []
         for cell in cells:
             failure, hidden = visible[cell.grade_id], False
@@ -126,9 +126,11 @@ class Judge:
 
     async def judge_run(self, check: PlannedCheck, sizes: dict[str, int], seed: int,
                         hidden: bool) -> Rejection | None:
-        """The verdict of one check on one run: ``sizes``, inputs drawn from ``seed``."""
+        """The verdict of one check on one run: ``sizes``, inputs drawn from ``seed``; a
+        public run on other sizes than the cell's is its second set."""
         case = get_case(check.case)
-        run = Run(case, check.check, sizes, hidden)
+        second = not hidden and sizes != check.sizes
+        run = Run(case, check.check, sizes, hidden, passed_at=check.sizes if second else None)
         if check.check == "predicted_shape":
             returned = await self._call(run, "shape", [sizes[n] for n in case.size_names], seed)
             if isinstance(returned, Predicted):
@@ -171,9 +173,8 @@ def _unusable(run: Run, returned: Returned) -> Rejection:
 
 
 def _summary(cell: TestCell) -> str:
-    """``Passed: the shape of dloss_dyhat at B=256, D=10, and on 2 hidden tests ...``."""
-    parts = []
-    for check in cell.checks:
-        what = _WHAT[check.check].format(function=get_case(check.case).function)
-        parts.append(f"{what} at {sizes_text(check.sizes)}")
-    return f"Passed: {'; '.join(parts)}, and on hidden tests with other sizes and inputs."
+    """What the notebook's check prints when it passes, and the hidden tests: ``Passed:
+    dloss_dyhat(y, yhat) has the shape (B, 1, D): ..., and on hidden tests ...``."""
+    parts = [confirmation(get_case(check.case), check.check, check.public_sizes)
+             for check in cell.checks]
+    return f"Passed: {'; '.join(parts)}; and on hidden tests with other sizes and inputs."

@@ -6,7 +6,8 @@ A test cell of this course holds imports, comments, and calls such as::
 
 with a function name, a case key and integer sizes as literals. :func:`plan_cell` turns them
 into :class:`PlannedCheck` s; any other statement is a :class:`PlanError`, because the grader
-could not verify it outside the student's kernel.
+could not verify it outside the student's kernel. A check runs on the cell's sizes and then on
+its case's second, public sizes (:attr:`PlannedCheck.public_sizes`), as in the notebook.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ class PlannedCheck:
     check: str
     case: str
     sizes: dict[str, int]
+
+    @property
+    def public_sizes(self) -> list[dict[str, int]]:
+        """The sizes it runs on with the notebook's inputs, as the notebook's check does: the
+        cell's, then the case's second set (:meth:`jacobian_checks.case.Case.public_sizes`)."""
+        return CASES[self.case].public_sizes(self.sizes)
 
 
 def plan_cell(source: str, where: str) -> list[PlannedCheck]:

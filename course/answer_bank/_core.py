@@ -9,7 +9,8 @@ from dataclasses import dataclass
 #: - ``pass``: accepted at the visible sizes (seed 0) and at every hidden size (seeds 1 and 2).
 #: - ``fails_shape``: wrong shape; rejected by the shape check and by the values check.
 #: - ``fails_values``: right shape, wrong values; only the values check rejects it.
-#: - ``fails_hidden``: accepted at the visible sizes, rejected (or crashes) at some hidden size.
+#: - ``fails_hidden``: right at the notebook's own sizes only (a size typed in): rejected at the
+#:   check's second, public sizes, and at the hidden ones.
 EXPECTATIONS = ("pass", "fails_shape", "fails_values", "fails_hidden")
 
 #: Labels for wrong answers.  Shape mistakes first, then value mistakes.

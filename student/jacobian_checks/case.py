@@ -82,6 +82,13 @@ class Case:
     visible_sizes : mapping of str to int
         The sizes the notebook's tests use (the document's). The grader repeats every check
         on other sizes and inputs that it draws in secret; nothing here says which.
+    second_sizes : mapping of str to int
+        A second, public set of sizes on which every check runs too, in the notebook and when
+        grading, right after the notebook's own (:meth:`public_sizes`): small, odd and unequal
+        (``B=3, D=7``), so that a size typed in, two sizes swapped or a coincidence such as
+        ``B == D`` fails before the student submits. Each differs from 1, from the others, from
+        every visible size, and from half and twice the visible size of its name (a ratio of
+        2 is a factor the diagnoses name for itself).
     per_example : callable or None
         For a function averaged over the batch: the same function of each example before
         the mean, ``per_example(**inputs)`` of shape ``(B, *output)``. Its Jacobian, one per
@@ -114,6 +121,7 @@ class Case:
     forward: Callable[..., np.ndarray]
     input_shapes: Mapping[str, tuple[str | int, ...]]
     visible_sizes: Mapping[str, int]
+    second_sizes: Mapping[str, int]
     per_example: Callable[..., np.ndarray] | None = None
     componentwise: bool = False
     input_kinds: Mapping[str, str] = field(default_factory=dict)
@@ -124,6 +132,10 @@ class Case:
         if unknown or not set(self.input_kinds) <= set(self.arguments):
             raise ValueError(f"case {self.key!r}: input_kinds must map arguments to one of "
                              f"{sorted(INPUT_KINDS)}, not {dict(self.input_kinds)}")
+        problem = _second_sizes_problem(self)
+        if problem:
+            raise ValueError(f"case {self.key!r}: second_sizes {dict(self.second_sizes)} "
+                             f"{problem}")
 
     def all_sizes(self, sizes: Sizes) -> dict[str, int]:
         """The test's sizes, checked to be exactly the case's size names."""
@@ -134,6 +146,12 @@ class Case:
                 f"case {self.key!r} takes sizes {self.size_names}; "
                 f"missing {missing}, unknown {unknown}")
         return dict(sizes)
+
+    def public_sizes(self, sizes: Sizes) -> list[dict[str, int]]:
+        """The sizes a check of this case runs on, in order: the test cell's ``sizes``, then
+        :attr:`second_sizes` (once, if they are the same); inputs from :data:`VISIBLE_SEED`."""
+        first, second = self.all_sizes(sizes), dict(self.second_sizes)
+        return [first] if first == second else [first, second]
 
     def jacobian_shape(self, sizes: Sizes) -> tuple[int, ...]:
         """The contract's Jacobian shape for these sizes."""
@@ -147,6 +165,21 @@ class Case:
         return {name: INPUT_KINDS[self.input_kinds.get(name, "normal")](rng, tuple(
                     all_sizes[d] if isinstance(d, str) else d for d in self.input_shapes[name]))
                 for name in self.arguments}
+
+
+def _second_sizes_problem(case: Case) -> str | None:
+    """What is wrong with ``case.second_sizes`` (see :class:`Case`), or ``None``."""
+    second, visible = case.second_sizes, case.visible_sizes
+    if sorted(second) != sorted(case.size_names) or sorted(visible) != sorted(case.size_names):
+        return f"and visible_sizes must both name exactly the sizes {case.size_names}"
+    values = list(second.values())
+    if 1 in values or len(set(values)) < len(values):
+        return "must differ from 1 and from each other"
+    for name, size in second.items():
+        if size in visible.values() or visible[name] in (2 * size, size / 2):
+            return (f"must differ from every visible size and from half and twice the "
+                    f"visible one ({name} = {visible[name]})")
+    return None
 
 
 def _one_hot(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -1,16 +1,20 @@
 """The checks that the notebooks' test cells call, in the student's own kernel.
 
-Each check calls the student's function on the notebook's sizes and inputs and runs the
-verdicts of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness, values --
+Each check calls the student's function on the notebook's sizes and inputs, then on the
+case's second, public sizes (:attr:`~jacobian_checks.case.Case.second_sizes`: a size typed
+in, or code right only at one set of sizes, fails here, before the student submits), and runs
+the verdicts of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness, values --
 stopping at the first failure with a :class:`~jacobian_checks.errors.JacobianCheckError`
 whose message says what was expected, what was found, and, if the answer matches a common
-mistake, names it. Values are compared with the reference stored for these sizes
+mistake, names it. Values are compared with the references stored for these sizes
 (:mod:`jacobian_checks.references`). An exception raised inside the student's own function
-propagates as it is, with their traceback and a note saying how it was called.
+propagates as it is, with a note saying how it was called, and shows their own frames only
+(:mod:`jacobian_checks.display`). A check that passes prints one line confirming what it
+checked, the Jacobian's shape in symbols and numbers included.
 
 These checks help while working; they are not what is graded. When grading, the grader calls
-the same functions from outside the kernel, on these sizes and on secret ones, and judges
-the results with the same verdicts.
+the same functions from outside the kernel, on the same two sets of sizes and on secret ones,
+and judges the results with the same verdicts.
 
 Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)``)::
 
@@ -26,17 +30,21 @@ Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256,
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 
 from .cases import VISIBLE_SEED, Case, get_case
 from .coerce import NotAnArray, as_array, shape_kind
-from .display import passed
+from .compare import Reference
+from .diagnosis import HARDCODED_POINTER
+from .display import passed, show_own_frames
 from .errors import JacobianCheckError
 from .references import stored_examples, stored_mistakes, stored_reference
 from .verdicts import (
     Rejection,
     Run,
+    confirmation,
     describe_inputs,
     judge_prediction,
     judge_returned,
@@ -50,41 +58,56 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
                           **sizes: int) -> None:
     """Check the student's predicted Jacobian shape, ``jacobian_shape(*sizes)``."""
     __tracebackhide__ = True
-    run = _run(case, "predicted_shape", sizes)
-    _require_callable(run, jacobian_shape)
-    predicted = _call_student(jacobian_shape, run,
-                              {name: run.sizes[name] for name in run.case.size_names})
-    _raise_if(run, judge_prediction(run, *shape_kind(predicted)))
-    passed(f"your predicted shape, at {sizes_text(run.sizes)}.")
+    runs = _runs(case, "predicted_shape", sizes)
+    for run in runs:
+        _require_callable(run, jacobian_shape)
+        predicted = _call_student(jacobian_shape, run,
+                                  {name: run.sizes[name] for name in run.case.size_names})
+        _raise_if(run, judge_prediction(run, *shape_kind(predicted)))
+    _passed(runs)
 
 
 def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: int) -> None:
     """Check the type and shape of what ``function`` returns on the case's inputs."""
     __tracebackhide__ = True
-    run = _run(case, "shape", sizes)
-    _returned_array(run, function)
-    passed(f"the shape of {run.call}, at {sizes_text(run.sizes)}.")
+    runs = _runs(case, "shape", sizes)
+    for run in runs:
+        _returned_array(run, function)
+    _passed(runs)
 
 
 def check_jacobian_values(function: Callable[..., object], case: str, **sizes: int) -> None:
-    """Check type, shape, finiteness, then values against the stored reference."""
+    """Check type, shape, finiteness, then values against the stored references."""
     __tracebackhide__ = True
-    run = _run(case, "values", sizes)
+    runs = _runs(case, "values", sizes)
+    references = [_reference(run) for run in runs]
+    for run, reference in zip(runs, references, strict=True):
+        array, inputs = _returned_array(run, function)
+        _raise_if(run, judge_values(run, array, inputs, reference,
+                                    partial(stored_examples, run.case.key, run.sizes),
+                                    partial(stored_mistakes, run.case.key, run.sizes)))
+    _passed(runs)
+
+
+def _runs(case: str, check: str, sizes: Mapping[str, int]) -> list[Run]:
+    """The runs of a check: the test cell's sizes, then the case's second sizes."""
+    the_case: Case = get_case(case)
+    first, *others = the_case.public_sizes(sizes)
+    return [Run(the_case, check, first),
+            *(Run(the_case, check, other, passed_at=first) for other in others)]
+
+
+def _reference(run: Run) -> Reference:
     reference = stored_reference(run.case.key, run.sizes)
     if reference is None:
-        raise ValueError(f"the values of case {case!r} can be checked here at the notebook's "
-                         f"sizes ({sizes_text(run.case.visible_sizes)}), not at "
+        raise ValueError(f"the values of case {run.case.key!r} can be checked here at the "
+                         f"notebook's sizes ({sizes_text(run.case.visible_sizes)}), not at "
                          f"{sizes_text(run.sizes)}; the shape check works at any size")
-    array, inputs = _returned_array(run, function)
-    _raise_if(run, judge_values(run, array, inputs, reference,
-                                lambda: stored_examples(run.case.key, run.sizes),
-                                lambda: stored_mistakes(run.case.key, run.sizes)))
-    passed(f"the shape and values of {run.call}, at {sizes_text(run.sizes)}.")
+    return reference
 
 
-def _run(case: str, check: str, sizes: Mapping[str, int]) -> Run:
-    the_case: Case = get_case(case)
-    return Run(the_case, check, the_case.all_sizes(sizes))
+def _passed(runs: list[Run]) -> None:
+    passed(confirmation(runs[0].case, runs[0].check, [run.sizes for run in runs]) + ".")
 
 
 def _returned_array(run: Run, function: Callable[..., object]
@@ -112,7 +135,8 @@ def _require_callable(run: Run, function: object) -> None:
 
 def _call_student(function: Callable[..., object], run: Run,
                   arguments: dict[str, object]) -> object:
-    """Call the student's code positionally; their exceptions propagate with a note."""
+    """Call the student's code positionally; their exceptions propagate with a note, shown
+    from their own frames."""
     __tracebackhide__ = True
     try:
         return function(*arguments.values())
@@ -120,12 +144,20 @@ def _call_student(function: Callable[..., object], run: Run,
         exc.add_note(f"{run.function} is not implemented yet: replace `raise "
                      "NotImplementedError()` in its cell with your code, then run that cell "
                      "again.")
+        show_own_frames(exc, _call_student.__code__)
         raise
     except Exception as exc:
         called = (", ".join(f"{name}={value}" for name, value in arguments.items())
                   if run.check == "predicted_shape" else describe_inputs(run.case, run.sizes))
-        exc.add_note(f"This error was raised inside your function {run.function}, called by "
-                     f"the check with {called}.")
+        if run.passed_at is None:
+            exc.add_note(f"This error was raised inside your function {run.function}, called "
+                         f"by the check with {called}.")
+        else:
+            exc.add_note(f"This error was raised inside your function {run.function}, called "
+                         f"by the check on its second sizes, {sizes_text(run.sizes)}, with "
+                         f"{called}, after it passed on {sizes_text(run.passed_at)}. A size "
+                         f"typed in would do that. {HARDCODED_POINTER}")
+        show_own_frames(exc, _call_student.__code__)
         raise
 
 

@@ -101,8 +101,10 @@ class Mismatch:
     worst : tuple of Entry
         Up to :data:`WORST_SHOWN` entries, largest absolute difference first.
     max_abs, max_rel : float
-        Largest ``|yours - expected|``, and largest ``|yours - expected| / |expected|`` over
-        the entries whose expected value is not zero (``nan`` if all are zero).
+        Over the mismatched entries: the largest ``|yours - expected|``, and the largest
+        ``|yours - expected| / |expected|`` among those whose expected value is above the
+        tolerance's ``atol`` (``nan`` if none is: they are all expected to be about 0). The
+        entries that pass are left out: a failed check never reports a tiny difference.
     tolerance : Tolerance
     """
 
@@ -151,11 +153,11 @@ def find_mismatch(yours: np.ndarray, expected: np.ndarray,
         Entry(index=tuple(int(i) for i in np.unravel_index(flat, yours.shape)),
               yours=float(yours.reshape(-1)[flat]), expected=float(expected.reshape(-1)[flat]))
         for flat in flat_bad[order])
-    nonzero = expected != 0
-    max_rel = float(np.max(difference[nonzero] / np.abs(expected[nonzero]))) if np.any(
-        nonzero) else float("nan")
+    violations, scale = difference[bad], np.abs(expected[bad])
+    sized = scale > tolerance.atol
+    max_rel = float(np.max(violations[sized] / scale[sized])) if np.any(sized) else float("nan")
     return Mismatch(count=count, total=int(yours.size), worst=worst,
-                    max_abs=float(np.max(difference)), max_rel=max_rel, tolerance=tolerance)
+                    max_abs=float(np.max(violations)), max_rel=max_rel, tolerance=tolerance)
 
 
 def format_mismatch(mismatch: Mismatch, layout: JacobianLayout, *,
@@ -179,8 +181,10 @@ def format_mismatch(mismatch: Mismatch, layout: JacobianLayout, *,
         if reveal_expected:
             value += f" vs expected {expected}"
         lines.append(f"  {where}: {value}")
-    lines.append(f"Max absolute difference: {mismatch.max_abs:.6g}")
-    lines.append(f"Max relative difference: {mismatch.max_rel:.6g}")
+    lines.append(f"Max absolute difference among mismatched entries: {mismatch.max_abs:.6g}")
+    relative = ("none, all are expected to be about 0" if np.isnan(mismatch.max_rel)
+                else f"{mismatch.max_rel:.6g}")
+    lines.append(f"Max relative difference among mismatched entries: {relative}")
     return lines
 
 

@@ -31,8 +31,8 @@ BATCH = "B"
 """The batch size's symbol, in every case (a case without batch axes still takes it as a size)."""
 
 HARDCODED_POINTER = ("Take every size from the inputs' shapes (B, D = yhat.shape, say): the "
-                     "hidden tests use other sizes.")
-"""What to check when a size of the visible test seems typed in."""
+                     "checks use other sizes too.")
+"""What to check when a size of the notebook's test seems typed in."""
 
 
 @dataclass(frozen=True)

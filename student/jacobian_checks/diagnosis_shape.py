@@ -276,8 +276,8 @@ def _hardcoded(case: Case, sizes: Sizes) -> list[Candidate]:
              for names in combinations(changed, count))
     return [(dims, Diagnosis(
         "hardcoded_sizes",
-        f"Your Jacobian has the shape {shape_text(dims, sizes)}: it looks like the visible "
-        f"test's {_listing(case.visible_sizes, names)} {'is' if len(names) == 1 else 'are'} "
+        f"Your Jacobian has the shape {shape_text(dims, sizes)}: it looks like the "
+        f"notebook's {_listing(case.visible_sizes, names)} {'is' if len(names) == 1 else 'are'} "
         f"typed in, where this test has {_listing(sizes, names)}.",
         HARDCODED_POINTER))
         for names, dims in ((names, tuple(case.visible_sizes[dim] if dim in names else dim

@@ -149,7 +149,7 @@ def _factors(case: Case, sizes: Sizes) -> list[_Factor]:
                         _Factor(f"1/{name} = 1/{size}", 1 / size, pointer=pointer)]
         visible = case.visible_sizes.get(name, size)
         if visible != size:
-            note = f", as if the visible test's {name} = {visible} were typed in"
+            note = f", as if the notebook's {name} = {visible} were typed in"
             factors += [
                 _Factor(f"{name}/{visible} = {size}/{visible}", size / visible,
                         "hardcoded_sizes", note, HARDCODED_POINTER),

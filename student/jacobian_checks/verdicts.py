@@ -3,12 +3,11 @@
 
 The notebook's own test cells (:mod:`jacobian_checks.checks`) and the grader use the same
 functions, so a student reads the same message while working and in their feedback. Each
-verdict is about one :class:`Run`: one call of the student's function, on the notebook's sizes
-or, when grading, on a *hidden* run whose sizes and inputs are kept secret. Messages about a
-hidden run hold no size, index or value of it, nor what the function gave back there (a shape
-or the name of an exception could spell the sizes out): expected shapes are written in
-symbols, a diagnosis by its size-free title (:data:`jacobian_checks.diagnosis.TITLES`) and
-its pointer.
+verdict is about one :class:`Run`: one call of the student's function, on the notebook's sizes,
+on the case's second, public sizes (right after the notebook's), or, when grading, on a
+*hidden* run whose sizes and inputs are kept secret. The message of a hidden run is one of a
+few fixed texts per check (:mod:`jacobian_checks.hidden_messages`): what the function did
+there, which could spell the secret sizes out, is kept for the grader's records only.
 
 Checks run in order, and the first failure is the verdict: type, shape, finiteness, values.
 """
@@ -23,16 +22,19 @@ import numpy as np
 from .cases import Case, Inputs
 from .coerce import NOT_A_SHAPE, Answer, NotAnArray, as_answer
 from .compare import Reference, find_mismatch, format_mismatch, tolerance_for, too_coarse
-from .diagnosis import TITLES, Diagnosis
+from .diagnosis import HARDCODED_POINTER, Diagnosis
 from .diagnosis_shape import diagnose_shape
 from .diagnosis_values import diagnose_values
+from .hidden_messages import hidden_message
 from .layout import Sizes, format_shape, resolve
 
 RULE = ("Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
         "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.")
 
-HIDDEN = "On a hidden test (other sizes and random inputs, kept secret), "
-"""How a message about a hidden run starts."""
+PREDICTED_HARDCODED_POINTER = ("Build the shape from the arguments only (B, D, ... as "
+                               "jacobian_shape receives them): the checks call it with other "
+                               "sizes too.")
+"""The pointer of a size typed in a predicted shape, whose sizes are arguments, not shapes."""
 
 _FINITE_HINT = ("Hint: look for a division by zero, a log of zero, or an overflow "
                 "(e.g. np.exp of a large number).")
@@ -49,11 +51,13 @@ class Rejection:
         What failed: ``missing``, ``not_callable``, ``raised``, ``timed_out``, ``no_reply``,
         ``wrong_type``, ``wrong_shape``, ``too_coarse``, ``not_finite`` or ``wrong_values``.
     lines : tuple of str
-        The message, line by line: a diagnosis's two lines first, if there is one.
+        The message, line by line: a diagnosis's two lines first, if there is one; a fixed
+        text on a hidden run.
     diagnosis : str or None
-        The key of the common mistake the answer matches (``docs/diagnoses.md``).
+        The key of the common mistake the answer matches (``docs/diagnoses.md``); on a hidden
+        run, for the grader's records only.
     error : str or None
-        For ``raised``: the name of the exception, when it may be shown.
+        For ``raised``: the name of the exception, when it may be recorded.
     """
 
     check: str
@@ -78,13 +82,17 @@ class Run:
     sizes : dict of str to int
         Exactly the case's size names.
     hidden : bool
-        The sizes and inputs are secret: messages must not reveal them.
+        The sizes and inputs are secret: the message is a fixed text.
+    passed_at : dict of str to int or None
+        For the run on the case's second, public sizes: the test cell's sizes, on which the
+        same check has just passed (messages say so).
     """
 
     case: Case
     check: str
     sizes: dict[str, int]
     hidden: bool = False
+    passed_at: dict[str, int] | None = None
 
     @property
     def function(self) -> str:
@@ -100,15 +108,34 @@ class Run:
         values = [name if self.hidden else str(self.sizes[name]) for name in self.case.size_names]
         return f"jacobian_shape({', '.join(values)})"
 
+    @property
+    def where(self) -> str:
+        """How a sentence about this run starts: ``""`` on the test cell's sizes; on the
+        second sizes, ``"On the check's second sizes, B=3, D=7 (after passing on B=256,
+        D=10), "``."""
+        if self.passed_at is None:
+            return ""
+        return (f"On the check's second sizes, {sizes_text(self.sizes)} (after passing on "
+                f"{sizes_text(self.passed_at)}), ")
+
     def reject(self, verdict: str, lines: Sequence[str], diagnosis: Diagnosis | None = None,
                error: str | None = None) -> Rejection:
-        """A rejection of this run, the diagnosis's lines first (size-free if hidden)."""
+        """A rejection of this run, the diagnosis's lines first; on a hidden run, the fixed
+        text of its check and kind of failure, the diagnosis kept for the records only."""
+        key = None if diagnosis is None else diagnosis.key
+        if self.hidden:
+            return Rejection(self.check, verdict, hidden_message(self.call, self.check, verdict),
+                             key, error)
         head: list[str] = []
         if diagnosis is not None:
-            head = [TITLES[diagnosis.key] if self.hidden else diagnosis.verdict,
-                    diagnosis.pointer]
-        return Rejection(self.check, verdict, (*head, *lines),
-                         None if diagnosis is None else diagnosis.key, error)
+            first, pointer = diagnosis.verdict, diagnosis.pointer
+            if self.check == "predicted_shape":  # a shape was predicted, no Jacobian computed
+                if first.startswith("Your Jacobian"):
+                    first = "Your predicted Jacobian" + first.removeprefix("Your Jacobian")
+                if diagnosis.key == "hardcoded_sizes":
+                    pointer = PREDICTED_HARDCODED_POINTER
+            head = [first, pointer]
+        return Rejection(self.check, verdict, (*head, *lines), key, error)
 
 
 def describe_inputs(case: Case, sizes: Sizes) -> str:
@@ -130,49 +157,41 @@ def reject_unavailable(run: Run, *, defined: bool) -> Rejection:
 
 def reject_raised(run: Run, ename: str | None) -> Rejection:
     """The student's function raised when the grader called it (``ename`` if safe to show)."""
-    what = ename or "an exception"
-    if ename == "NotImplementedError":
+    if ename == "NotImplementedError" and not run.hidden:
         return run.reject("raised", [
             f"{run.function} is not implemented yet: replace `raise NotImplementedError()` in "
             "its cell with your code."], error=ename)
-    if run.hidden:  # which exception a hidden run raised could spell out its sizes
-        return run.reject("raised", [
-            f"{HIDDEN}{run.call} raised an exception: it was raised inside your function "
-            f"{run.function}, called by the grader with {_arguments(run)}. Take every size "
-            "from the inputs' shapes, and check that your code works for any sizes."],
-            error=ename)
-    return run.reject("raised", [
-        f"{run.call} raised {what}: it was raised inside your function {run.function}, "
-        f"called by the grader with {_arguments(run)}. Run this test cell in your notebook "
-        "to see where."], error=ename)
+    lines = [f"{run.where}{run.call} raised {ename or 'an exception'}: it was raised inside "
+             f"your function {run.function}, called by the grader with {_arguments(run)}. "
+             "Run this test cell in your notebook to see where."]
+    if run.passed_at is not None:
+        lines.append(f"A size typed in would do that. {HARDCODED_POINTER}")
+    return run.reject("raised", lines, error=ename)
 
 
 def reject_no_reply(run: Run, reason: str, *, timed_out: bool = False) -> Rejection:
     """The grader got no answer from the student's kernel: ``reason`` says why."""
-    where = HIDDEN if run.hidden else ""
     return run.reject("timed_out" if timed_out else "no_reply",
-                      [f"{where}{run.call} gave no answer: {reason}."])
+                      [f"{run.where}{run.call} gave no answer: {reason}."])
 
 
 def judge_prediction(run: Run, shape: tuple[int, ...] | None,
                      kind: str | None) -> Rejection | None:
     """The verdict on a predicted shape: ``shape``, or ``None`` with a key of NOT_A_SHAPE."""
     if shape is None:
-        where = HIDDEN if run.hidden else ""
         return run.reject("wrong_type", [
-            f"{where}{run.call} returned {NOT_A_SHAPE[kind or 'not_a_sequence']}; it should "
-            "return a tuple of ints, one per axis, like (2, 3)."])
-    return _judge_shape(run, shape, f"{run.call} returned {{shape}}.")
+            _sentence(f"{run.where}{run.call} returned {NOT_A_SHAPE[kind or 'not_a_sequence']}"),
+            "It should return a tuple of ints, one per axis, like (2, 3)."])
+    return _judge_shape(run, shape, f"{run.where}{run.call} returned {{shape}}.")
 
 
 def judge_returned(run: Run, returned: np.ndarray | NotAnArray) -> Rejection | None:
     """The type and shape verdict on an array returned by the student's function."""
     if isinstance(returned, NotAnArray):
-        where = HIDDEN if run.hidden else ""
         return run.reject("wrong_type", [
-            f"{where}{run.call} returned {returned}.",
+            _sentence(f"{run.where}{run.call} returned {returned}"),
             f"It should return a NumPy array of shape {run.case.layout.symbols()}."])
-    return _judge_shape(run, returned.shape, f"{run.call} returned an array of shape "
+    return _judge_shape(run, returned.shape, f"{run.where}{run.call} returned an array of shape "
                         f"{{shape}} (inputs: {describe_inputs(run.case, run.sizes)}).")
 
 
@@ -186,34 +205,29 @@ def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Referen
     them (see :class:`jacobian_checks.diagnosis.Failure`).
     """
     answer: Answer = as_answer(array)
-    where = HIDDEN if run.hidden else ""
     if too_coarse(answer.precision):
         digits = int(-np.log10(np.finfo(answer.precision).eps))
         return run.reject("too_coarse", [
-            f"{where}{run.call} returned {answer.precision} values, which keep about {digits} "
-            "significant digits: too few to check a Jacobian. Return float64 (or float32) "
-            "values, e.g. with .astype(np.float64)."])
+            f"{run.where}{run.call} returned {answer.precision} values, which keep about "
+            f"{digits} significant digits: too few to check a Jacobian. Return float64 (or "
+            "float32) values, e.g. with .astype(np.float64)."])
     bad = ~np.isfinite(answer.values)
     if np.any(bad):
-        if run.hidden:
-            return run.reject("not_finite", [
-                f"{HIDDEN}{run.call} returned entries that are NaN or infinite.", _FINITE_HINT])
         first = tuple(int(i) for i in np.argwhere(bad)[0])
+        count = int(np.count_nonzero(bad))
         return run.reject("not_finite", [
-            f"{run.call} returned {int(np.count_nonzero(bad))} entries that are NaN or "
-            f"infinite, out of {bad.size}; the first at {run.case.layout.split_index(first)} "
-            f"is {answer.values[first]}.", _FINITE_HINT])
+            f"{run.where}{run.call} returned {count} {'entry' if count == 1 else 'entries'} "
+            f"that {'is' if count == 1 else 'are'} NaN or infinite, out of {bad.size}; the "
+            f"first at {run.case.layout.split_index(first)} is {answer.values[first]}.",
+            _FINITE_HINT])
     tolerance = tolerance_for(reference)
     mismatch = find_mismatch(answer.values, reference.values, tolerance)
     if mismatch is None:
         return None
     diagnosis = diagnose_values(answer.values, reference.values, run.case, run.sizes, inputs,
                                 tolerance, examples, mistakes)
-    if run.hidden:
-        return run.reject("wrong_values", [
-            f"{HIDDEN}{run.call} returned the right shape but wrong values."], diagnosis)
     return run.reject("wrong_values", [
-        f"{run.call} returned the right shape but wrong values (inputs: "
+        f"{run.where}{run.call} returned the right shape but wrong values (inputs: "
         f"{describe_inputs(run.case, run.sizes)}).",
         *format_mismatch(mismatch, run.case.layout)], diagnosis)
 
@@ -225,14 +239,9 @@ def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection
     if found == expected:
         return None
     diagnosis = diagnose_shape(found, run.case, run.sizes)
-    if run.hidden:  # the shape found on a hidden run could spell out its sizes: not shown
-        what = "a wrong shape" if run.check == "predicted_shape" else (
-            f"an array of the wrong shape; expected {run.case.layout.symbols()}")
-        return run.reject("wrong_shape", [f"{HIDDEN}{run.call} returned {what}.", RULE],
-                          diagnosis)
     if run.check == "predicted_shape":  # the prediction is the question: no answer given
         return run.reject("wrong_shape", [
-            f"{run.call} returned {format_shape(found)}.", wrong_parts(found, run), RULE],
+            visible_line.format(shape=format_shape(found)), wrong_parts(found, run), RULE],
             diagnosis)
     return run.reject("wrong_shape", [
         visible_line.format(shape=format_shape(found)),
@@ -249,7 +258,7 @@ def wrong_parts(found: Sequence[int], run: Run) -> str:
     groups = [("batch", layout.batch), ("output", layout.output), ("input", layout.input)]
     groups = [(name, dims) for name, dims in groups if dims]
     if len(found) != len(layout.axes):
-        counts = ", then ".join(f"{len(dims)} {name} axis" + ("es" if len(dims) > 1 else "")
+        counts = ", then ".join(f"{len(dims)} {name} {'axis' if len(dims) == 1 else 'axes'}"
                                 for name, dims in groups)
         return (f"It has {len(found)} axes; this Jacobian has {len(layout.axes)}: {counts}. "
                 "Count the axes of the output and of the input again.")
@@ -263,16 +272,32 @@ def wrong_parts(found: Sequence[int], run: Run) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def confirmation(case: Case, check: str, public: Sequence[Mapping[str, int]]) -> str:
+    """What a passed check confirmed, on the sizes it ran on (the notebook's, then the second
+    set), e.g. ``"dloss_dyhat(y, yhat) has the shape (B, 1, D): (256, 1, 10) at B=256, D=10,
+    and (3, 1, 7) at B=3, D=7"``; the shape is told once predicted or coded right."""
+    symbols = case.layout.symbols()
+    shapes = ", and ".join(f"{format_shape(case.jacobian_shape(sizes))} at {sizes_text(sizes)}"
+                          for sizes in public)
+    at = ", and ".join(f"at {sizes_text(sizes)}" for sizes in public)
+    call = f"{case.function}({', '.join(case.arguments)})"
+    if check == "predicted_shape":
+        return f"your predicted shape {symbols} is right: {shapes}"
+    if check == "shape":
+        return f"{call} has the shape {symbols}: {shapes}"
+    return f"the values of {call}, of shape {symbols}, match finite differences {at}"
+
+
 def _arguments(run: Run) -> str:
-    """The arguments of a run: sizes for ``jacobian_shape``, else the inputs' shapes; in
-    symbols on a hidden run (``y (B, D), yhat (B, D)``)."""
+    """The arguments of a run: sizes for ``jacobian_shape``, else the inputs' shapes."""
     if run.check == "predicted_shape":
-        return ", ".join(name if run.hidden else f"{name}={run.sizes[name]}"
-                         for name in run.case.size_names)
-    if run.hidden:
-        return ", ".join(f"{name} {format_shape(run.case.input_shapes[name])}"
-                         for name in run.case.arguments)
+        return ", ".join(f"{name}={run.sizes[name]}" for name in run.case.size_names)
     return describe_inputs(run.case, run.sizes)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop, unless it ends with ``?`` or ``.`` already."""
+    return text if text.endswith(("?", ".")) else text + "."
 
 
 def sizes_text(sizes: Mapping[str, int]) -> str:

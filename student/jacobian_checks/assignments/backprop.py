@@ -4,6 +4,9 @@ Softmax and its cross-entropy, an affine layer with respect to its input and its
 activation, and a two-layer network's batch-mean loss with respect to the first layer's
 weights, built by chaining Jacobians. The same rule holds: output axes, then input axes,
 after a leading batch axis for per-example derivatives.
+
+The second, public sizes are chosen as in :mod:`.jacobians` (``B = 3``, then 7, 5, and 9 for
+the two-layer network's fourth size).
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ SOFTMAX = Case(
     forward=softmax,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
+    second_sizes={"B": 3, "D": 7},
 )
 
 SOFTMAX_CROSS_ENTROPY = Case(
@@ -124,6 +128,7 @@ SOFTMAX_CROSS_ENTROPY = Case(
     forward=_softmax_cross_entropy,
     input_shapes={"y": ("B", "D"), "h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
+    second_sizes={"B": 3, "D": 7},
     input_kinds={"y": "one_hot"},
 )
 
@@ -142,6 +147,7 @@ AFFINE_WRT_INPUT = Case(
     input_shapes={"W": ("output_dim", "input_dim"), "b": ("output_dim",),
                   "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
+    second_sizes={"B": 3, "output_dim": 7, "input_dim": 5},
 )
 
 AFFINE_WRT_BIAS = Case(
@@ -159,6 +165,7 @@ AFFINE_WRT_BIAS = Case(
     input_shapes={"W": ("output_dim", "input_dim"), "b": ("output_dim",),
                   "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
+    second_sizes={"B": 3, "output_dim": 7, "input_dim": 5},
     componentwise=True,
 )
 
@@ -176,6 +183,7 @@ TANH = Case(
     forward=_tanh,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
+    second_sizes={"B": 3, "D": 7},
     componentwise=True,
     mistakes=tuple(differentiated(key, stand_in) for key, stand_in in _TANH_SLIPS),
 )
@@ -195,6 +203,7 @@ TWO_LAYER_NETWORK = Case(
     input_shapes={"y": ("B", "output_dim"), "W1": ("hidden_dim", "input_dim"),
                   "W2": ("output_dim", "hidden_dim"), "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "input_dim": 20, "hidden_dim": 16, "output_dim": 10},
+    second_sizes={"B": 3, "input_dim": 7, "hidden_dim": 5, "output_dim": 9},
     per_example=_two_layer_half_squared_error,
     mistakes=(
         KnownMistake("activation_derivative_missing", _two_layer_through(same(_identity))),

@@ -7,6 +7,14 @@ the notebook says so, and the case follows the math:
   example (the document's ``0.5 * np.square(y - yhat)`` has shape ``(B, D)``);
 - the batch-averaged loss is one number, kept as shape ``(1,)``, so its Jacobian with
   respect to ``W`` is ``(1, output_dim, input_dim)``.
+
+Every check runs on the notebook's sizes (the document's: ``B = 256``, ``D = 10``,
+``output_dim = 10``, ``input_dim = 20``) and then on a second, public set, the same in every
+case: ``B = 3``, and 7, 5 for the next sizes. Small, so that the references stored for them
+cost little; odd and all different, from each other and from the notebook's, so that a size
+typed in (``reshape(256, 1, 10)``, ``np.eye(10)``), two sizes swapped, or code right only
+when two sizes coincide (``B == D``) fails at home; never half or twice the notebook's size of
+the same name (``D = 5`` against ``D = 10``), which a diagnosis would take for a factor 2.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ SCALAR_WRT_SCALAR = Case(
     forward=half_squared_error,
     input_shapes={"y": ("B", 1), "yhat": ("B", 1)},
     visible_sizes={"B": 256},
+    second_sizes={"B": 3},
     componentwise=True,
 )
 
@@ -76,6 +85,7 @@ SCALAR_WRT_VECTOR = Case(
     forward=half_squared_error,
     input_shapes={"y": ("B", "D"), "yhat": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
+    second_sizes={"B": 3, "D": 7},
     componentwise=True,
 )
 
@@ -94,6 +104,7 @@ VECTOR_WRT_MATRIX = Case(
     forward=_linear,
     input_shapes={"W": ("output_dim", "input_dim"), "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
+    second_sizes={"B": 3, "output_dim": 7, "input_dim": 5},
     componentwise=True,
 )
 
@@ -112,6 +123,7 @@ SCALAR_WRT_MATRIX = Case(
     input_shapes={"y": ("B", "output_dim"), "W": ("output_dim", "input_dim"),
                   "x": ("B", "input_dim")},
     visible_sizes={"B": 256, "output_dim": 10, "input_dim": 20},
+    second_sizes={"B": 3, "output_dim": 7, "input_dim": 5},
     per_example=_linear_half_squared_error,
 )
 
@@ -129,6 +141,7 @@ ELEMENTWISE_NONLINEARITY = Case(
     forward=sigmoid,
     input_shapes={"h": ("B", "D")},
     visible_sizes={"B": 256, "D": 10},
+    second_sizes={"B": 3, "D": 7},
     componentwise=True,
     mistakes=(
         differentiated("tanh_derivative_for_sigmoid", same(np.tanh)),
