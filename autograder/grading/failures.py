@@ -30,6 +30,8 @@ _KNOWN = (
                                 "student's code crashed or exited the process)")),
     ("CellTimeoutError", Explanation("a cell ran past the execution timeout and the kernel "
                                      "could not be interrupted")),
+    ("RefusedFile", Explanation("a file of the submission was refused unread (a link, not a "
+                                "file, too large, or nested too deep: see the findings)")),
     ("NotJSONError", Explanation("the notebook file is not valid JSON")),
     ("Notebook does not appear to be JSON", Explanation("the notebook file is not valid JSON")),
     ("JSONDecodeError", Explanation("the notebook file is not valid JSON")),
