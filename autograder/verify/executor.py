@@ -151,10 +151,11 @@ class VerifiedExecute(Execute):
         def runs(case: Any) -> list:
             return hidden_runs(secret, ids["assignment"], ids["student"], case, count)
 
-        async def call(function: str, expect: str, arguments: Any) -> Returned:
+        async def call(function: str, expect: str, arguments: Any,
+                       shape: tuple[int, ...] | None) -> Returned:
             if calls.stopped is not None:
                 return NoReply(calls.stopped, calls.timed_out)
-            return await calls.call(function, expect, arguments)
+            return await calls.call(function, expect, arguments, shape)
 
         return await Judge(call, runs).verify(cells)
 

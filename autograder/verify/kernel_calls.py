@@ -37,9 +37,10 @@ class KernelCalls:
         self.stopped: str | None = None  # why no more calls can be made, once that is so
         self.timed_out = False  # whether that is because something ran past the time limit
 
-    async def call(self, function: str, expect: str,
-                   arguments: Sequence[int | np.ndarray]) -> Returned:
-        """Call ``function(*arguments)``; ``expect`` is ``"array"`` or ``"shape"``."""
+    async def call(self, function: str, expect: str, arguments: Sequence[int | np.ndarray],
+                   shape: tuple[int, ...] | None = None) -> Returned:
+        """Call ``function(*arguments)``; ``expect`` is ``"array"`` or ``"shape"``, ``shape``
+        the shape expected of an array (see :func:`~.replies.parse_reply`)."""
         if self.stopped is not None:
             return NoReply(self.stopped, self.timed_out)
         request = json.dumps({"function": function, "expect": expect,
@@ -64,7 +65,7 @@ class KernelCalls:
             ename = builtin_exception(value.get("ename")) or "an error"
             return NoReply(f"the grader's call failed inside your kernel ({ename}); did the "
                            "notebook replace or break jacobian_checks, numpy or globals()?")
-        return parse_reply(parse_user_expression(value), expect)
+        return parse_reply(parse_user_expression(value), expect, shape)
 
     async def stop(self, reason: str, *, timed_out: bool = False) -> None:
         """Shut the kernel down; every later call answers ``NoReply(reason)``."""
