@@ -40,7 +40,7 @@ def parse_notebook_json(data: bytes, name: str) -> Any:
     except RecursionError:
         raise RefusedFile(name, TOO_DEEP) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise RefusedFile(name, f"is not valid JSON ({_first_line(exc)})") from None
+        raise RefusedFile(name, f"is not valid JSON ({short_reason(exc)})") from None
     if nesting(parsed) > MAX_NESTING:
         raise RefusedFile(name, TOO_DEEP)
     return parsed
@@ -82,6 +82,8 @@ def nesting(value: Any) -> int:
     return deepest
 
 
-def _first_line(exc: BaseException) -> str:
+def short_reason(exc: BaseException) -> str:
+    """The first line of an exception's message (its type if it has none), at most 80
+    characters."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text if len(text) <= 80 else text[:77] + "..."

@@ -64,7 +64,11 @@ class Refused:
     def __str__(self) -> str:
         """``"<path> <reason>: neither read nor copied"``, for the instructor."""
         where = "the submission folder" if self.path == "." else self.path
-        return f"{where} {self.reason}: neither read nor copied"
+        ending = "" if self.reason.endswith(NOT_READ) else f": {NOT_READ}"
+        return f"{where} {self.reason}{ending}"
+
+
+NOT_READ = "neither read nor copied"
 
 
 @dataclass(frozen=True, order=True)
@@ -167,7 +171,7 @@ class _Walk:
                     self.incomplete = f"holds more than {MAX_ENTRIES} files and folders"
                     self.refused.append(Refused(prefix.rstrip("/") or ".", (
                         f"is where the submission passes {MAX_ENTRIES} files and folders: the "
-                        "rest of it")))
+                        f"rest of it is {NOT_READ}")))
                     break
                 self.entries += 1
                 names.append(entry.name)

@@ -121,7 +121,11 @@ def test_entries_beyond_the_bound_are_not_looked_at(tmp_path):
     found = walk(tmp_path)
     assert len(found.files) == MAX_ENTRIES
     assert found.refused == (Refused(".", f"is where the submission passes {MAX_ENTRIES} "
-                                          "files and folders: the rest of it"),)
+                                          "files and folders: the rest of it is neither read "
+                                          "nor copied"),)
+    assert str(found.refused[0]) == (f"the submission folder is where the submission passes "
+                                     f"{MAX_ENTRIES} files and folders: the rest of it is "
+                                     "neither read nor copied")
     assert found.incomplete == f"holds more than {MAX_ENTRIES} files and folders"
 
 

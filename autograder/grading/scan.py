@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..notebook_files import read_notebook_json
+from ..notebook_files import read_notebook_json, short_reason
 from ..submission_files import RefusedFile, SubmissionFiles, walk
 
 
@@ -116,7 +116,7 @@ def _scan_notebook(name: str, submission: Path,
                         f"{name}.ipynb cannot be read as a notebook: it {exc.reason}")]
     except (KeyError, TypeError) as exc:
         return [Finding(name, "invalid_notebook",
-                        f"{name}.ipynb cannot be read as a notebook ({_short(exc)})")]
+                        f"{name}.ipynb cannot be read as a notebook ({short_reason(exc)})")]
     cells = [cell for cell in cells if isinstance(cell, dict)]
     grade_ids = [_grade_id(cell) for cell in cells]
     findings = []
@@ -164,8 +164,3 @@ def _grade_id(cell: dict) -> str | None | object:
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text if len(text) <= 80 else text[:77] + "..."
