@@ -35,10 +35,12 @@ from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_memory_limited
 from autograder.scores import GradeRow, read_grades
+from autograder.verify.kernel_calls import MAX_CALL_OUTPUT
 from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from jacobian_checks.cases import cases_of, get_case
+from jacobian_checks.coerce import NOT_AN_ARRAY
 from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
 
 pytestmark = pytest.mark.nbgrader
@@ -762,7 +764,7 @@ def test_nbgrader_autograde_logs_every_file_it_did_not_copy(runs):
 def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grader):
     assert cell_shows(graded[grader].course, "huge_npy_header", NB2,
                       "test_dloss_dyhat_shape") == (
-        "dloss_dyhat(y, yhat) returned an array too large to be this Jacobian (over 256 MiB).\n"
+        f"dloss_dyhat(y, yhat) returned {NOT_AN_ARRAY['too_large']}.\n"
         "It should return a NumPy array of shape (B, 1, D).")
 
 
@@ -770,5 +772,5 @@ def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grade
 def test_a_flood_on_iopub_stops_only_its_notebook_with_the_reason(runs, grader):
     assert cell_shows(runs["stoppers"][grader].course, "iopub_flood", NB2,
                       "test_dloss_dyhat_shape") == (
-        "dloss_dyhat(y, yhat) gave no answer: dloss_dyhat printed or displayed more than 8 MiB "
-        "in one call, so the kernel was shut down.")
+        "dloss_dyhat(y, yhat) gave no answer: dloss_dyhat printed or displayed more than "
+        f"{MAX_CALL_OUTPUT >> 20} MiB in one call, so the kernel was shut down.")

@@ -113,11 +113,18 @@ def reply_of(packed_npy: str, shape: tuple[int, ...] | None = None):
     return parse_reply(json.dumps({"status": "array", "npy": packed_npy}), "array", shape)
 
 
-def test_a_header_claiming_terabytes_is_too_large_before_anything_is_allocated():
-    claim = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776,), }")
+@pytest.mark.parametrize("shape", ["(1099511627776,)", "(2147483647, 2147483647, 0)"])
+def test_a_header_claiming_terabytes_is_too_large_before_anything_is_allocated(shape):
+    claim = npy(f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}")
     for expected in (None, (1099511627776,), (2, 2)):
         found = reply_of(claim, expected)
         assert isinstance(found, NotAnArray) and found.kind == "too_large"
+
+
+def test_an_empty_array_is_read_back():
+    found = reply_of(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 10), }"),
+                     (0, 10))
+    assert isinstance(found, np.ndarray) and found.shape == (0, 10)
 
 
 def test_an_array_of_another_shape_than_expected_is_judged_on_its_header_alone():

@@ -153,9 +153,9 @@ def _array(packed: str, expected: tuple[int, ...] | None) -> Returned:
         return kind
     if len(shape) > MAX_DIMENSIONS or not all(type(dim) is int and dim >= 0 for dim in shape):
         return UNREADABLE
+    if math.prod(max(dim, 1) for dim in shape) * dtype.itemsize > MAX_ARRAY_BYTES:
+        return NotAnArray("too_large")  # an empty array's other axes too: NumPy would refuse
     size = math.prod(shape) * dtype.itemsize
-    if size > MAX_ARRAY_BYTES:
-        return NotAnArray("too_large")
     if expected is not None and shape != expected:
         return np.broadcast_to(np.zeros((), dtype), shape)  # its data is never read
     try:  # one byte more than the header says, to see a reply longer than it says
