@@ -42,6 +42,13 @@ from autograder.terminal import printable
      "process)", False),
     ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{not json'",
      "the notebook file is not valid JSON", False),
+    ("autograder.submission_files.RefusedFile: 02.ipynb is not valid JSON (Expecting value)",
+     "the notebook file is not valid JSON", False),
+    ("autograder.submission_files.RefusedFile: 01.ipynb nests lists and objects more than 64 "
+     "levels deep", "the notebook nests lists and objects more than 64 levels deep", False),
+    ("autograder.submission_files.RefusedFile: timestamp.txt (which nbgrader reads) is a "
+     "symbolic link or not a file", "a file of the submission was refused unread (a link, not "
+     "a file, or too large: see the findings)", False),
     ("Cell 'my_test' does not exist in the database\nKeyError: 'grade_id'",
      "a cell's nbgrader metadata is broken (a graded cell whose grade_id or metadata was "
      "edited)", False),

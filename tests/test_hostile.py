@@ -738,6 +738,8 @@ def test_the_summary_names_every_file_not_read_and_why(runs):
     for line in [
             f"deep_notebook: {NB1}: {NB1}.ipynb cannot be read as a notebook: it nests lists "
             "and objects more than 64 levels deep",
+            f"deep_notebook: {NB1}: the notebook nests lists and objects more than 64 levels "
+            "deep",
             "unreadable_files: data.bin: data.bin holds 100 MiB, over the 64 MiB a submitted "
             "file may hold: neither read nor copied",
             "unreadable_files: kmsg: kmsg is a symbolic link (to /proc/kmsg), not a file: it is "
