@@ -19,7 +19,7 @@ from typing import Any
 
 import nbformat
 
-from .submission_files import MAX_FILE_BYTES, RefusedFile, read_file
+from .submission_files import RefusedFile, read_file
 
 MAX_NESTING = 64
 """The deepest nesting of lists and objects a notebook's JSON may have."""
@@ -46,10 +46,10 @@ def parse_notebook_json(data: bytes, name: str) -> Any:
     return parsed
 
 
-def read_notebook_json(folder: Path, path: str, limit: int = MAX_FILE_BYTES) -> Any:
+def read_notebook_json(folder: Path, path: str) -> Any:
     """The parsed JSON of the notebook file ``folder/path`` (see :func:`parse_notebook_json`),
     read without following a link."""
-    return parse_notebook_json(read_file(folder, path, limit), path)
+    return parse_notebook_json(read_file(folder, path), path)
 
 
 def read_notebook(folder: Path, path: str,
