@@ -187,6 +187,9 @@ ATTACKS = [
            {NB2: (0, 0, 0)}),
     Attack("huge_npy_header", NB2, {"dloss_dyhat": "huge_npy_header"}, {NB2: (1, 0, 0)},
            flags=frozenset({"disagreement"})),
+    Attack("deep_output", NB1, {"dloss_dyhat": "deep_output"}, {NB1: (0, 0, 0)}),
+    Attack("deep_reply", NB2, {"dloss_dyhat": "deep_reply"}, {NB2: (0, 0, 0)},
+           flags=frozenset({"disagreement"})),
 ]
 BY_NAME = {attack.name: attack for attack in ATTACKS}
 
@@ -768,6 +771,17 @@ def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grade
                       "test_dloss_dyhat_shape") == (
         f"dloss_dyhat(y, yhat) returned {NOT_AN_ARRAY['too_large']}.\n"
         "It should return a NumPy array of shape (B, 1, D).")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_message_too_deep_to_read_stops_only_its_notebook_with_the_reason(graded, grader):
+    course = graded[grader].course
+    assert re.fullmatch(r"cell \d+ of the notebook sent the grader a message it could not "
+                        r"read \(forged, or nesting too deep\)",
+                        autograded(course, "deep_output", NB1).metadata.autograder.stopped)
+    assert cell_shows(course, "deep_reply", NB2, "test_jacobian_shape") == (
+        "jacobian_shape(B, D) gave no answer: your kernel sent the grader a message it could "
+        "not read, so the kernel was shut down.")
 
 
 @pytest.mark.parametrize("grader", GRADERS)

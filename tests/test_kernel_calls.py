@@ -49,6 +49,15 @@ def one_huge_message(y, yhat):
     publish(40)
     time.sleep(2)
     return (yhat - y)[:, None, :]
+
+def deep_replies(y, yhat):  # every reply from now on nests 5000 levels
+    session = get_ipython().kernel.session
+    session.pack = lambda content: b"[" * 5000 + b"]" * 5000
+    return (yhat - y)[:, None, :]
+
+def forged_replies(y, yhat):  # every message from now on signed with another key
+    get_ipython().kernel.session.key = b"not the key"
+    return (yhat - y)[:, None, :]
 '''
 
 
@@ -120,3 +129,10 @@ def test_a_message_over_the_channels_bound_is_dropped_unread(function):
     result = call_in_a_process(function, function)
     assert result["found"] == ["array", "array"]  # never counted: it never arrived
     assert result["peak_mib"] < PEAK_MIB
+
+
+@pytest.mark.parametrize("function", ["deep_replies", "forged_replies"])
+def test_a_reply_the_grader_cannot_read_stops_the_kernel_saying_why(function):
+    assert call_in_a_process(function, "talkative")["found"] == [
+        "your kernel sent the grader a message it could not read, so the kernel was shut "
+        "down"] * 2

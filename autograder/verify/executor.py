@@ -137,6 +137,9 @@ class VerifiedExecute(Execute):
             except DeadKernelError:
                 return (f"the kernel died while running cell {index + 1} of the notebook "
                         "(the code crashed or exited the process)")
+            except (RecursionError, ValueError):  # jupyter_client reading a kernel's message
+                return (f"cell {index + 1} of the notebook sent the grader a message it could "
+                        "not read (forged, or nesting too deep)")
         return None
 
     async def _verify(self, cells: list[TestCell], stopped: str | None, secret: bytes,

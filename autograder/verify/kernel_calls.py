@@ -115,6 +115,10 @@ class KernelCalls:
                 return None
             try:
                 message = await self.kc.shell_channel.get_msg(timeout=min(left, ALIVE_POLL))
+            except (RecursionError, ValueError):  # forged (a bad signature), or too deep
+                await self.stop("your kernel sent the grader a message it could not read, so "
+                                "the kernel was shut down")
+                return None
             except (TimeoutError, Empty):
                 if not await self.kc.is_alive():
                     await self.stop("the kernel died while running your function (your code "
