@@ -780,7 +780,7 @@ def test_a_message_too_deep_to_read_stops_only_its_notebook_with_the_reason(grad
                         r"read \(forged, or nesting too deep\)",
                         autograded(course, "deep_output", NB1).metadata.autograder.stopped)
     assert cell_shows(course, "deep_reply", NB2, "test_jacobian_shape") == (
-        "jacobian_shape(B, D) gave no answer: your kernel sent the grader a message it could "
+        "jacobian_shape(256, 10) gave no answer: your kernel sent the grader a message it could "
         "not read, so the kernel was shut down.")
 
 
