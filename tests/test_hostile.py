@@ -779,9 +779,10 @@ def test_a_message_too_deep_to_read_stops_only_its_notebook_with_the_reason(grad
     assert re.fullmatch(r"cell \d+ of the notebook sent the grader a message it could not "
                         r"read \(forged, or nesting too deep\)",
                         autograded(course, "deep_output", NB1).metadata.autograder.stopped)
+    sizes = ", ".join(map(str, get_case("scalar_wrt_vector").visible_sizes.values()))
     assert cell_shows(course, "deep_reply", NB2, "test_jacobian_shape") == (
-        "jacobian_shape(256, 10) gave no answer: your kernel sent the grader a message it could "
-        "not read, so the kernel was shut down.")
+        f"jacobian_shape({sizes}) gave no answer: your kernel sent the grader a message it "
+        "could not read, so the kernel was shut down.")
 
 
 @pytest.mark.parametrize("grader", GRADERS)
