@@ -304,7 +304,8 @@ import resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
 from autograder.grading.state import fingerprint
-print(fingerprint(Path(sys.argv[1])), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10)
+from tests.peak_memory import peak_mib
+print(fingerprint(Path(sys.argv[1])), peak_mib())
 """
 
 

@@ -20,7 +20,7 @@ from autograder.verify.kernel_calls import MAX_CALL_OUTPUT, MAX_NOTEBOOK_OUTPUT
 HOSTILE = Path(__file__).parent / "hostile"
 
 SCENARIO = r"""
-import asyncio, json, resource, sys
+import asyncio, json, sys
 import numpy as np
 from autograder.kernels.manager import SandboxKernelManager
 from autograder.verify.kernel_calls import KernelCalls
@@ -84,9 +84,9 @@ async def main(functions):
             await manager.shutdown_kernel(now=True)
 
 
+from tests.peak_memory import peak_mib
 found = asyncio.run(main(sys.argv[2:]))
-print(json.dumps({"found": found,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10}))
+print(json.dumps({"found": found, "peak_mib": peak_mib()}))
 """
 
 PEAK_MIB = 600

@@ -256,11 +256,11 @@ resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
 from autograder.cluster.kit import read_files
 from autograder.grading.scan import scan
 from autograder.submission_files import walk
+from tests.peak_memory import peak_mib
 folder = Path(sys.argv[1])
 findings = scan(folder, {"01": {}})
 print(sorted(read_files(folder)), len(walk(folder).links),
-      ",".join(sorted({f"{f.notebook}:{f.kind}" for f in findings})),
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10)
+      ",".join(sorted({f"{f.notebook}:{f.kind}" for f in findings})), peak_mib())
 """
 
 
