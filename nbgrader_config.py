@@ -26,6 +26,7 @@ from autograder.nbgrader_plugins import (
     ShowStudentContentAsText,
     StripTestTracebacks,
 )
+from autograder.submission_exporter import SubmissionExporter
 from autograder.verify.executor import VerifiedExecute
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
@@ -64,12 +65,18 @@ c.IgnorePattern.pattern = r"(?s).*"
 # skipped (nbgrader's default leaves it ungraded, needing a manual grade).
 c.OverwriteCells.add_missing_cells = True
 
+# A submission is read as files: nbgrader follows no link (it would read a link to the course
+# secret, the gradebook, source/ or /dev/zero), opens no pipe or device, reads no file over
+# 64 MiB and no notebook nesting over 64 levels; what it may not read is neither graded nor
+# copied, and a submission too deep or too large to walk is refused: that student's problem,
+# with the reason (autograder/submission_files.py).
+c.Autograde.exporter_class = SubmissionExporter
+
 # Before anything runs: the grader's records a student copied into a notebook are dropped;
-# no symbolic link is graded or handed to a kernel (nbgrader would follow a link to the
-# course secret, the gradebook or source/). A copy-pasted graded cell aborts the whole
-# autograde run (jupyter/nbgrader#1083), and a cell whose grade_id a student changed fails
-# the notebook: such cells run as plain cells instead; the last copy, or the original test
-# put back from the gradebook, is graded.
+# a notebook submitted as a symbolic link is graded as the blank notebook. A copy-pasted
+# graded cell aborts the whole autograde run (jupyter/nbgrader#1083), and a cell whose
+# grade_id a student changed fails the notebook: such cells run as plain cells instead; the
+# last copy, or the original test put back from the gradebook, is graded.
 c.Autograde.sanitize_preprocessors = [
     ClearGraderRecords, RefuseLinks, ClearOutput, RepairGradeIds, OverwriteKernelspec,
     OverwriteCells, CheckCellMetadata,

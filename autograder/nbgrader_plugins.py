@@ -132,28 +132,23 @@ class ClearGraderRecords(NbGraderPreprocessor):
 
 
 class RefuseLinks(NbGraderPreprocessor):
-    """Grade no symbolic link a student submitted, and give none to a kernel or the feedback.
+    """Grade no notebook a student submitted as a symbolic link.
 
-    nbgrader reads submitted files through symbolic links: a notebook linked to ``source/``
-    would be graded as the student's work, and links to the course secret or the gradebook
-    beside the notebooks would be copied into the autograded folder, which is the kernel's
-    working directory and the feedback's source. Placed in ``Autograde.sanitize_preprocessors``
-    (they run after nbgrader's copy and before any code), this deletes the copy of every linked
-    file, and grades a linked notebook as the blank release notebook, with a note for the
-    student and an integrity flag for the instructor.
+    nbgrader reads a submitted notebook through a symbolic link: a notebook linked to
+    ``source/`` would be graded as the student's work. The course's exporter
+    (:class:`autograder.submission_exporter.SubmissionExporter`) reads no link, and hands on an
+    empty notebook in its place (and has nbgrader copy no linked file). Placed in
+    ``Autograde.sanitize_preprocessors`` (they run before any code), this grades a linked
+    notebook as the blank release notebook, with a note for the student and an integrity
+    flag for the instructor.
     """
 
     def preprocess(self, nb: NotebookNode,
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         ids = resources["nbgrader"]
-        submitted = Path(resources["metadata"]["path"])
-        coursedir = CourseDirectory(config=self.config)
-        autograded = Path(coursedir.format_path(coursedir.autograded_directory, ids["student"],
-                                                ids["assignment"]))
-        for link in linked_files(submitted):
-            (autograded / link).unlink(missing_ok=True)
-        notebook = submitted / f"{ids['notebook']}.ipynb"
+        notebook = Path(resources["metadata"]["path"]) / f"{ids['notebook']}.ipynb"
         if notebook.is_symlink():
+            coursedir = CourseDirectory(config=self.config)
             release = Path(coursedir.format_path(coursedir.release_directory, ".",
                                                  ids["assignment"])) / notebook.name
             nb = nbformat.read(release, as_version=nbformat.NO_CONVERT)
@@ -166,14 +161,6 @@ class RefuseLinks(NbGraderPreprocessor):
                 "detail": f"the notebook was submitted as a symbolic link (to "
                           f"{os.readlink(notebook)!r}); the blank release notebook was graded"}]}
         return nb, resources
-
-
-def linked_files(folder: Path) -> list[Path]:
-    """The symbolic links below ``folder`` (paths relative to it) that nbgrader copies, as
-    the files they point to, beside the notebooks: links to files but notebooks (links to
-    folders it does not follow)."""
-    return [Path(top, name).relative_to(folder) for top, _, names in os.walk(folder)
-            for name in names if Path(top, name).is_symlink() and not name.endswith(".ipynb")]
 
 
 class RepairGradeIds(NbGraderPreprocessor):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -39,6 +42,13 @@ from autograder.terminal import printable
      "process)", False),
     ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{not json'",
      "the notebook file is not valid JSON", False),
+    ("autograder.submission_files.RefusedFile: 02.ipynb is not valid JSON (Expecting value)",
+     "the notebook file is not valid JSON", False),
+    ("autograder.submission_files.RefusedFile: 01.ipynb nests lists and objects more than 64 "
+     "levels deep", "the notebook nests lists and objects more than 64 levels deep", False),
+    ("autograder.submission_files.RefusedFile: timestamp.txt (which nbgrader reads) is a "
+     "symbolic link or not a file", "a file of the submission was refused unread (a link, not "
+     "a file, or too large: see the findings)", False),
     ("Cell 'my_test' does not exist in the database\nKeyError: 'grade_id'",
      "a cell's nbgrader metadata is broken (a graded cell whose grade_id or metadata was "
      "edited)", False),
@@ -212,7 +222,8 @@ def test_an_edited_test_and_an_unreadable_notebook_are_found(tmp_path):
     assert findings[0] == Finding("01_a", "edited_test", "test cell 'test_f' was edited (the "
                                   "original is restored and graded)")
     assert findings[1].kind == "invalid_notebook"
-    assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook (")
+    assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook: it is not "
+                                         "valid JSON (")
 
 
 def test_metadata_of_the_wrong_type_is_a_finding_not_a_crash(tmp_path):
@@ -242,10 +253,33 @@ def test_every_symbolic_link_is_found_and_a_linked_notebook_is_not_read(tmp_path
     assert [(f.notebook, f.kind, f.detail) for f in scan(submission, RELEASE)] == [
         ("01_a", "linked_file", f"01_a.ipynb is a symbolic link (to {outside}/01_a.ipynb), "
          "not a file: it is neither graded nor copied"),
-        ("up", "linked_file", "up is a symbolic link (to ..), not a file: it is neither graded "
-         "nor copied"),
         ("data/secret.txt", "linked_file", "data/secret.txt is a symbolic link (to "
-         "../../../course_secret.key), not a file: it is neither graded nor copied")]
+         "../../../course_secret.key), not a file: it is neither graded nor copied"),
+        ("up", "linked_file", "up is a symbolic link (to ..), not a file: it is neither graded "
+         "nor copied")]
+
+
+def test_a_notebook_nesting_a_thousand_levels_is_a_finding_not_a_crash(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), tmp_path / "02_b.ipynb")
+    (tmp_path / "01_a.ipynb").write_text('{"cells": [], "metadata": {"x": '
+                                         + "[" * 1000 + "]" * 1000 + "}}")
+    assert scan(tmp_path, RELEASE) == [Finding(
+        "01_a", "invalid_notebook", "01_a.ipynb cannot be read as a notebook: it nests lists "
+        "and objects more than 64 levels deep")]
+
+
+def test_pipes_huge_files_and_devices_are_found_unread(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), tmp_path / "02_b.ipynb")
+    os.mkfifo(tmp_path / "01_a.ipynb")  # read, the scan would hang
+    with open(tmp_path / "data.bin", "wb") as sparse:
+        sparse.truncate(64 << 30)
+    assert [(f.notebook, f.kind, f.detail) for f in scan(tmp_path, RELEASE)] == [
+        ("01_a", "refused_file", "01_a.ipynb is a named pipe, not a file: neither read nor "
+         "copied"),
+        ("data.bin", "refused_file", "data.bin holds 65536 MiB, over the 64 MiB a submitted "
+         "file may hold: neither read nor copied")]
 
 
 # --- what was graded -----------------------------------------------------------------------------
@@ -257,7 +291,42 @@ def test_the_fingerprint_changes_with_any_file_of_the_submission(tmp_path):
     (tmp_path / "timestamp.txt").write_text("2026")
     second = fingerprint(tmp_path)
     (tmp_path / "01.ipynb").write_text("b")
-    assert len({first, second, fingerprint(tmp_path)}) == 3
+    third = fingerprint(tmp_path)
+    (tmp_path / "notes").symlink_to("01.ipynb")
+    fourth = fingerprint(tmp_path)
+    (tmp_path / "notes").unlink()
+    (tmp_path / "notes").symlink_to("timestamp.txt")  # the same file name, another target
+    assert len({first, second, third, fourth, fingerprint(tmp_path)}) == 5
+
+
+FINGERPRINT_IN_A_BOUNDED_PROCESS = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+from autograder.grading.state import fingerprint
+from tests.peak_memory import peak_mib
+print(fingerprint(Path(sys.argv[1])), peak_mib())
+"""
+
+
+def test_the_fingerprint_reads_no_link_pipe_or_huge_file(tmp_path):
+    """A link to /dev/zero or a pipe would never end, a 64 GiB sparse file would not fit in
+    memory: the fingerprint, in a process of 1 GiB of address space, reads none of them."""
+    (tmp_path / "01.ipynb").write_text("a")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "kmsg").symlink_to("/proc/kmsg")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "loop").symlink_to(".")
+    with open(tmp_path / "sparse.bin", "wb") as sparse:
+        sparse.truncate(64 << 30)
+    limit = 1 << 30
+    done = subprocess.run([sys.executable, "-c", FINGERPRINT_IN_A_BOUNDED_PROCESS,
+                           str(tmp_path), str(limit)], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]  # a MemoryError past 1 GiB
+    printed, peak_mib = done.stdout.split()
+    assert printed == fingerprint(tmp_path)
+    assert int(peak_mib) < 256
 
 
 def test_what_needs_grading(tmp_path):

@@ -14,36 +14,29 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..course_secret import SECRET_FILE
+from ..submission_files import RefusedFile, read_file, walk
 
 Files = dict[str, bytes]
 """Regular files under a folder, by path relative to it (``"sub/name.ipynb"``)."""
 
 
 def read_files(folder: Path) -> Files:
-    """The regular files under ``folder``; symbolic links are left behind (no link is
-    graded: see ``RefuseLinks``)."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in regular_files(folder)}
-
-
-def regular_files(folder: Path) -> list[Path]:
-    """The regular files under ``folder``, none of them a link or under a linked folder."""
-    return [path for path in _entries(folder) if path.is_file() and not path.is_symlink()]
+    """The regular files under ``folder`` that :func:`autograder.submission_files.walk`
+    admits, read without following a link; links, special files and files beyond its bounds
+    are left behind (the scan reports them), and so is a file that changed since it was
+    listed."""
+    files = {}
+    for path in walk(folder).files:
+        try:
+            files[path] = read_file(folder, path)
+        except RefusedFile:
+            continue
+    return files
 
 
 def read_links(folder: Path) -> list[str]:
     """The symbolic links under ``folder`` (not under a linked folder), relative to it."""
-    return [path.relative_to(folder).as_posix() for path in _entries(folder)
-            if path.is_symlink()]
-
-
-def _entries(folder: Path) -> list[Path]:
-    """Everything under ``folder`` that is not under a linked folder, sorted."""
-    if not folder.is_dir():
-        return []
-    return [path for path in sorted(folder.rglob("*"))
-            if not any((folder / parent).is_symlink()
-                       for parent in path.relative_to(folder).parents if parent != Path("."))]
+    return [link.path for link in walk(folder).links]
 
 
 def write_files(files: Files, folder: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..notebook_files import TOO_DEEP
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -30,6 +32,10 @@ _KNOWN = (
                                 "student's code crashed or exited the process)")),
     ("CellTimeoutError", Explanation("a cell ran past the execution timeout and the kernel "
                                      "could not be interrupted")),
+    ("is not valid JSON", Explanation("the notebook file is not valid JSON")),
+    (TOO_DEEP, Explanation(f"the notebook {TOO_DEEP}")),
+    ("RefusedFile", Explanation("a file of the submission was refused unread (a link, not a "
+                                "file, or too large: see the findings)")),
     ("NotJSONError", Explanation("the notebook file is not valid JSON")),
     ("Notebook does not appear to be JSON", Explanation("the notebook file is not valid JSON")),
     ("JSONDecodeError", Explanation("the notebook file is not valid JSON")),

@@ -25,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from ..course_config import load_course_config
+from ..notebook_files import read_notebook
 from ..scores import after_penalty
-from ..verify.records import TIMED_OUT, notebook_flags
+from ..submission_files import RefusedFile
+from ..verify.records import INTEGRITY, TIMED_OUT, notebook_flags
 from .failures import explain, with_one_retry
 from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
 
@@ -168,11 +169,20 @@ class Grader:
                     float(submission.max_score), penalty)
 
     def _flags(self, student: str) -> list[NotebookFlag]:
-        """What the grader recorded in the student's autograded notebooks."""
+        """What the grader recorded in the student's autograded notebooks (whose outputs come
+        from the student's kernel: one that cannot be read back is flagged)."""
         directory = self.autograded / student / self.settings.assignment
-        return [NotebookFlag(path.stem, flag.kind, flag.detail)
-                for path in sorted(directory.glob("*.ipynb"))
-                for flag in notebook_flags(nbformat.read(path, as_version=4))]
+        flags = []
+        for path in sorted(directory.glob("*.ipynb")):
+            try:
+                notebook = read_notebook(directory, path.name)
+            except RefusedFile as exc:
+                flags.append(NotebookFlag(path.stem, INTEGRITY, f"the graded notebook cannot "
+                                          f"be read back: it {exc.reason}"))
+                continue
+            flags += [NotebookFlag(path.stem, flag.kind, flag.detail)
+                      for flag in notebook_flags(notebook)]
+        return flags
 
     def _coursedir(self, student: str, notebook: str) -> CourseDirectory:
         coursedir = CourseDirectory(config=self.config)

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Dict, List, Unicode
+from traitlets import Bool, Dict, DottedObjectName, List, Type, Unicode
 
+from .channels import BoundedChannels, BoundedKernelClient
 from .jailed import IPC_PREFIX
 
 
-class SandboxKernelManager(AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernels run in a jail and/or are forked."""
+class SandboxKernelManager(BoundedChannels, AsyncKernelManager):
+    """An ``AsyncKernelManager`` whose kernels run in a jail and/or are forked, and whose
+    sockets to them are bounded (:mod:`.channels`), its clients' too."""
 
+    client_class = DottedObjectName("autograder.kernels.channels.BoundedKernelClient",
+                                    config=True)
+    client_factory = Type(BoundedKernelClient, klass=AsyncKernelClient, config=True)
     sandbox = Bool(True, help="Run the kernel in a jail (autograder.sandbox).")
     fork = Bool(False, help="Fork the kernel from a warm zygote process.")
     limits = Dict(help="Fields of autograder.sandbox.spec.Limits.")

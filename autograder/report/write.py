@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,9 @@ from typing import Any
 from ..course_config import CommandError, open_course, require_assignment
 from ..grading.scan import read_release
 from ..grading.state import load_state
+from ..notebook_files import read_notebook_json
 from ..scores import read_grades, read_penalties
+from ..submission_files import RefusedFile
 from .collect import CourseReport, collect_report
 from .csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
 from .page import render_page
@@ -80,15 +81,17 @@ def read_report(root: Path, assignment: str) -> CourseReport:
     autograded = root / coursedir.autograded_directory
     notebooks = {(path.parent.parent.name, path.stem): notebook
                  for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
-                 if (notebook := _read_json(path)) is not None}
+                 if (notebook := _read_notebook(path)) is not None}
     return collect_report(assignment, rows, {name: list(cells) for name, cells in release.items()},
                           notebooks, load_state(root, assignment),
                           read_penalties(str(coursedir.db_url), assignment))
 
 
-def _read_json(path: Path) -> Any:
-    """The parsed file, or ``None`` if unreadable (the grading records say what went wrong)."""
+def _read_notebook(path: Path) -> Any:
+    """The parsed notebook, or ``None`` if unreadable (the grading records say what went
+    wrong); read as a student's file is (:mod:`autograder.notebook_files`): its outputs come
+    from the student's kernel."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        return read_notebook_json(path.parent, path.name)
+    except RefusedFile:
         return None
