@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
-from nbformat.v4 import new_markdown_cell
+from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .verify.records import METADATA_KEY
+from jacobian_checks.cases import CASES
+
+from .flag_mark import NOTE, MarkRecord, decide, note_text
+from .numdiff import find_numerical_differentiation, notebook_sources
+from .terminal import printable
+from .verify.executor import read_test_cells
+from .verify.records import METADATA_KEY, NUMERICAL_DIFF, notebook_flags
 
 
 class StripTestTracebacks(NbGraderPreprocessor):
@@ -215,3 +222,89 @@ class RepairGradeIds(NbGraderPreprocessor):
         with Gradebook(ids["db_url"]) as gradebook:
             notebook = gradebook.find_notebook(ids["notebook"], ids["assignment"])
             return {cell.name for cell in notebook.source_cells}
+
+
+class FlagForInstructor(NbGraderPreprocessor):
+    """Put the grader's findings where instructors look: nbgrader's own ``flagged`` mark.
+
+    Last in ``Autograde.autograde_preprocessors`` (after ``SaveAutoGrades``: no score depends
+    on it), so that every way of grading runs it: ``nbgrader autograde``, ``python -m
+    autograder grade``, the formgrader's Autograde button, and the instructor's replay of a
+    notebook graded on a cluster. For each notebook it
+
+    1. finds where a graded function differentiates numerically, in the notebook's cells and
+       the ``.py`` files beside it (:mod:`autograder.numdiff`), and records it in
+       ``notebook.metadata.autograder.numerical_diff``;
+    2. sets the formgrader's "Flagged?" mark of the submitted notebook if the notebook has any
+       flag (:func:`autograder.verify.records.notebook_flags`: integrity, no sandbox,
+       timeouts, stopped early, numerical differentiation), and clears the mark it set at an
+       earlier grading when none is left, never a mark set by hand
+       (:mod:`autograder.flag_mark`);
+    3. says why: a note above the outputs of the notebook's first code cell (dropped from
+       feedback by :class:`DropInstructorNotes`), ``notebook.metadata.autograder.flagged``,
+       and a warning in the Autograde log.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ids = resources["nbgrader"]
+        record = nb.metadata.setdefault(METADATA_KEY, {})
+        functions = graded_functions(ids["db_url"], ids["assignment"], ids["notebook"])
+        found = find_numerical_differentiation(
+            notebook_sources(nb.cells, Path(resources["metadata"]["path"])), functions)
+        record[NUMERICAL_DIFF] = [asdict(finding) for finding in found]
+        reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
+        root = Path(CourseDirectory(config=self.config).root)
+        with Gradebook(ids["db_url"]) as gradebook:
+            submitted = gradebook.find_submission_notebook(
+                ids["notebook"], ids["assignment"], ids["student"])
+            mark = MarkRecord(root, submitted.id)
+            decision = decide(bool(submitted.flagged), mark.read(), reasons)
+            submitted.flagged = decision.flagged
+            gradebook.db.commit()
+        mark.write(decision.mark)
+        record["flagged"] = {"flagged": decision.flagged, "note": decision.note,
+                             "reasons": list(reasons)}
+        _drop_notes(nb)
+        if decision.note:
+            text = note_text(reasons, decision)
+            first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
+            if first is not None:
+                first.outputs.insert(0, new_output(
+                    "display_data", data={"text/plain": text}, metadata={METADATA_KEY: NOTE}))
+            self.log.warning("%s", printable(
+                f"{ids['student']}/{ids['assignment']}/{ids['notebook']}: {text}"))
+        return nb, resources
+
+
+def graded_functions(db_url: str, assignment: str, notebook: str) -> list[str]:
+    """The functions the notebook's test cells check (their trusted sources, in the
+    gradebook), but ``jacobian_shape``."""
+    return sorted({CASES[check.case].function
+                   for cell in read_test_cells(db_url, assignment, notebook, [])
+                   for check in cell.checks if check.check != "predicted_shape"})
+
+
+class DropInstructorNotes(NbGraderPreprocessor):
+    """Drop the grader's notes to the instructor (:class:`FlagForInstructor`) from feedback.
+
+    First in ``GenerateFeedback.preprocessors``: a flag is for the instructor to look into;
+    what the student learns of it is the instructor's call.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        _drop_notes(nb)
+        return nb, resources
+
+
+def _drop_notes(nb: NotebookNode) -> None:
+    """Remove every output marked as the grader's note (a kernel may have forged one)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.get("outputs", [])
+                            if not _is_note(output.get("metadata"))]
+
+
+def _is_note(metadata: object) -> bool:
+    return isinstance(metadata, dict) and metadata.get(METADATA_KEY) == NOTE

@@ -11,6 +11,11 @@
   :class:`autograder.nbgrader_plugins.RefuseLinks`); and ``sandbox``, whether the kernel ran
   in a jail.
 
+:class:`autograder.nbgrader_plugins.FlagForInstructor` adds, after the grades are saved, in
+the notebook's metadata: ``numerical_diff``, a list of ``{"function", "where", "detail"}``
+where a graded function differentiates numerically (:mod:`autograder.numdiff`); and
+``flagged``, what it did with nbgrader's ``flagged`` mark (:mod:`autograder.flag_mark`).
+
 :func:`notebook_flags` reads them, with the timeouts, for the grading summary and the report;
 it works on notebooks graded by ``nbgrader autograde`` too.
 """
@@ -27,6 +32,7 @@ METADATA_KEY = "autograder"
 """Key of the grader's records in cell and notebook metadata."""
 
 TIMED_OUT, STOPPED, INTEGRITY, NO_SANDBOX = "timed_out", "stopped", "integrity", "no_sandbox"
+NUMERICAL_DIFF = "numerical_diff"
 
 _TIMEOUT_DETAIL = "a cell ran past the execution timeout (it scores 0)"
 
@@ -38,9 +44,11 @@ class Flag:
     ``kind``: ``timed_out`` (a cell or a call ran past the timeout), ``stopped`` (the kernel
     died or ignored the interrupt, so the rest of the notebook was not run and its test cells
     score 0), ``integrity`` (the student's kernel and the grader disagree, a cell imports
-    the grader's package, or the notebook was a symbolic link) or ``no_sandbox`` (graded
-    with ``--no-sandbox``: the student's code ran with the grader's rights). ``detail`` says
-    what happened, in words an instructor can act on.
+    the grader's package, or the notebook was a symbolic link), ``no_sandbox`` (graded
+    with ``--no-sandbox``: the student's code ran with the grader's rights) or
+    ``numerical_diff`` (a graded function differentiates numerically instead of using the
+    derived Jacobian; scored as any answer). ``detail`` says what happened, in words an
+    instructor can act on.
     """
 
     kind: str
@@ -59,6 +67,9 @@ def notebook_flags(notebook: Mapping[str, Any]) -> list[Flag]:
     for entry in record.get("integrity") or []:
         if isinstance(entry, dict):
             flags.add(Flag(INTEGRITY, str(entry.get("detail", ""))))
+    for entry in record.get(NUMERICAL_DIFF) or []:
+        if isinstance(entry, dict):
+            flags.add(Flag(NUMERICAL_DIFF, str(entry.get("detail", ""))))
     if record.get("sandbox") is False:
         flags.add(Flag(NO_SANDBOX, "graded without the sandbox (--no-sandbox): the student's "
                                    "code ran with the grader's rights"))
