@@ -97,7 +97,7 @@ def find_numerical_differentiation(sources: list[Source],
                                           budget):
                 finding = _finding(function, definition, difference)
                 places.setdefault(finding.where, finding)
-        found += sorted(places.values())[:SHOWN_PER_FUNCTION]
+        found += list(places.values())[:SHOWN_PER_FUNCTION]
     return found
 
 
@@ -105,18 +105,26 @@ def _finding(function: str, definition: Definition,
              difference: Difference) -> NumericalDifferentiation:
     line = getattr(difference.node, "lineno", 1)
     where = f"{definition.source.where}, line {line}"
-    code = ast.unparse(difference.node)
-    code = code if len(code) <= CODE_SHOWN else code[:CODE_SHOWN - 3] + "..."
-    about = difference.about
+    about = _quoted(difference.about)
     if difference.kind == SHIFTED:
-        how = f"subtracts one function's values at inputs that differ by `{about}`"
+        how = f"subtracts one function's values at inputs that differ by {about}"
     elif difference.kind == IN_PLACE:
-        how = (f"subtracts two evaluations at `{about}`, which is shifted by a step in "
+        how = (f"subtracts two evaluations at {about}, which is shifted by a step in "
                "place between them")
     elif difference.kind == LIBRARY:
-        how = f"calls {about}, which differentiates numerically"
+        how = f"calls {difference.about}, which differentiates numerically"
     else:
         how = "subtracts evaluations at inputs stacked from a shifted pair"
-    detail = (f"{function} differentiates numerically ({where}): `{code}` {how} "
-              f"(a finite difference, not a derived Jacobian)")
+    try:
+        code = ast.unparse(difference.node)
+    except RecursionError:  # too deep to quote
+        code = "..."
+    detail = (f"{function} differentiates numerically ({where}): {_quoted(code)} {how} "
+              "(a finite difference, not a derived Jacobian)")
     return NumericalDifferentiation(function, where, printable(detail))
+
+
+def _quoted(code: str) -> str:
+    """``code`` in backticks, on one line, cut at :data:`CODE_SHOWN` characters."""
+    code = " ".join(code.split())
+    return f"`{code if len(code) <= CODE_SHOWN else code[:CODE_SHOWN - 3] + '...'}`"
