@@ -6,8 +6,9 @@ has findings about a notebook (its flags: :func:`autograder.verify.records.noteb
 and clears it when a regrade has none -- but only the mark it set itself. nbgrader keeps no
 record of who set a mark, and the autograded notebook is deleted before each regrade, so the
 grader keeps its own: a small file per submitted notebook under ``.autograder/flags/`` in the
-course directory, named by the gradebook's id of that submitted notebook (a new gradebook has
-new ids, so an old record never applies to it). :func:`decide` is the policy:
+course directory (:class:`MarkRecord`), holding the gradebook's id of that submitted notebook
+(a new gradebook has new ids, so an old record never applies to it). :func:`decide` is the
+policy:
 
 - findings, and the notebook is not flagged: the grader flags it, and records that it did;
 - findings, and a human flagged it first: the mark stays theirs (never cleared by the grader);
@@ -21,6 +22,7 @@ as it was, the grader's, which a regrade without findings clears.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -70,30 +72,41 @@ def decide(flagged: bool, previous: Mark | None, reasons: tuple[str, ...]) -> De
 
 
 class MarkRecord:
-    """The grader's record of one submitted notebook (``submission_id``: the gradebook's id
-    of the ``SubmittedNotebook``) in the course at ``root``."""
+    """The grader's record of one submitted notebook of the course at ``root``.
 
-    def __init__(self, root: Path, submission_id: str) -> None:
-        if not submission_id.isalnum():
-            raise ValueError(f"not a gradebook id: {submission_id!r}")
-        self.path = Path(root) / STATE_DIRECTORY / MARKS_DIRECTORY / f"{submission_id}.json"
+    Its file is named by a hash of the assignment, student and notebook names (any student id
+    makes a safe file name), so that a notebook the grader never flagged costs no gradebook
+    query; it holds the gradebook's id of the ``SubmittedNotebook``, so that a record made
+    with another gradebook is never applied.
+    """
 
-    def read(self) -> Mark | None:
-        """The record, or ``None`` if there is none (or it cannot be read)."""
+    def __init__(self, root: Path, assignment: str, student: str, notebook: str) -> None:
+        name = hashlib.sha256("\0".join([assignment, student, notebook]).encode()).hexdigest()
+        self.path = Path(root) / STATE_DIRECTORY / MARKS_DIRECTORY / f"{name}.json"
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def read(self, submission_id: str) -> Mark | None:
+        """The record of the submitted notebook ``submission_id``, or ``None`` (no record, a
+        record of another gradebook, or one that cannot be read)."""
         try:
             data = json.loads(self.path.read_text())
+            if data["submission"] != submission_id:
+                return None
             return Mark(bool(data["set_by_grader"]), tuple(map(str, data["reasons"])))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def write(self, mark: Mark | None) -> None:
+    def write(self, submission_id: str, mark: Mark | None) -> None:
         """Replace the record (``None``: delete it)."""
         if mark is None:
             self.path.unlink(missing_ok=True)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"set_by_grader": mark.set_by_grader,
+        partial.write_text(json.dumps({"submission": submission_id,
+                                       "set_by_grader": mark.set_by_grader,
                                        "reasons": list(mark.reasons)}))
         os.replace(partial, self.path)
 

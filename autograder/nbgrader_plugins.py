@@ -22,7 +22,6 @@ from jacobian_checks.cases import CASES
 from .flag_mark import NOTE, MarkRecord, decide, note_text
 from .numdiff import find_numerical_differentiation, notebook_sources
 from .terminal import printable
-from .verify.executor import read_test_cells
 from .verify.records import METADATA_KEY, NUMERICAL_DIFF, notebook_flags
 
 
@@ -249,23 +248,26 @@ class FlagForInstructor(NbGraderPreprocessor):
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         ids = resources["nbgrader"]
         record = nb.metadata.setdefault(METADATA_KEY, {})
-        functions = graded_functions(ids["db_url"], ids["assignment"], ids["notebook"])
         found = find_numerical_differentiation(
-            notebook_sources(nb.cells, Path(resources["metadata"]["path"])), functions)
+            notebook_sources(nb.cells, Path(resources["metadata"]["path"])),
+            graded_functions(nb))
         record[NUMERICAL_DIFF] = [asdict(finding) for finding in found]
         reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
-        root = Path(CourseDirectory(config=self.config).root)
+        mark = MarkRecord(Path(CourseDirectory(config=self.config).root), ids["assignment"],
+                          ids["student"], ids["notebook"])
+        _drop_notes(nb)
+        record["flagged"] = {"reasons": list(reasons), "note": ""}
+        if not reasons and not mark.exists():
+            return nb, resources  # nothing to flag, no flag of the grader's to clear
         with Gradebook(ids["db_url"]) as gradebook:
             submitted = gradebook.find_submission_notebook(
                 ids["notebook"], ids["assignment"], ids["student"])
-            mark = MarkRecord(root, submitted.id)
-            decision = decide(bool(submitted.flagged), mark.read(), reasons)
+            decision = decide(bool(submitted.flagged), mark.read(submitted.id), reasons)
             submitted.flagged = decision.flagged
             gradebook.db.commit()
-        mark.write(decision.mark)
-        record["flagged"] = {"flagged": decision.flagged, "note": decision.note,
-                             "reasons": list(reasons)}
-        _drop_notes(nb)
+            mark.write(submitted.id, decision.mark)
+        record["flagged"] = {"reasons": list(reasons), "note": decision.note,
+                             "flagged": decision.flagged}
         if decision.note:
             text = note_text(reasons, decision)
             first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
@@ -277,12 +279,13 @@ class FlagForInstructor(NbGraderPreprocessor):
         return nb, resources
 
 
-def graded_functions(db_url: str, assignment: str, notebook: str) -> list[str]:
-    """The functions the notebook's test cells check (their trusted sources, in the
-    gradebook), but ``jacobian_shape``."""
-    return sorted({CASES[check.case].function
-                   for cell in read_test_cells(db_url, assignment, notebook, [])
-                   for check in cell.checks if check.check != "predicted_shape"})
+def graded_functions(nb: NotebookNode) -> list[str]:
+    """The functions the notebook's test cells check, from the cases the grader recorded on
+    them (:class:`~autograder.verify.executor.VerifiedExecute`: a student's copy of such a
+    record is dropped before grading)."""
+    cases = {cell.metadata[METADATA_KEY].get("case") for cell in nb.cells
+             if isinstance(cell.metadata.get(METADATA_KEY), dict)}
+    return sorted(CASES[case].function for case in cases if case in CASES)
 
 
 class DropInstructorNotes(NbGraderPreprocessor):

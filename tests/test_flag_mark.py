@@ -3,8 +3,6 @@ findings are read: the notebook's records, the grading summary and the report's 
 
 from __future__ import annotations
 
-import pytest
-
 from autograder.flag_mark import Decision, Mark, MarkRecord, decide, note_text
 from autograder.grading.outcome import NotebookFlag, Outcome
 from autograder.grading.run import GradeRun
@@ -46,19 +44,20 @@ def test_the_same_findings_leave_the_mark_as_the_instructor_left_it():
         True, Mark(True, FOUND + OTHER), "flagged")  # something new: flagged again
 
 
-def test_the_record_is_a_file_per_submitted_notebook(tmp_path):
-    record = MarkRecord(tmp_path, "0123abcd")
-    assert record.read() is None
-    record.write(Mark(True, FOUND))
-    assert MarkRecord(tmp_path, "0123abcd").read() == Mark(True, FOUND)
-    assert record.path == tmp_path / ".autograder" / "flags" / "0123abcd.json"
+def test_the_record_is_a_file_per_submitted_notebook_of_this_gradebook(tmp_path):
+    record = MarkRecord(tmp_path, "jacobians", "ann/../../x\n", "01_a")
+    assert record.read("id1") is None and not record.exists()
+    record.write("id1", Mark(True, FOUND))
+    assert MarkRecord(tmp_path, "jacobians", "ann/../../x\n", "01_a").read("id1") == Mark(
+        True, FOUND)
+    assert record.read("id2") is None  # a record made with another gradebook
+    assert MarkRecord(tmp_path, "jacobians", "ann", "01_a").read("id1") is None
+    assert record.path.parent == tmp_path / ".autograder" / "flags"
     assert list(record.path.parent.iterdir()) == [record.path]  # no temporary file left
     record.path.write_text("{not json")
-    assert record.read() is None
-    record.write(None)
-    assert not record.path.exists()
-    with pytest.raises(ValueError, match="not a gradebook id"):
-        MarkRecord(tmp_path, "../../etc/passwd")
+    assert record.read("id1") is None
+    record.write("id1", None)
+    assert not record.exists()
 
 
 def test_the_note_lists_every_reason():

@@ -32,22 +32,12 @@ from autograder.verify.records import METADATA_KEY, NUMERICAL_DIFF
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT, SCALAR_WRT_VECTOR
+from tests.test_numdiff import HELPER
 
 pytestmark = pytest.mark.nbgrader
 
 NOTEBOOK = SCALAR_WRT_VECTOR.notebook
 
-HELPER = '''\
-def numerical_jacobian(f, x, step=1e-6):
-    """Central differences, one input coordinate at a time."""
-    columns = []
-    for i in range(x.shape[1]):
-        up, down = x.copy(), x.copy()
-        up[:, i] += step
-        down[:, i] -= step
-        columns.append((f(up) - f(down)) / (2 * step))
-    return np.stack(columns, axis=-1)
-'''
 NUMERICAL = '''\
 def dloss_dyhat(y, yhat):
     loss = lambda v: 0.5 * np.sum((y - v) ** 2, axis=1, keepdims=True)

@@ -207,9 +207,9 @@ def test_finite_differences_are_found_at_their_line(answer):
     assert found(LOSS, answer) == [f"cell 7, line {line}"]
 
 
-def test_a_helper_in_another_cell_is_named_where_it_differentiates():
-    helper = '''
+HELPER = '''\
 def numerical_jacobian(f, x, step=1e-6):
+    """Central differences, one input coordinate at a time."""
     columns = []
     for i in range(x.shape[1]):
         up, down = x.copy(), x.copy()
@@ -218,6 +218,11 @@ def numerical_jacobian(f, x, step=1e-6):
         columns.append((f(up) - f(down)) / (2 * step))
     return np.stack(columns, axis=-1)
 '''
+"""A finite-difference helper, in a cell of its own (also graded in ``test_flags_e2e``)."""
+
+
+def test_a_helper_in_another_cell_is_named_where_it_differentiates():
+    helper = HELPER
     answer = "def dloss_dyhat(y, yhat):\n    return numerical_jacobian(lambda v: loss(y, v), yhat)"
     assert found(helper, LOSS, answer) == ["cell 6, line 8"]
     [finding] = find_numerical_differentiation(
@@ -335,6 +340,12 @@ def da_dh(h):
 
 def da_dh(h):
     return (1 - np.tanh(h) ** 2)[:, :, None] * np.eye(h.shape[1])
+''', "da_dh"),
+    "differences of neighbouring entries": ('''
+def da_dh(h):
+    c = np.cumsum(np.ones_like(h), axis=1)
+    steps = np.stack([c[:, i + 1] - c[:, i] for i in range(h.shape[1] - 1)], axis=1)
+    return (1 - np.tanh(h) ** 2 + 0 * steps.sum())[:, :, None] * np.eye(h.shape[1])
 ''', "da_dh"),
     "complex step (not detected, as the README says)": ('''
 def da_dh(h):

@@ -210,7 +210,8 @@ def _pair(scope: Scope, left: ast.expr, right: ast.expr,
 
 def _compare(left: ast.AST, right: ast.AST, keys: _Keys) -> tuple[bool, ast.expr | None]:
     """Whether ``left`` and ``right`` are the same but for shifted inputs, and the step of
-    the first shift (``None`` if they are the same, shifts included)."""
+    the first shift (``None`` if they are the same, shifts included). An index is not an
+    input: ``c[i + 1] - c[i]`` (a difference of prefix sums) is no finite difference."""
     if keys.same(left, right):
         return True, None
     step = _shift(left, right, keys)
@@ -228,7 +229,9 @@ def _compare(left: ast.AST, right: ast.AST, keys: _Keys) -> tuple[bool, ast.expr
         else:
             pairs = [(value, other)]
         for mine, theirs in pairs:
-            if isinstance(mine, ast.AST) and isinstance(theirs, ast.AST):
+            if isinstance(left, ast.Subscript) and name == "slice":  # c[i + 1] - c[i]: no
+                same, step = keys.same(mine, theirs), None
+            elif isinstance(mine, ast.AST) and isinstance(theirs, ast.AST):
                 same, step = _compare(mine, theirs, keys)
             else:
                 same, step = mine == theirs, None
