@@ -28,7 +28,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
 from .grading.state import STATE_DIRECTORY
+from .verify.records import METADATA_KEY
 
 MARKS_DIRECTORY = "flags"
 """Folder of the grader's records, under the course's ``.autograder`` folder."""
@@ -113,6 +117,27 @@ class MarkRecord:
 
 NOTE = "instructor_note"
 """``output.metadata.autograder`` of the note the grader shows the instructor."""
+
+
+def add_note(nb: NotebookNode, text: str) -> None:
+    """Show ``text`` above the outputs of the notebook's first code cell, where the formgrader
+    shows it first."""
+    first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
+    if first is not None:
+        first.outputs.insert(0, new_output("display_data", data={"text/plain": text},
+                                           metadata={METADATA_KEY: NOTE}))
+
+
+def drop_notes(nb: NotebookNode) -> None:
+    """Remove every output marked as the grader's note (a kernel may have forged one)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.get("outputs", [])
+                            if not _is_note(output.get("metadata"))]
+
+
+def _is_note(metadata: object) -> bool:
+    return isinstance(metadata, dict) and metadata.get(METADATA_KEY) == NOTE
 
 
 def note_text(reasons: tuple[str, ...], decision: Decision) -> str:

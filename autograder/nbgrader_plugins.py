@@ -11,18 +11,16 @@ import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
-from nbformat.v4 import new_markdown_cell, new_output
+from nbformat.v4 import new_markdown_cell
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from jacobian_checks.cases import CASES
-
-from .flag_mark import NOTE, MarkRecord, decide, note_text
+from .flag_mark import MarkRecord, add_note, decide, drop_notes, note_text
 from .numdiff import find_numerical_differentiation, notebook_sources
 from .terminal import printable
-from .verify.records import METADATA_KEY, NUMERICAL_DIFF, notebook_flags
+from .verify.records import METADATA_KEY, NUMERICAL_DIFF, graded_functions, notebook_flags
 
 
 class StripTestTracebacks(NbGraderPreprocessor):
@@ -255,7 +253,7 @@ class FlagForInstructor(NbGraderPreprocessor):
         reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
         mark = MarkRecord(Path(CourseDirectory(config=self.config).root), ids["assignment"],
                           ids["student"], ids["notebook"])
-        _drop_notes(nb)
+        drop_notes(nb)
         record["flagged"] = {"reasons": list(reasons), "note": ""}
         if not reasons and not mark.exists():
             return nb, resources  # nothing to flag, no flag of the grader's to clear
@@ -270,22 +268,10 @@ class FlagForInstructor(NbGraderPreprocessor):
                              "flagged": decision.flagged}
         if decision.note:
             text = note_text(reasons, decision)
-            first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
-            if first is not None:
-                first.outputs.insert(0, new_output(
-                    "display_data", data={"text/plain": text}, metadata={METADATA_KEY: NOTE}))
+            add_note(nb, text)
             self.log.warning("%s", printable(
                 f"{ids['student']}/{ids['assignment']}/{ids['notebook']}: {text}"))
         return nb, resources
-
-
-def graded_functions(nb: NotebookNode) -> list[str]:
-    """The functions the notebook's test cells check, from the cases the grader recorded on
-    them (:class:`~autograder.verify.executor.VerifiedExecute`: a student's copy of such a
-    record is dropped before grading)."""
-    cases = {cell.metadata[METADATA_KEY].get("case") for cell in nb.cells
-             if isinstance(cell.metadata.get(METADATA_KEY), dict)}
-    return sorted(CASES[case].function for case in cases if case in CASES)
 
 
 class DropInstructorNotes(NbGraderPreprocessor):
@@ -297,17 +283,5 @@ class DropInstructorNotes(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode,
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        _drop_notes(nb)
+        drop_notes(nb)
         return nb, resources
-
-
-def _drop_notes(nb: NotebookNode) -> None:
-    """Remove every output marked as the grader's note (a kernel may have forged one)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [output for output in cell.get("outputs", [])
-                            if not _is_note(output.get("metadata"))]
-
-
-def _is_note(metadata: object) -> bool:
-    return isinstance(metadata, dict) and metadata.get(METADATA_KEY) == NOTE

@@ -8,7 +8,7 @@ from autograder.grading.outcome import NotebookFlag, Outcome
 from autograder.grading.run import GradeRun
 from autograder.grading.summary import format_summary
 from autograder.report.collect import collect_report
-from autograder.verify.records import NUMERICAL_DIFF, Flag, notebook_flags
+from autograder.verify.records import NUMERICAL_DIFF, Flag, graded_functions, notebook_flags
 
 FOUND = ("numerical_diff: dloss_dyhat differentiates numerically",)
 OTHER = ("integrity: test cell 'x' passed in the student's kernel, but ...",)
@@ -98,3 +98,13 @@ def test_the_report_lists_numerical_differentiation_among_the_findings():
     report = collect_report("backprop", [], {}, notebooks, records={})
     assert [(p.student, p.notebook, p.kind, p.detail, p.in_run) for p in report.problems] == [
         ("ann", "05_tanh", NUMERICAL_DIFF, detail, False)]
+
+
+def test_the_graded_functions_are_read_from_the_graders_records_on_test_cells():
+    notebook = {"cells": [
+        {"metadata": {"autograder": {"case": "tanh", "passed": True}}},
+        {"metadata": {"autograder": {"case": "tanh", "passed": False}}},
+        {"metadata": {"autograder": {"case": "no such case"}}},
+        {"metadata": {"autograder": "junk"}}, {"metadata": {}}]}
+    assert graded_functions(notebook) == ["da_dh"]
+    assert graded_functions({"cells": []}) == []

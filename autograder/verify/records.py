@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jacobian_checks.cases import CASES
+
 from ..timeouts import timed_out
 
 METADATA_KEY = "autograder"
@@ -74,3 +76,12 @@ def notebook_flags(notebook: Mapping[str, Any]) -> list[Flag]:
         flags.add(Flag(NO_SANDBOX, "graded without the sandbox (--no-sandbox): the student's "
                                    "code ran with the grader's rights"))
     return sorted(flags)
+
+
+def graded_functions(notebook: Mapping[str, Any]) -> list[str]:
+    """The functions an autograded notebook's test cells check, from the cases the grader
+    recorded on them (a student's copy of such a record is dropped before grading)."""
+    cases = {cell.get("metadata", {}).get(METADATA_KEY, {}).get("case")
+             for cell in notebook.get("cells", [])
+             if isinstance(cell.get("metadata", {}).get(METADATA_KEY), dict)}
+    return sorted(CASES[case].function for case in cases if case in CASES)
