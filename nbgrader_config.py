@@ -20,6 +20,8 @@ from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
 from autograder.lms.exchange import LinkFreeExchangeCollect
 from autograder.nbgrader_plugins import (
     ClearGraderRecords,
+    DropInstructorNotes,
+    FlagForInstructor,
     ReadableOffline,
     RefuseLinks,
     RepairGradeIds,
@@ -86,9 +88,14 @@ c.Autograde.sanitize_preprocessors = [
 # grader calls the student's functions in it on the notebook's sizes and on hidden ones drawn
 # from the course secret (course_secret.key, created on first use: keep it), and replaces the
 # test cells' outputs with its verdicts, which nbgrader then scores (autograder/verify).
+# Last, once the grades are saved (it changes none): the grader's findings -- integrity, no
+# sandbox, timeouts, a notebook stopped early, a graded function that differentiates
+# numerically -- set nbgrader's own "flagged" mark of the submitted notebook (the formgrader's
+# "Flagged?" column), with the reason in a note atop the autograded notebook and in this log;
+# a regrade without findings clears the mark the grader set, never one set by hand.
 c.Autograde.autograde_preprocessors = [
     VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignmentLatePenalties,
-    CheckCellMetadata,
+    CheckCellMetadata, FlagForInstructor,
 ]
 
 # A late submission loses points once per assignment, as the policy says, not once per
@@ -102,12 +109,13 @@ c.Autograde.autograde_preprocessors = [
 # --duedate="2027-01-15 23:59 UTC"`, or `python -m autograder new-course --due`.
 c.AssignLatePenalties.plugin_class = LatePenaltyPolicy
 
-# Feedback without hidden tests: drop the hidden lines from the restored test cells, and
+# Feedback without the grader's notes to the instructor (why a notebook is flagged), and
+# without hidden tests: drop the hidden lines from the restored test cells, and
 # keep only the message of a failed check, not the traceback quoting the hidden line. What a
 # student's code displayed is shown as text and plain images only, and Markdown cells they
 # wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page. The
 # course's math is drawn as MathML (no CDN needed) and long lines wrap.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, StripTestTracebacks, ShowStudentContentAsText,
-    CSSHTMLHeaderPreprocessor, ReadableOffline,
+    DropInstructorNotes, GetGrades, ClearHiddenTests, StripTestTracebacks,
+    ShowStudentContentAsText, CSSHTMLHeaderPreprocessor, ReadableOffline,
 ]

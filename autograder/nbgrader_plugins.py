@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -16,7 +17,10 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .verify.records import METADATA_KEY
+from .flag_mark import MarkRecord, add_note, decide, drop_notes, note_text
+from .numdiff import find_numerical_differentiation, notebook_sources
+from .terminal import printable
+from .verify.records import METADATA_KEY, NUMERICAL_DIFF, graded_functions, notebook_flags
 
 
 class StripTestTracebacks(NbGraderPreprocessor):
@@ -202,3 +206,69 @@ class RepairGradeIds(NbGraderPreprocessor):
         with Gradebook(ids["db_url"]) as gradebook:
             notebook = gradebook.find_notebook(ids["notebook"], ids["assignment"])
             return {cell.name for cell in notebook.source_cells}
+
+
+class FlagForInstructor(NbGraderPreprocessor):
+    """Put the grader's findings where instructors look: nbgrader's own ``flagged`` mark.
+
+    Last in ``Autograde.autograde_preprocessors`` (after ``SaveAutoGrades``: no score depends
+    on it), so that every way of grading runs it: ``nbgrader autograde``, ``python -m
+    autograder grade``, the formgrader's Autograde button, and the instructor's replay of a
+    notebook graded on a cluster. For each notebook it
+
+    1. finds where a graded function differentiates numerically, in the notebook's cells and
+       the ``.py`` files beside it (:mod:`autograder.numdiff`), and records it in
+       ``notebook.metadata.autograder.numerical_diff``;
+    2. sets the formgrader's "Flagged?" mark of the submitted notebook if the notebook has any
+       flag (:func:`autograder.verify.records.notebook_flags`: integrity, no sandbox,
+       timeouts, stopped early, numerical differentiation), and clears the mark it set at an
+       earlier grading when none is left, never a mark set by hand
+       (:mod:`autograder.flag_mark`);
+    3. says why: a note above the outputs of the notebook's first code cell (dropped from
+       feedback by :class:`DropInstructorNotes`), ``notebook.metadata.autograder.flagged``,
+       and a warning in the Autograde log.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ids = resources["nbgrader"]
+        record = nb.metadata.setdefault(METADATA_KEY, {})
+        found = find_numerical_differentiation(
+            notebook_sources(nb.cells, Path(resources["metadata"]["path"])),
+            graded_functions(nb))
+        record[NUMERICAL_DIFF] = [asdict(finding) for finding in found]
+        reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
+        mark = MarkRecord(Path(CourseDirectory(config=self.config).root), ids["assignment"],
+                          ids["student"], ids["notebook"])
+        drop_notes(nb)
+        record["flagged"] = {"reasons": list(reasons), "note": ""}
+        if not reasons and not mark.exists():
+            return nb, resources  # nothing to flag, no flag of the grader's to clear
+        with Gradebook(ids["db_url"]) as gradebook:
+            submitted = gradebook.find_submission_notebook(
+                ids["notebook"], ids["assignment"], ids["student"])
+            decision = decide(bool(submitted.flagged), mark.read(submitted.id), reasons)
+            submitted.flagged = decision.flagged
+            gradebook.db.commit()
+            mark.write(submitted.id, decision.mark)
+        record["flagged"] = {"reasons": list(reasons), "note": decision.note,
+                             "flagged": decision.flagged}
+        if decision.note:
+            text = note_text(reasons, decision)
+            add_note(nb, text)
+            self.log.warning("%s", printable(
+                f"{ids['student']}/{ids['assignment']}/{ids['notebook']}: {text}"))
+        return nb, resources
+
+
+class DropInstructorNotes(NbGraderPreprocessor):
+    """Drop the grader's notes to the instructor (:class:`FlagForInstructor`) from feedback.
+
+    First in ``GenerateFeedback.preprocessors``: a flag is for the instructor to look into;
+    what the student learns of it is the instructor's call.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        drop_notes(nb)
+        return nb, resources

@@ -168,6 +168,8 @@ def test_the_summary_counts_and_names_every_problem():
         "  bob: 02_x: the notebook file is not valid JSON",
         "  cy: whole submission: no notebooks",
         "  dee: a cell timed out (scored 0) in 01_x",
+        "Flagged for you in the formgrader (its \"Flagged?\" column; the reason is atop each "
+        "autograded notebook): 1 notebook(s).",
         "Found in submissions:",
         "  ann: 03_x: test cell 't' was edited",
         "Scores out of 20: mean 18.3, median 19, min 16, max 20.",

@@ -69,7 +69,12 @@ $mistakes
 $run_problems
 
 <h2>Found in submissions</h2>
-<p>Missing, unknown or invalid notebooks, deleted, edited or copied test cells.</p>
+<p>Missing, unknown or invalid notebooks, deleted, edited or copied test cells; integrity
+flags (the student's kernel and the grader disagree, the grader's package imported, a linked
+notebook); notebooks graded without the sandbox; and graded functions that differentiate
+numerically instead of using a derived Jacobian (<code>numerical_diff</code>, scored as any
+answer). The grader flags the notebooks of this section, and those of the one above, in the
+formgrader's "Flagged?" column, with the reason atop each autograded notebook.</p>
 $findings
 </body>
 </html>
