@@ -342,8 +342,7 @@ def test_a_wrong_submission_gets_its_scores_and_the_diagnosis_and_hidden_runs_wa
 def test_a_hostile_submission_earns_only_its_work_and_the_results_are_the_graders(
         exported, gradescope_root, user_namespaces):
     mark = f"hostile-gradescope-{uuid.uuid4().hex[:12]}"
-    uid = 60000 + os.getpid() % 5000  # a user id no other run on this machine uses now
-    root = gradescope_root({}, submitted=DUE, config=f"\nc.GradescopeRun.kernel_uid = {uid}\n")
+    root = gradescope_root({}, submitted=DUE)  # the kernels' user id: drawn by the run
     (root / "submission" / f"{NB1}.ipynb").write_bytes(notebook(exported.course, NB1))
     (root / "submission" / f"{NB2}.ipynb").write_bytes(notebook(
         exported.course, NB2, dloss_dyhat=hostile_cell(root, mark)))
@@ -368,7 +367,10 @@ def test_a_hostile_submission_earns_only_its_work_and_the_results_are_the_grader
     assert done.results["extra_data"]["protection"] == protection
     assert wait_until_gone(mark) == []  # the daemon did not outlive the run
     assert not Path(f"/tmp/{mark}").exists()
+    uid = done.results["extra_data"]["kernel_uid"]
+    assert (uid is None) == user_namespaces
     if not user_namespaces:
+        assert f"the kernel ran as user id {uid}" in done.results["output"]
         assert processes_of(uid) == []
         assert not [entry for entry in os.scandir("/tmp")
                     if entry.stat(follow_symlinks=False).st_uid == uid]

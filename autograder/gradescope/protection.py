@@ -6,10 +6,11 @@ namespaces, and so no sandbox (:mod:`autograder.sandbox`). :func:`choose` takes 
 ``sandbox``
     The kit's jail works here: every kernel runs as on an instructor's machine.
 ``unprivileged user, no sandbox``
-    No jail, but the grader is root: every kernel runs as the user id ``kernel_uid`` (with
-    the same group id, no supplementary groups, no capabilities, ``no_new_privs``, the jail's
-    resource limits, and a private scratch folder as its home and working directory:
-    :mod:`.provisioner`, :mod:`.unprivileged`). Before that, :func:`lock_down` makes root's
+    No jail, but the grader is root: every kernel runs as an unused user id (``kernel_uid``,
+    else drawn for the run: :func:`free_uid`), with the same group id, no supplementary
+    groups, no capabilities, ``no_new_privs``, the jail's resource limits, and a private
+    scratch folder as its home and working directory (:mod:`.provisioner`,
+    :mod:`.unprivileged`). Before that, :func:`lock_down` makes root's
     alone what the kernel must not reach -- ``/autograder/source`` (the course's config,
     tests and secret), ``/autograder/results``, ``/autograder/submission`` and
     ``submission_metadata.json`` (whose earlier results hold hidden-run messages) -- and the
@@ -33,6 +34,8 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import random
 import shutil
 import signal
 import subprocess
@@ -48,6 +51,11 @@ from ..sandbox.preflight import check as check_sandbox
 from .unprivileged import User, command
 
 SANDBOX, UNPRIVILEGED, NONE = "sandbox", "unprivileged user, no sandbox", "none"
+KERNEL_UIDS = range(60001, 65534)
+"""Where a run draws its kernels' user id: above the ids of accounts (Debian and Ubuntu give
+users 1000-59999), below ``nobody`` (65534), inside the 65536 ids a container may map. Drawn,
+so that the containers of one machine rarely share one: the processes of a user id count
+together towards the kernels' limit on processes."""
 SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 """Folders every user may write to, cleaned of the kernel user's files after each kernel."""
 
@@ -55,9 +63,10 @@ SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 class GradescopeRun(Configurable):
     """Settings of a Gradescope run, read from the course's ``nbgrader_config.py``."""
 
-    kernel_uid = Integer(64000, help="The user (and group) id kernels run as where no sandbox "
-                         "can be set up but the grader is root. No account or process of the "
-                         "container may use it: every process of it is killed after each "
+    kernel_uid = Integer(None, allow_none=True, help="The user (and group) id kernels run as "
+                         "where no sandbox can be set up but the grader is root; default: one "
+                         "drawn for each run (:data:`KERNEL_UIDS`). No account or process of "
+                         "the container may use it: every process of it is killed after each "
                          "kernel.").tag(config=True)
     allow_unprotected = Bool(False, help="Grade even where kernels can have neither the "
                              "sandbox nor an unprivileged user: student code then runs as "
@@ -106,11 +115,25 @@ def choose(settings: GradescopeRun, private: list[Path], unwritable: list[Path])
     if os.geteuid() != 0:
         return Protection(NONE, why=f"{no_sandbox} The grader does not run as root, so it "
                                     "cannot run kernels as another user either.")
-    problem = self_test(settings.kernel_uid, private, unwritable)
+    uid = settings.kernel_uid if settings.kernel_uid is not None else free_uid()
+    problem = self_test(uid, private, unwritable)
     if problem:
         return Protection(NONE, why=f"{no_sandbox} The unprivileged fallback fails its "
                                     f"self-test: {problem}")
-    return Protection(UNPRIVILEGED, settings.kernel_uid, why=no_sandbox)
+    return Protection(UNPRIVILEGED, uid, why=no_sandbox)
+
+
+def free_uid(attempts: int = 100) -> int:
+    """A user id of :data:`KERNEL_UIDS` that no account and no process here uses."""
+    draw = random.SystemRandom()
+    for _ in range(attempts):
+        uid = draw.choice(KERNEL_UIDS)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            if not processes_of(uid):
+                return uid
+    raise RuntimeError(f"no free user id among {attempts} drawn in {KERNEL_UIDS}")
 
 
 _PROBE = """\

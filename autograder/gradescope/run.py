@@ -228,7 +228,8 @@ def _report(scratch: Path, coursedir: CourseDirectory, assignment: str, submitte
     print("\n".join(map(printable, instructor_lines)))
     return results_json(cells, score=score, output="\n".join(student_lines), seconds=seconds,
                         extra={"graded": True, "protection": protection.kind,
-                               "student": submitter.student, "late_penalty": penalty})
+                               "kernel_uid": protection.uid, "student": submitter.student,
+                               "late_penalty": penalty})
 
 
 def _notebooks(scratch: Path, coursedir: CourseDirectory, assignment: str) -> list[str]:

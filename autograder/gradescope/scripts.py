@@ -24,8 +24,8 @@ SETUP_SH = f"""\
 # Gradescope runs this once, as root, in /autograder/source, when it builds the autograder:
 # it installs the course kit's grading stack at the versions of constraints.txt (so that
 # grades are the ones the kit's own tests give), with the kit's grader and checks (grader/),
-# into {GRADER_VENV}. Python 3.11 or later is needed: Ubuntu 22.04's python3 is 3.10, so
-# python3.11 is installed there.
+# into {GRADER_VENV}, with the image's python3 if it is 3.11 or later (Ubuntu 24.04's),
+# else with python3.11 from apt (Ubuntu 22.04's python3 is 3.10).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
@@ -34,6 +34,7 @@ apt-get update -qq
 python_ok() {{
   command -v "$1" >/dev/null 2>&1 && "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))'
 }}
+python_ok python3 || apt-get install -y -qq python3
 PYTHON=""
 for candidate in python3 python3.13 python3.12 python3.11; do
   if python_ok "$candidate"; then PYTHON="$candidate"; break; fi

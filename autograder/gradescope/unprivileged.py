@@ -9,8 +9,9 @@ this launcher, as root. The launcher
    space, processes, file size, open files, no core dumps) and the out-of-memory killer's
    first pick;
 3. drops to the user: ``uid`` and ``gid`` of ``USER_JSON``, no supplementary groups, an empty
-   capability bounding set, no capabilities, and ``PR_SET_NO_NEW_PRIVS`` (no set-user-id
-   program or file capability gives any back), then checks that root cannot be regained;
+   capability bounding set (where root may empty it), no capabilities, and
+   ``PR_SET_NO_NEW_PRIVS`` (no set-user-id program or file capability gives any back), then
+   checks that root cannot be regained;
 4. changes to ``cwd`` and execs CMD with the launcher's environment (the caller's choice).
 
 ``USER_JSON`` is ``{"uid": ..., "gid": ..., "cwd": ..., "limits": {Limits fields}}``. Exit
@@ -82,7 +83,10 @@ def drop_privileges(user: User) -> None:
         hard = resource.getrlimit(which)[1]
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (value, value))  # hard = soft: no raising it back
-    syscalls.drop_bounding_set(syscalls.last_cap())  # needs CAP_SETPCAP: before the uid
+    try:
+        syscalls.drop_bounding_set(syscalls.last_cap())  # needs CAP_SETPCAP: before the uid
+    except PermissionError:
+        pass  # no_new_privs, below, keeps exec from giving any capability back anyway
     os.setgroups([])
     os.setresgid(user.gid, user.gid, user.gid)
     os.setresuid(user.uid, user.uid, user.uid)
