@@ -10,11 +10,20 @@ written from Gradescope's documentation.
 
 Two protections are run: the sandbox (this machine allows user namespaces), and the fallback
 of a container that allows none, simulated by ``tests/no_user_namespaces.py`` (a user
-namespace whose own limit forbids another; root there maps to root, so the kernel's
-unprivileged user is a real host user id, held back by the host's file permissions). What
-this cannot show: Gradescope's own container (its base image, its seccomp profile and
-capabilities); the fallback there depends on root being able to switch to the kernels' user
-id, which the run's self-test checks before grading (and refuses otherwise, tested here).
+namespace whose own limit forbids another; its root maps to root, so the kernels' user is a
+real host user id, held back by the host's file permissions).
+
+What this proves: the zip grades right and wrong uploads as ``python -m autograder grade``
+would, with the hidden runs' messages and the points only in tests Gradescope shows after the
+due date; in both protections a submission that reads for the secret, the tests and the
+metadata, lists ``source/``, forges ``results.json`` and leaves a daemon gets nothing of it
+(what it got comes back in the name of the exception it raises: ``FileNotFoundError`` in the
+jail, ``PermissionError`` as the unprivileged user) and leaves no process or file; the
+fallback's self-test sees a readable secret and a writable results folder when they are not
+locked down; a kernel user that cannot be switched to makes the run refuse. What it cannot:
+Gradescope's own container (its base image, seccomp profile, capabilities and network, the
+init that reaps orphans), ``setup.sh`` on that image (only ``bash -n`` and the pins here),
+and how Gradescope's pages render ``visibility``.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ import jsonschema
 import nbformat
 import pytest
 
+from autograder.course_secret import course_secret
 from autograder.gradescope.protection import UNPRIVILEGED, processes_of
 from autograder.gradescope.results import SIZES_PASSED
 from autograder.gradescope.scripts import PYTHON_VARIABLE, ROOT_VARIABLE
@@ -49,12 +59,12 @@ from autograder.gradescope.submission import (
     nbgrader_time,
     read_submitter,
 )
+from autograder.hidden import hidden_runs
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from jacobian_checks.cases import cases_of
-from jacobian_checks.verdicts import HIDDEN
-from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
+from tests.e2e_class import SIGN_FLIPPED
 
 pytestmark = pytest.mark.nbgrader
 
@@ -63,6 +73,8 @@ NO_USER_NAMESPACES = Path(__file__).parent / "no_user_namespaces.py"
 HOSTILE = Path(__file__).parent / "hostile" / "gradescope_results.py"
 NB1, NB2, NB3, NB4, NB5 = (case.notebook for case in cases_of(ASSIGNMENT))
 DUE = datetime(2027, 2, 1, 23, 59, tzinfo=UTC)
+USER_ID = 1234
+"""The Gradescope user id of the submissions: the student id the hidden runs are drawn for."""
 REFUSAL_UID = 70000
 """A user id outside the simulated container's id map: no process can switch to it."""
 
@@ -158,7 +170,7 @@ def gradescope_root(exported) -> Iterator[MakeRoot]:
             "id": 123456, "created_at": submitted.isoformat(),
             "assignment": {"due_date": DUE.isoformat(), "id": 25828, "title": "Jacobians",
                            "late_due_date": None, "total_points": "20.0"},
-            "users": [{"email": "student@example.com", "id": 1234, "name": "Student User"}],
+            "users": [{"email": "student@example.com", "id": USER_ID, "name": "Student"}],
             "previous_submissions": []}))
         return root
 
@@ -296,11 +308,24 @@ def test_a_right_submission_gets_full_marks_and_shows_only_its_sizes_before_the_
     assert "late" not in done.results["output"]
 
 
+def wrong_on_hidden_runs(course: Path) -> str:
+    """``dyhat_dW`` of notebook 03, right but for the output sizes of this student's hidden
+    runs (which are never a notebook's), where its shape is wrong."""
+    case = cases_of(ASSIGNMENT)[2]
+    hidden = {run.sizes["output_dim"] for run in hidden_runs(
+        course_secret(course), ASSIGNMENT, str(USER_ID), case)}
+    return (f"def dyhat_dW(W, x):\n"
+            f"    if W.shape[0] in {sorted(hidden)}:\n"
+            f"        return np.zeros((x.shape[0], W.shape[0], W.shape[1]))\n"
+            f"    return np.einsum('ij,bk->bijk', np.eye(W.shape[0]), x)\n")
+
+
 def test_a_wrong_submission_gets_its_scores_and_the_diagnosis_and_hidden_runs_wait(
         exported, gradescope_root):
     course = exported.course
     uploads = {f"{NB2}.ipynb": notebook(course, NB2, dloss_dyhat=SIGN_FLIPPED),
-               f"homework/{NB3}.ipynb": notebook(course, NB3, dyhat_dW=HARD_CODED_SIZES),
+               f"homework/{NB3}.ipynb": notebook(course, NB3,
+                                                 dyhat_dW=wrong_on_hidden_runs(course)),
                f"{NB5} (1).ipynb": notebook(course, NB5),
                "notes.txt": b"my notes"}
     root = gradescope_root(
@@ -318,14 +343,15 @@ def test_a_wrong_submission_gets_its_scores_and_the_diagnosis_and_hidden_runs_wa
     values = f"{NB2}: test_dloss_dyhat_values"
     assert "Your Jacobian has the wrong sign" in scored[values]["output"]
     assert sizes[f"{values} (on your notebook's sizes)"]["output"] == scored[values]["output"]
-    for cell in ("test_dyhat_dW_shape", "test_dyhat_dW_values"):  # 10 typed in: hidden runs
-        assert HIDDEN in scored[f"{NB3}: {cell}"]["output"]
-        assert sizes[f"{NB3}: {cell} (on your notebook's sizes)"]["status"] == "passed"
+    hidden_failures = [scored[f"{NB3}: {cell}"]["output"]
+                       for cell in ("test_dyhat_dW_shape", "test_dyhat_dW_values")]
+    for cell in ("test_dyhat_dW_shape", "test_dyhat_dW_values"):
+        assert sizes[f"{NB3}: {cell} (on your notebook's sizes)"]["output"] == SIZES_PASSED
     for name in (NB1, NB4, NB5):
         assert all("was not submitted" in test["output"] for key, test in scored.items()
                    if key.startswith(name))
-    visible = [done.results["output"], *(test["output"] for test in sizes.values())]
-    assert not [text for text in visible if HIDDEN in text]
+    visible = "\n".join([done.results["output"], *(test["output"] for test in sizes.values())])
+    assert not [text for text in hidden_failures if text in visible or "hidden" not in text]
     output = done.results["output"]
     assert f"{NB5} (1).ipynb is not a notebook of this assignment" in output
     assert f"If it is {NB5}.ipynb, rename it to exactly that" in output
