@@ -416,21 +416,24 @@ def test_without_sandbox_or_a_usable_user_it_refuses_to_grade(exported, gradesco
 
 
 _SELF_TEST = """
-import json, os, sys, tempfile
+import json, os, shutil, sys, tempfile
 from pathlib import Path
 from autograder.gradescope.protection import lock_down, self_test
 uid = int(sys.argv[1])
 root = Path(tempfile.mkdtemp(prefix="gradescope-self-test-", dir="/tmp"))
-os.chmod(root, 0o755)
-for name in ("source", "results", "submission"):
-    (root / name).mkdir(mode=0o755)
-(root / "source" / "secret").write_text("s3cret")
-os.chmod(root / "source" / "secret", 0o644)
-private, unwritable = [root / "source" / "secret"], [root / "results"]
-os.chmod(root / "results", 0o777)
-before = self_test(uid, private, unwritable)
-lock_down(root)
-after = self_test(uid, private, unwritable)
+try:
+    os.chmod(root, 0o755)
+    for name in ("source", "results", "submission"):
+        (root / name).mkdir(mode=0o755)
+    (root / "source" / "secret").write_text("s3cret")
+    os.chmod(root / "source" / "secret", 0o644)
+    private, unwritable = [root / "source" / "secret"], [root / "results"]
+    os.chmod(root / "results", 0o777)
+    before = self_test(uid, private, unwritable)
+    lock_down(root)
+    after = self_test(uid, private, unwritable)
+finally:
+    shutil.rmtree(root)
 print(json.dumps([before, after]))
 """
 
