@@ -67,14 +67,20 @@ def _inside(folder: Path, name: str) -> Path:
     return folder.joinpath(*relative.parts)
 
 
-def pack_kit(root: Path, assignment: str) -> bytes:
-    """The kit of ``assignment``: the course's ``nbgrader_config.py``, its source notebooks
-    (the tests) and its secret (the hidden inputs), as a tar (the same bytes for the same
-    files)."""
+def kit_files(root: Path, assignment: str) -> Files:
+    """What grading ``assignment`` needs of the course at ``root``: its ``nbgrader_config.py``,
+    its source notebooks (the tests) and its secret (the hidden inputs), by path relative to
+    the course directory."""
     files = {"nbgrader_config.py": (root / "nbgrader_config.py").read_bytes(),
              SECRET_FILE: (root / SECRET_FILE).read_bytes()}
-    files |= {f"source/{assignment}/{name}": data
-              for name, data in read_files(root / "source" / assignment).items()}
+    return files | {f"source/{assignment}/{name}": data
+                    for name, data in read_files(root / "source" / assignment).items()}
+
+
+def pack_kit(root: Path, assignment: str) -> bytes:
+    """The kit of ``assignment`` (:func:`kit_files`) as a tar (the same bytes for the same
+    files)."""
+    files = kit_files(root, assignment)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         for name, data in sorted(files.items()):
