@@ -32,6 +32,7 @@ from traitlets.config import Config
 
 from autograder.forkkernel import client
 from autograder.forkkernel.provisioner import ForkProvisioner
+from autograder.sandbox import cgroups
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork() is POSIX-only")
 
@@ -345,11 +346,15 @@ def memory_holds(pid: int, needles: list[bytes]) -> set[bytes]:
     return found
 
 
+def jail_top(km: Any) -> int:
+    """The pid of a jailed kernel's top process, whose file view the grader reaches the
+    kernel's sockets through (``/proc/<top>/root/...``)."""
+    return int(km.provisioner.connection_info["ip"].split("/")[2])
+
+
 def jailed_kernel_pid(km: Any) -> int:
-    """The host pid of a jailed kernel: the grandchild of its jail's top process, whose pid the
-    kernel's sockets are reached through (``/proc/<top>/root/...``)."""
-    top = int(km.provisioner.connection_info["ip"].split("/")[2])
-    init = psutil.Process(top).children()[0]
+    """The host pid of a jailed kernel: the grandchild of its jail's top process."""
+    init = psutil.Process(jail_top(km)).children()[0]
     return init.children()[0].pid
 
 
@@ -376,11 +381,15 @@ def test_a_jailed_kernel_holds_nothing_of_the_grader_nor_of_earlier_kernels(fork
         assert reply["content"]["status"] == "ok"
         return km, kc
 
+    tops = []
+
     async def scenario() -> tuple[bytes, set[bytes], list[str]]:
         km, kc = await start(earlier)  # a kernel of the student graded before
+        tops.append(jail_top(km))
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
         km, kc = await start(later)
+        tops.append(jail_top(km))
         try:
             kernel = jailed_kernel_pid(km)
             environ = Path(f"/proc/{kernel}/environ").read_bytes()
@@ -393,6 +402,9 @@ def test_a_jailed_kernel_holds_nothing_of_the_grader_nor_of_earlier_kernels(fork
             await km.shutdown_kernel(now=True)
 
     environ, found, grader_env = asyncio.run(scenario())
+    if fork:  # the jail's parent released its control groups once the jail was gone
+        left = [f"{h.parent}/jail-{top}" for h in cgroups.find_hierarchies() for top in tops]
+        assert [group for group in left if os.path.exists(group)] == []
     assert found == set()  # neither the secret, nor the course's path, nor any student's id
     variables = dict(item.split(b"=", 1) for item in environ.split(b"\0") if item)
     assert secret.encode() not in environ

@@ -377,7 +377,7 @@ def _parent_of_jail(top: int) -> None:
             break
         except InterruptedError:
             continue
-    cgroups.release(top)
+    cgroups.release(top, grace=1.0)  # once the jail's last process is gone
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)

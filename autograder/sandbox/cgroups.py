@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from dataclasses import dataclass
 
 from .spec import Limits
@@ -184,12 +185,18 @@ def _join(group: str, settings: list[tuple[str, str]], pid: int) -> None:
     _write(os.path.join(group, "cgroup.procs"), str(pid))
 
 
-def release(pid: int, hierarchies: tuple[Hierarchy, ...] | None = None) -> None:
-    """Remove the groups of the jail whose top process ``pid`` has been reaped."""
+def release(pid: int, hierarchies: tuple[Hierarchy, ...] | None = None, *,
+            grace: float = 0.0) -> None:
+    """Remove the groups of the jail whose top process ``pid`` has been reaped; a group whose
+    processes are still exiting (the jail's init and program die just after its top) is
+    tried again for ``grace`` seconds, then left for a later sweep."""
     if hierarchies is None:
         hierarchies = _found[0] if _found else ()
+    deadline = time.monotonic() + grace
     for hierarchy in hierarchies:
-        _remove(os.path.join(hierarchy.parent, f"jail-{pid}"))
+        group = os.path.join(hierarchy.parent, f"jail-{pid}")
+        while not _remove(group) and time.monotonic() < deadline:
+            time.sleep(0.005)
 
 
 def _remove_empty_groups(parent: str) -> None:
@@ -198,12 +205,16 @@ def _remove_empty_groups(parent: str) -> None:
             _remove(os.path.join(parent, name))
 
 
-def _remove(group: str) -> None:
+def _remove(group: str) -> bool:
+    """Remove an empty group; False if it still has processes (left for a later sweep)."""
     try:
         os.rmdir(group)
-    except OSError as exc:  # gone already, or still has processes: left for a later sweep
-        if exc.errno not in (errno.ENOENT, errno.EBUSY, errno.ENOTEMPTY):
+    except OSError as exc:
+        if exc.errno in (errno.EBUSY, errno.ENOTEMPTY):
+            return False
+        if exc.errno != errno.ENOENT:  # ENOENT: gone already
             raise
+    return True
 
 
 def _own_groups(path: str) -> dict[str, str]:

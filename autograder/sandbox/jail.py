@@ -259,7 +259,7 @@ def _kill_and_reap(pid: int) -> int | str:
     except (ChildProcessError, ProcessLookupError):
         return "unknown"
     finally:
-        cgroups.release(pid)
+        cgroups.release(pid, grace=1.0)
 
 
 # --- the setup processes -------------------------------------------------------------------
