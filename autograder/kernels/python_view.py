@@ -17,16 +17,17 @@ grading interpreter that can.
 
 from __future__ import annotations
 
+import csv
 import functools
 import glob
 import importlib.metadata as metadata
 import os
+import posixpath
 import re
 import site
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from packaging.requirements import Requirement
 
@@ -110,7 +111,7 @@ def view_of(dists: list[metadata.Distribution], site_dirs: Iterable[str]) -> Pyt
     """The view that shows ``dists`` only, of their directories and of ``site_dirs``."""
     by_directory: dict[str, list[metadata.Distribution]] = {}
     for dist in dists:
-        if dist.files is None:
+        if dist.read_text("RECORD") is None:
             raise PythonViewError(
                 f"the package {dist.metadata['Name']!r} of the grading interpreter has no "
                 f"record of its files (installed by a system package manager?), so the "
@@ -125,20 +126,24 @@ def view_of(dists: list[metadata.Distribution], site_dirs: Iterable[str]) -> Pyt
 
 
 def _entries(directory: str, kept: list[metadata.Distribution]) -> tuple[str, ...]:
-    """The entries of ``directory`` that show ``kept`` (distributions installed there)."""
-    kept_names = {normalized(dist.metadata["Name"]) for dist in kept}
-    others = [dist for dist in metadata.distributions(path=[directory])
-              if normalized(dist.metadata["Name"]) not in kept_names]
-    shared = {path.parts[0] for dist in others for path in dist.files or []}
-    entries: set[str] = set()
-    for dist in kept:
-        for path in dist.files or []:
-            if path.parts[0] == ".." or not os.path.lexists(os.path.join(directory, path)):
-                continue  # outside the directory (scripts, data), or listed but gone
-            top = path.parts[0]
-            entries.add(str(PurePosixPath(path)) if top in shared and len(path.parts) > 1
-                        else top)
-    return tuple(sorted(entries))
+    """The entries of ``directory`` that show ``kept`` (distributions installed there): the
+    top-level files and folders of their RECORDs, or the files themselves inside a folder
+    that another distribution there shares (such as ``__pycache__``)."""
+    records = {dist.read_text("RECORD") for dist in kept}
+    shared = {path.split("/", 1)[0] for dist in metadata.distributions(path=[directory])
+              if (record := dist.read_text("RECORD")) not in records
+              for path in _recorded(record)}
+    entries = {path if "/" in path and path.split("/", 1)[0] in shared
+               else path.split("/", 1)[0] for record in records for path in _recorded(record)}
+    return tuple(sorted(entry for entry in entries
+                        if os.path.lexists(os.path.join(directory, entry))))
+
+
+def _recorded(record: str | None) -> list[str]:
+    """The paths a RECORD lists inside its distribution's directory (not ``../bin/...``)."""
+    paths = (posixpath.normpath(row[0]) for row in csv.reader((record or "").splitlines())
+             if row)
+    return [path for path in paths if not path.startswith(("../", "/")) and path != ".."]
 
 
 def site_directories() -> list[str]:
