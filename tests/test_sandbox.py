@@ -967,6 +967,10 @@ if sys.argv[1] == "refuse":  # the probe itself, in this process, with unshare r
     syscalls.unshare = refuse
     print(json.dumps({{"message": str(preflight._probe()), "cached": True}}))
     sys.exit(0)
+if sys.argv[1] == "foreign":  # a kernel that needs a package the jail does not show
+    preflight.KERNEL_IMPORTS = "import nbgrader"
+    print(json.dumps({{"message": str(preflight._probe()), "cached": True}}))
+    sys.exit(0)
 errors = []
 for _ in range(2):  # check() probes in a new process, once
     try:
@@ -978,8 +982,8 @@ print(json.dumps({{"message": str(errors[0]), "cached": errors[0] is errors[1]}}
 """
 
 
-@pytest.mark.parametrize("mode", ["real", "refuse"])
-def test_preflight_passes_here_and_names_user_namespaces_when_they_are_refused(tmp_path, mode):
+@pytest.mark.parametrize("mode", ["real", "refuse", "foreign"])
+def test_preflight_passes_here_and_names_what_is_missing_otherwise(tmp_path, mode):
     script = tmp_path / "preflight.py"
     script.write_text(PREFLIGHT.format(repo=str(REPO)))
     out = subprocess.run(
@@ -991,6 +995,10 @@ def test_preflight_passes_here_and_names_user_namespaces_when_they_are_refused(t
         return
     assert result["cached"] is True  # the same exception: probed once
     message = result["message"]
+    if mode == "foreign":  # what the jail's interpreter said, and how to set one up
+        assert message.startswith("A student's kernel cannot import what it needs")
+        assert "No module named 'nbgrader'" in message and "`make venv`" in message
+        return
     assert message.startswith("Linux user namespaces are unavailable")
     assert "/proc/sys/user/max_user_namespaces" in message
     assert "kernel.unprivileged_userns_clone" in message

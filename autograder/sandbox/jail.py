@@ -14,9 +14,11 @@ U (the pid ``spawn()`` returns) ends the whole jail.
 The jail has its own user, mount, PID, network, IPC and UTS namespaces: no network but a
 loopback that is down, a read-only view of the host trees of ``spec.read_only`` only, a
 scratch tmpfs for ``/home/student`` and ``/tmp``, and the limits of ``spec.limits`` (its memory
-limit for each process and, where control groups allow, for the whole jail: :mod:`.cgroups`). I
-builds the file view (:func:`autograder.sandbox.rootfs.build_root`); failures before
-the child is ready come back to P as JSON over a pipe and are raised as :class:`SandboxError`.
+limit for each process and, where control groups allow, its memory and cores for the whole
+jail: :mod:`.cgroups`). I builds the file view (:func:`autograder.sandbox.rootfs.build_root`);
+K installs the seccomp filter (:mod:`.seccomp`) last, so that nothing it runs may make a new
+namespace, mount, ptrace, io_uring... Failures before the child is ready come back to P as
+JSON over a pipe and are raised as :class:`SandboxError`.
 """
 
 from __future__ import annotations
