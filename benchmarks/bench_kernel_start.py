@@ -1,6 +1,7 @@
 """Kernel start + small cell + shutdown: fresh or forked kernels, with and without the sandbox.
 
-    .venv/bin/python benchmarks/bench_kernel_start.py [-n 20] [--parallel 4] [--compare TREE]
+    .venv/bin/python benchmarks/bench_kernel_start.py [-n 20] [--parallel 4]
+        [--compare TREE [--rounds 4] [--modes MODE ...]]
 
 Four ways to start a kernel, by :class:`autograder.kernels.manager.SandboxKernelManager`:
 ``local`` (jupyter_client's LocalProvisioner, as nbgrader starts kernels), ``jail`` (a fresh
@@ -195,6 +196,8 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another checkout to compare with")
     parser.add_argument("--rounds", type=int, default=4, help="with --compare: alternate the "
                         "two checkouts this many times, n/rounds kernels each (default 4)")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES),
+                        help="with --compare: the ways to measure (default: all)")
     parser.add_argument("--only", choices=MODES, help=argparse.SUPPRESS)  # one mode, as JSON
     parser.add_argument("--parts", action="store_true", help=argparse.SUPPRESS)  # as JSON
     args = parser.parse_args()
@@ -215,7 +218,7 @@ def main() -> None:
               "except for kernels/s)")
         return
     other, each = args.compare.resolve(), max(1, args.n // args.rounds)
-    for mode in MODES:  # alternating, so that both see the machine's load alike
+    for mode in args.modes:  # alternating, so that both see the machine's load alike
         runs: dict[Path, list[dict[str, Any]]] = {other: [], HERE: []}
         for _ in range(args.rounds):
             for tree in runs:
