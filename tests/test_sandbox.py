@@ -163,6 +163,7 @@ def test_a_spec_survives_json_and_bad_json_is_refused():
     spec = JailSpec(
         read_only=("/usr", "/opt/x"),
         hidden=("/opt/x/y",),
+        filtered={"/opt/x/site": ("numpy", "__pycache__/six.pyc")},
         workdir_source="/srv/work",
         files={"/run/kernel/kernel.json": "{}"},
         env={"A": "b"},
@@ -180,6 +181,7 @@ def test_a_spec_survives_json_and_bad_json_is_refused():
         {"env": {"A": 1}},
         {"cwd": None},
         {"workdir_source": 5},
+        {"filtered": {"/usr/lib": "numpy"}},
     ]:
         with pytest.raises(ValueError):
             JailSpec.from_json(json.dumps(bad))
@@ -200,6 +202,12 @@ WRITABLE = "/etc, /tmp, /home/student, /run/kernel"
         ({"files": {"/usr/lib/x": ""}}, f"file /usr/lib/x is not inside {WRITABLE}"),
         ({"files": {"/tmp": ""}}, f"file /tmp is not inside {WRITABLE}"),
         ({"hidden": ("relative",)}, "jail paths must be absolute path strings, not 'relative'"),
+        ({"filtered": {"/opt/site": ("numpy",)}},
+         "filtered directory /opt/site is not in a read-only path"),
+        ({"filtered": {"/usr/lib": ("../../etc",)}},
+         "entries of /usr/lib must be plain relative paths, not '../../etc'"),
+        ({"filtered": {"/usr/lib": ("a/../../b",)}},
+         "entries of /usr/lib must be plain relative paths, not 'a/../../b'"),
     ],
 )
 def test_a_spec_the_jail_cannot_honour_is_refused_when_made(fields, message):
