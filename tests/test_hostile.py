@@ -31,10 +31,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.cluster.kit import pack_kit, read_files
+from autograder.cluster.station import Station, StationSettings, grading_stack
 from autograder.course_config import gradebook_url
 from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
-from autograder.sandbox.cgroups import jail_memory_limited
+from autograder.sandbox.cgroups import jail_cpu_limited, jail_memory_limited
 from autograder.scores import GradeRow, read_grades
 from autograder.verify.kernel_calls import MAX_CALL_OUTPUT
 from course.classroom import solution_answers, write_submission
@@ -57,6 +59,8 @@ OUTPUT = ("autograded/", "feedback/", ".autograder/", "gradebook.db")
 """What grading may change in the course directory."""
 MARK = "hostile-was-here"
 """Attacks name so the files they try to leave outside their kernel's scratch space."""
+INSTRUCTOR_SECRET = f"instructor-{os.urandom(8).hex()}"
+"""The value of a secret-bearing variable of the graders' environment, which no kernel may see."""
 EVERYWHERE = ("/tmp", "/var/tmp", "/dev/shm", "/work", "/root", "/home", "/etc",
               str(Path.home() / ".ipython/profile_default/startup"), sys.prefix,
               os.path.dirname(os.__file__))
@@ -195,6 +199,12 @@ ATTACKS = [
     Attack("deep_output", NB1, {"dloss_dyhat": "deep_output"}, {NB1: (0, 0, 0)}),
     Attack("deep_reply", NB2, {"dloss_dyhat": "deep_reply"}, {NB2: (0, 0, 0)},
            flags=frozenset({"disagreement"})),
+    # the kernel's process: what it inherits, what it may call, what it may import
+    Attack("scan_memory", NB1, {"jacobian_shape": "scan_memory"}, {NB1: (1, 1, 2)}),
+    Attack("jail_escape", NB2, {"jacobian_shape": "escape_jail",
+                                "dloss_dyhat": "foreign_packages"}, {NB2: (1, 1, 2)}),
+    *([Attack("cpu_hog", NB5, {"da_dh": "cpu_hog"}, {NB5: (1, 1, 2)})]
+      if jail_cpu_limited() else []),  # else it would slow everyone: see the test below
 ]
 BY_NAME = {attack.name: attack for attack in ATTACKS}
 
@@ -353,7 +363,7 @@ def course_files(course: Path) -> dict[str, str]:
 
 def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun]]:
     """Grade a copy of every class with each grader, all at the same time."""
-    env = dict(os.environ)
+    env = dict(os.environ, INSTRUCTOR_DB_PASSWORD=INSTRUCTOR_SECRET)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     started, before = {}, {}
     for name, base in classes.items():
@@ -631,6 +641,86 @@ def test_a_call_that_hangs_is_cut_off(graded, grader):
 def test_a_kernel_killing_all_in_sight_stops_only_its_notebook(graded, grader):
     nb = autograded(graded[grader].course, "kill_everything", NB3)
     assert nb.metadata.autograder.stopped.startswith("the kernel died while running cell")
+
+
+def scanned_and_found_nothing(shows: str, course: Path, student: str) -> None:
+    """What ``scan_memory`` printed (its notebook's outputs): that it looked, and found
+    neither the graders' secret variable, nor the course's path, nor another student's id."""
+    assert re.search(r"hostile-memory-scanned [1-9]\d* MiB", shows)
+    environ = re.search(r"hostile-environ (b.*)", shows)
+    assert environ is not None and "HOME=/home/student" in environ.group(1)
+    assert "INSTRUCTOR" not in environ.group(1)
+    shows_nothing_of_the_grader_nor_of_others(shows, course, student)
+
+
+def shows_nothing_of_the_grader_nor_of_others(text: str, course: Path, student: str) -> None:
+    assert "hostile-found b" not in text
+    assert INSTRUCTOR_SECRET not in text
+    assert str(course) not in text
+    others = [name for name in [*HONEST, *BY_NAME, "honest-first"] if name != student]
+    assert [name for name in others if name in text] == []
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_holds_nothing_of_the_grader_nor_of_other_students(graded, grader):
+    course = graded[grader].course
+    scanned_and_found_nothing(notebook_shows(course, "scan_memory", NB1), course, "scan_memory")
+    for page in feedback_pages(course, "scan_memory").values():
+        shows_nothing_of_the_grader_nor_of_others(page, course, "scan_memory")
+
+
+def test_a_station_kernel_holds_nothing_of_the_worker_nor_of_other_students(
+        generated_course, tmp_path, monkeypatch):
+    """The cluster path: a worker's station grades an honest student, then the scan."""
+    monkeypatch.setenv("INSTRUCTOR_DB_PASSWORD", INSTRUCTOR_SECRET)
+    course = copy_course(generated_course, tmp_path / "class")
+    keep(write_submission(course, ASSIGNMENT, "honest-first",
+                          solution_answers(course, ASSIGNMENT)), [NB1])
+    submit_attack(course, BY_NAME["scan_memory"])
+    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
+                               student_timeout=300, checks=grading_stack())
+    station = Station(pack_kit(course, ASSIGNMENT), settings)
+    try:
+        recordings = [station.grade(student, read_files(course / "submitted" / student
+                                                        / ASSIGNMENT))
+                      for student in ("honest-first", "scan_memory")]
+        root = station.root
+    finally:
+        station.close()
+    assert [r.outcome["status"] for r in recordings] == ["graded", "graded"]
+    notebook = nbformat.reads(recordings[1].notebooks[f"{NB1}.ipynb"].decode(), as_version=4)
+    shows = shown(notebook.cells)
+    scanned_and_found_nothing(shows, root, "scan_memory")
+    assert str(course) not in shows
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_the_jail_refuses_namespaces_ptrace_io_uring_bpf_keys_and_mounts(graded, grader):
+    shows = notebook_shows(graded[grader].course, "jail_escape", NB2)
+    tried = dict(re.findall(r"hostile-syscall (\S+) (\S+)", shows))
+    assert {"unshare-user", "unshare-command", "clone-newuser", "setns", "ptrace", "io_uring",
+            "bpf", "keyctl", "add_key", "mount", "fsopen"} <= set(tried)
+    refused = {name: "ENOSYS" if name == "clone3" else "EPERM" for name in tried}
+    assert tried == refused
+    assert "hostile-fork 3" in shows  # a plain fork still works
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_imports_numpy_but_no_other_package_of_the_grading_machine(graded, grader):
+    shows = notebook_shows(graded[grader].course, "jail_escape", NB2)
+    assert dict(re.findall(r"hostile-import (\S+) (\S+)", shows)) == {
+        "sympy": "refused", "nbgrader": "refused", "dask": "refused", "distributed": "refused",
+        "numpy": "ok"}
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_cpu_hog_costs_no_one_else(graded, grader):
+    if not jail_cpu_limited():
+        pytest.xfail("not root, or no cgroup cpu controller here: a kernel's processes may "
+                     "keep every core busy (the run's header says so)")
+    shows = notebook_shows(graded[grader].course, "cpu_hog", NB5)
+    assert int(re.search(r"hostile-spinners (\d+)", shows).group(1)) >= 40
+    # the honest students' exact scores, and no process left: the tests above
 
 
 # --- the feedback and summary of python -m autograder grade -------------------------------------
