@@ -88,6 +88,8 @@ def test_a_copy_of_the_template_says_what_it_lacks(tmp_path, monkeypatch):
     (lambda text: text.replace('        "sign_flipped",\n', '        "identity",\n'),
      "has APPLICABLE_MISTAKES that no answer is labelled with: ['identity']; answers labelled "
      "with mistakes not in APPLICABLE_MISTAKES: ['sign_flipped']"),
+    (lambda text: text + "\n\nnegated_again = negated\n",
+     "binds negated and negated_again to one function: give each answer a function of its own"),
     (lambda text: text.replace('@wrong("hardcoded_sizes")', '@wrong("other")'),
      "has no wrong answer of da_dh that fails_hidden; APPLICABLE_MISTAKES that no answer is "
      "labelled with: ['hardcoded_sizes']; answers labelled with mistakes not in "

@@ -40,7 +40,7 @@ from jacobian_checks.diagnosis_softmax import softmax_mistake
 from jacobian_checks.diagnosis_substitutions import known_mistake
 from jacobian_checks.diagnosis_values import diagnose_values
 from jacobian_checks.errors import JacobianCheckError
-from tests.test_diagnosis import DIAGNOSED, HIDDEN_RUN, PREDICTED_SHAPES, WRONG
+from tests.test_diagnosis import DIAGNOSED, HIDDEN_RUN, WRONG
 
 RULES: dict[str, Callable[[Failure], Diagnosis | None]] = {
     **dict.fromkeys(diagnosis_softmax.KEYS, softmax_mistake),
@@ -64,7 +64,7 @@ NAMED = sorted({(answer.case, str(answer.mistake)) for answer in WRONG
 def test_a_named_mistake_gets_its_diagnosis(case: str, key: str):
     for answer in _labelled(case, key):
         namespace = answer.namespace()
-        predicted = answer in PREDICTED_SHAPES
+        predicted = answer.graded == "jacobian_shape"
         checks = ["predicted_shape"] if predicted else ["shape", "values"]
         visible = dict(CASES[case].visible_sizes)
         runs = [] if answer.expect == "fails_hidden" else [(visible, 0, False), (visible, 1, True)]

@@ -142,15 +142,18 @@ def load_case_answers(case: Case, package: str = __package__) -> CaseAnswers:
     declared = {key: (value, found) for key, value in vars(module).items()
                 if (found := declaration(value)) is not None
                 and getattr(value, "__module__", None) == name}
-    if len({id(value) for value, _ in declared.values()}) < len(declared):
-        raise BankError(f"{path}: an answer is bound to two names: one function an answer")
-    collected = tuple(
-        BankAnswer(case.key, key, PREDICTION if found.prediction else case.function,
-                   cell_text(module, key, PREDICTION if found.prediction else case.function,
-                             answers=declared),
-                   found.expect, found.mistake, found.other_diagnosis,
-                   found.crashes_at_other_sizes)
-        for key, (_, found) in declared.items())
+    names: dict[int, list[str]] = {}
+    for key, (value, _) in declared.items():
+        names.setdefault(id(value), []).append(key)
+    for twice in (keys for keys in names.values() if len(keys) > 1):
+        raise BankError(f"{path} binds {' and '.join(twice)} to one function: give each "
+                        "answer a function of its own")
+    collected = []
+    for key, (_, found) in declared.items():
+        graded = PREDICTION if found.prediction else case.function
+        collected.append(BankAnswer(
+            case.key, key, graded, cell_text(module, key, graded, answers=declared),
+            found.expect, found.mistake, found.other_diagnosis, found.crashes_at_other_sizes))
     applicable = getattr(module, "APPLICABLE_MISTAKES", None)
     if not isinstance(applicable, frozenset):
         raise BankError(f"{path} has no APPLICABLE_MISTAKES: a frozenset of the labels of "
