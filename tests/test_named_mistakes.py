@@ -3,10 +3,10 @@
 For every pair (case, diagnosis) that the answer bank (``course/answer_bank``) labels a wrong
 answer with, one test:
 
-- every wrong answer of that case with that label (but the listed exceptions of
-  ``tests/test_diagnosis.py``) gets exactly that diagnosis, on the notebook's sizes and on a
-  hidden run (other sizes for a size typed in, or a predicted shape), where it is recorded for
-  the report and the message is the check's fixed hidden text;
+- every wrong answer of that case with that label (but those whose decorator says they get
+  another diagnosis, or crash at other sizes) gets exactly that diagnosis, on the notebook's
+  sizes and on a hidden run (other sizes for a size typed in, or a predicted shape), where it
+  is recorded for the report and the message is the check's fixed hidden text;
 - every right answer of that case in the bank (float32, loops, lists, tensordot, stable or
   naive softmax, forms that look like the mistake) passes on the notebook's sizes and on a
   hidden run, gets no diagnosis, and the rule that names the mistake, applied to it without
@@ -30,7 +30,7 @@ from autograder.references import (
     reference_jacobian,
 )
 from autograder.verify.in_process import judge_once
-from course.answer_bank import ANSWERS, PREDICTED_SHAPES, BankAnswer
+from course.answer_bank import BankAnswer, case_answers
 from jacobian_checks import check_jacobian_values, diagnosis_softmax, diagnosis_substitutions
 from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import as_answer, as_array
@@ -41,17 +41,7 @@ from jacobian_checks.diagnosis_substitutions import known_mistake
 from jacobian_checks.diagnosis_values import diagnose_values
 from jacobian_checks.errors import JacobianCheckError
 from jacobian_checks.hidden_messages import HIDDEN
-from tests.test_diagnosis import (
-    CRASH_AT_HIDDEN_SIZES,
-    DIAGNOSED,
-    EXCEPTIONS,
-    HIDDEN_RUN,
-    OTHER_SIZES,
-)
-
-WRONG = [("answers", a) for a in ANSWERS if a.expect != "pass"] + [
-    ("shapes", a) for a in PREDICTED_SHAPES if a.expect != "pass"]
-
+from tests.test_diagnosis import DIAGNOSED, HIDDEN_RUN, WRONG
 
 RULES: dict[str, Callable[[Failure], Diagnosis | None]] = {
     **dict.fromkeys(diagnosis_softmax.KEYS, softmax_mistake),
@@ -61,33 +51,26 @@ RULES: dict[str, Callable[[Failure], Diagnosis | None]] = {
 which name an answer only when it is off by more than the checks' margin."""
 
 
-def _load(answer: BankAnswer) -> dict[str, object]:
-    namespace: dict[str, object] = {}
-    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
-    return namespace
+def _labelled(case: str, key: str) -> list[BankAnswer]:
+    return [answer for answer in WRONG if (answer.case, answer.mistake) == (case, key)
+            and answer.other_diagnosis is None and not answer.crashes_at_other_sizes]
 
 
-def _labelled(case: str, key: str) -> list[tuple[str, BankAnswer]]:
-    return [(bank, answer) for bank, answer in WRONG
-            if (answer.case, answer.mistake) == (case, key)
-            and (bank, case, answer.name) not in EXCEPTIONS
-            and (bank != "answers" or (case, answer.name) not in CRASH_AT_HIDDEN_SIZES)]
-
-
-NAMED = sorted({(answer.case, str(answer.mistake)) for _, answer in WRONG
+NAMED = sorted({(answer.case, str(answer.mistake)) for answer in WRONG
                 if answer.mistake in DIAGNOSED and _labelled(answer.case, answer.mistake)})
 """Every (case, diagnosis) the bank labels a wrong answer with, but for the exceptions."""
 
 
 @pytest.mark.parametrize(("case", "key"), NAMED, ids=[f"{case}-{key}" for case, key in NAMED])
 def test_a_named_mistake_gets_its_diagnosis(case: str, key: str):
-    for bank, answer in _labelled(case, key):
-        namespace = _load(answer)
-        checks = ["predicted_shape"] if bank == "shapes" else ["shape", "values"]
+    for answer in _labelled(case, key):
+        namespace = answer.namespace()
+        predicted = answer.graded == "jacobian_shape"
+        checks = ["predicted_shape"] if predicted else ["shape", "values"]
         visible = dict(CASES[case].visible_sizes)
         runs = [] if answer.expect == "fails_hidden" else [(visible, 0, False), (visible, 1, True)]
-        if bank == "shapes" or answer.expect == "fails_hidden":  # sizes, as the bank's test
-            runs += [(sizes, 1, True) for sizes in OTHER_SIZES[case]]
+        if predicted or answer.expect == "fails_hidden":  # sizes, as the bank's test
+            runs += [(sizes, 1, True) for sizes in case_answers(case).other_sizes]
         rejections = [(hidden, judge_once(namespace, check, case, sizes, seed, hidden=hidden))
                       for check in checks for sizes, seed, hidden in runs]
         named = [r for _, r in rejections if r is not None and r.verdict != "raised"]
@@ -111,14 +94,14 @@ def test_no_right_answer_gets_a_named_mistake(case: str, key: str):
             assert rule(failure) is None, name
 
 
-LISTED = [answer for _, answer in WRONG if answer.mistake in diagnosis_substitutions.KEYS
+LISTED = [answer for answer in WRONG if answer.mistake in diagnosis_substitutions.KEYS
           and answer.expect == "fails_values"]
 
 
 @pytest.mark.parametrize("answer", LISTED, ids=[f"{a.case}-{a.name}" for a in LISTED])
 def test_a_listed_mistake_is_named_in_the_notebook_from_the_stored_answers(answer: BankAnswer):
     case = CASES[answer.case]
-    function = _load(answer)[case.function]
+    function = answer.namespace()[case.function]
     assert callable(function)
     with pytest.raises(JacobianCheckError) as raised:
         check_jacobian_values(function, case.key, **case.visible_sizes)
@@ -150,8 +133,8 @@ def _right_answers(case: str) -> list[tuple[str, Failure]]:
             ({name: HIDDEN_RUN.sizes[name] for name in the_case.size_names}, HIDDEN_RUN.seed)]
     evidence = [_evidence(case, tuple(sizes.items()), seed) for sizes, seed in runs]
     right = []
-    for answer in (a for a in ANSWERS if a.case == case and a.expect == "pass"):
-        namespace = _load(answer)
+    for answer in (a for a in case_answers(case).answers if a.expect == "pass"):
+        namespace = answer.namespace()
         for (sizes, seed), (inputs, failure_of) in zip(runs, evidence, strict=True):
             for check in ("shape", "values"):
                 assert judge_once(namespace, check, case, sizes, seed) is None, answer.name

@@ -20,7 +20,7 @@ import pytest
 from autograder.numdiff import find_numerical_differentiation, notebook_sources
 from autograder.numdiff.program import MAX_CHARS, Source
 from autograder.numdiff.quotients import MAX_SUBTRACTIONS
-from course.answer_bank import ANSWERS
+from course.answer_bank import every_case
 from course.workspace import ROOT
 from jacobian_checks.cases import ASSIGNMENTS, CASES, cases_of
 
@@ -252,6 +252,8 @@ def test_a_helper_in_a_submitted_module_is_found_and_a_linked_one_never_read(tmp
     cells[-1]["source"] = "import linked as da_dh"  # through the linked module only
     assert find_numerical_differentiation(notebook_sources(cells, tmp_path), ["da_dh"]) == []
 
+
+ANSWERS = tuple(answer for case in every_case() for answer in case.answers)
 
 FD_ANSWERS_IN_THE_BANKS = {
     ("scalar_wrt_vector", "own_central_differences"),

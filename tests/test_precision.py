@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from autograder.hidden import hidden_runs
 from autograder.verify.in_process import judge_once
-from course.answer_bank import ANSWERS, BankAnswer
+from course.answer_bank import BankAnswer, every_case
 from course.classroom import solution_answers
 from course.workspace import ROOT
 from jacobian_checks.cases import CASES, VISIBLE_SEED, Case
@@ -33,6 +33,7 @@ from jacobian_checks.cases import CASES, VISIBLE_SEED, Case
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
+ANSWERS = [answer for case in every_case() for answer in case.answers]
 RIGHT = [a for a in ANSWERS if a.expect == "pass"]
 WRONG = [a for a in ANSWERS if a.expect in ("fails_values", "fails_shape")]
 
@@ -44,9 +45,7 @@ CASTS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
 
 
 def load(answer: BankAnswer) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {}
-    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
-    return namespace[CASES[answer.case].function]
+    return answer.namespace()[answer.graded]
 
 
 @st.composite

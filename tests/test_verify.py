@@ -36,7 +36,7 @@ from autograder.verify.replies import (
     parse_reply,
     parse_user_expression,
 )
-from course.answer_bank import ANSWERS, PREDICTED_SHAPES
+from course.answer_bank import every_case
 from jacobian_checks import JacobianCheckError, check_jacobian_shape
 from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import NotAnArray
@@ -421,7 +421,7 @@ def test_the_same_run_is_judged_the_same_in_every_cell():
 
 def _load(source: str) -> dict:
     namespace: dict = {"np": np}
-    exec(compile(source, "<answer>", "exec"), namespace)  # noqa: S102 -- the bank's own text
+    exec(compile(source, "<attack>", "exec"), namespace)  # noqa: S102 -- tests/hostile's own text
     return namespace
 
 
@@ -433,11 +433,12 @@ HOSTILE = ("leak_through_exception", "leak_through_shape", "leak_through_diagnos
 def _hidden_judgements():
     """``(case, check, rejection)`` of every wrong answer of the bank and of the leaking
     attacks, judged as hidden runs of three students: every way of failing that we know."""
-    sources = [(a.case, a.source) for a in ANSWERS + PREDICTED_SHAPES if a.expect != "pass"]
-    sources += [("scalar_wrt_vector", (HOSTILE_FOLDER / f"{name}.py").read_text())
-                for name in HOSTILE]
-    for case_key, source in sources:
-        namespace, case = _load(source), CASES[case_key]
+    namespaces = [(a.case, a.namespace()) for bank in every_case()
+                  for a in bank.answers + bank.predicted_shapes if a.expect != "pass"]
+    namespaces += [("scalar_wrt_vector", _load((HOSTILE_FOLDER / f"{name}.py").read_text()))
+                   for name in HOSTILE]
+    for case_key, namespace in namespaces:
+        case = CASES[case_key]
         namespace.setdefault("jacobian_shape", lambda *sizes: (0,))
         checks = ["predicted_shape"] if case.function not in namespace else [
             "predicted_shape", "shape", "values"]
