@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course_config import gradebook_url
+from autograder.course_config import gradebook_url, with_scripts_on_path
 from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_memory_limited
@@ -353,8 +353,7 @@ def course_files(course: Path) -> dict[str, str]:
 
 def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun]]:
     """Grade a copy of every class with each grader, all at the same time."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = with_scripts_on_path()
     started, before = {}, {}
     for name, base in classes.items():
         for grader in GRADERS:
