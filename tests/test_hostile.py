@@ -795,7 +795,7 @@ def test_nbgrader_autograde_logs_every_file_it_did_not_copy(runs):
            "copied" in log
     assert "RefusedFile: timestamp.txt (which nbgrader reads) is a symbolic link or not a " \
            "file" in log
-    assert f"RefusedFile: {NB1}.ipynb nests lists and objects more than 64 levels deep" in log
+    assert f"TooDeepNotebook: {NB1}.ipynb nests lists and objects more than 64 levels deep" in log
 
 
 @pytest.mark.parametrize("grader", GRADERS)
