@@ -109,12 +109,15 @@ class Grader:
              coursedir: CourseDirectory) -> ConverterError | None:
         """Run an nbgrader converter with ``--force``; ``None`` on success, else the
         exceptions it caught and raised, and its log."""
+        caught: list[BaseException] = []
         with _captured_log(self.log) as log:
-            run = converter(coursedir=coursedir, config=self.config, force=True, log=self.log)
             try:
+                run = converter(coursedir=coursedir, config=self.config, force=True,
+                                log=self.log)
+                caught = run.caught
                 run.start()
             except Exception as exc:  # nbgrader's failure, reported for this student
-                return ConverterError((*run.caught, exc), tuple(log))
+                return ConverterError((*caught, exc), tuple(log))
         return None
 
     def _grade_notebook_by_notebook(self, student: str, error: ConverterError,
