@@ -123,7 +123,7 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # Feedback pages and the formgrader's grading page load no MathJax from a CDN: the course's
-# math is MathML (autograder/offline_math.py), offline too. This reaches the formgrader when
-# the Jupyter server runs in the course directory (it reads this file from there): start
-# `jupyter lab` (or `jupyter server`) here.
+# math is MathML (autograder/offline_math.py), offline too. The formgrader reads this file
+# from the directory its Jupyter server was started in (or from CourseDirectory.root, if the
+# Jupyter configuration sets it): start `jupyter lab` (or `jupyter server`) here.
 c.HTMLExporter.extra_template_basedirs = template_basedirs()
