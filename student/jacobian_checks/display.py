@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import sysconfig
+from functools import lru_cache
 from pathlib import Path
 from types import CodeType, TracebackType
 from typing import Any
@@ -132,8 +133,12 @@ def _frames(tb: TracebackType | None) -> list[TracebackType]:
     return frames
 
 
+@lru_cache(maxsize=1024)
 def _is_library(filename: str) -> bool:
-    """Whether ``filename`` is library code, not the student's (``<frozen ...>`` included)."""
+    """Whether ``filename`` is library code, not the student's (``<frozen ...>`` included).
+
+    Remembered by name: a function that calls its own check recurses a thousand frames deep,
+    and each of the thousand checks it starts walks them all."""
     if filename.startswith("<frozen "):
         return True
     try:
