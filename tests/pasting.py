@@ -6,7 +6,8 @@ the lines a student writes first (sizes read from the arguments, the forward pas
 names the texts use), it returns its last expression or any name it assigns -- as written and
 with its sign flipped. ``jacobian_shape`` gets the same, with the sizes as its arguments.
 
-Each answer is judged by the grader's own path (:mod:`tests.trusted`). To keep that affordable,
+Each answer is judged by the grader's own path (:mod:`tests.trusted`) on the sizes students
+see (hidden runs would not change whether it passes there). To keep that affordable,
 an answer is first called once on the notebook's inputs: one that raises there, or returns
 another shape than the case's, fails the grader's checks on the notebook's sizes (the grader
 calls it on the same inputs), so only the others are sent to the grader.
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from jacobian_checks.cases import VISIBLE_SEED, Case
-from tests.trusted import verdicts
+from tests.trusted import visible_verdicts
 
 HELPERS = """\
 sigmoid = lambda v: 1 / (1 + np.exp(-v))
@@ -214,7 +215,7 @@ def passing(case: Case, fragment: str) -> list[Pasted]:
                     continue
                 namespace = {name: function, case.function: _unanswered}
                 cells = ("test_jacobian_shape",)
-            judged = verdicts(namespace, case)
+            judged = visible_verdicts(namespace, case)
             found += [Pasted(fragment, form, cell) for cell in cells
                       if judged[cell].visible_passed]
     return found

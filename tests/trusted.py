@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import cache
 from typing import Any
 
-from autograder.verify.in_process import verify_cells
-from autograder.verify.judge import CellVerdict, TestCell
+from autograder.verify.in_process import in_process, verify_cells
+from autograder.verify.judge import CellVerdict, Judge, TestCell
 from autograder.verify.plan import plan_cell
 from course.notebooks import build_notebook
-from jacobian_checks.cases import Case
+from jacobian_checks.cases import Case, get_case
 
 SECRET = bytes(range(32))
 """A course secret for tests."""
 
 
-def graded_cells(case: Case) -> list[TestCell]:
+def graded_cells(case: Case) -> tuple[TestCell, ...]:
     """The graded test cells of the case's notebook, planned from their source."""
+    return _graded_cells(case.key)
+
+
+@cache
+def _graded_cells(key: str) -> tuple[TestCell, ...]:
     cells = []
-    for cell in build_notebook(case).cells:
+    for cell in build_notebook(get_case(key)).cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             cells.append(TestCell(meta["grade_id"], tuple(plan_cell(cell.source, "test"))))
-    return cells
+    return tuple(cells)
 
 
 def verdicts(namespace: dict[str, Any], case: Case, *, secret: bytes = SECRET,
@@ -29,4 +36,12 @@ def verdicts(namespace: dict[str, Any], case: Case, *, secret: bytes = SECRET,
     """The grader's verdict on each test cell of ``case``'s notebook, by grade_id."""
     found = verify_cells(namespace, graded_cells(case), secret=secret, assignment="jacobians",
                          student=student)
+    return {verdict.grade_id: verdict for verdict in found}
+
+
+def visible_verdicts(namespace: dict[str, Any], case: Case) -> dict[str, CellVerdict]:
+    """The grader's verdict on each test cell of ``case``'s notebook on the sizes students
+    see (the notebook's and the second public set), without hidden runs, by grade_id."""
+    judge = Judge(in_process(namespace), lambda _: [])
+    found = asyncio.run(judge.verify(graded_cells(case)))
     return {verdict.grade_id: verdict for verdict in found}
