@@ -79,7 +79,8 @@ def test_the_notebooks_record_is_a_flag_and_only_dicts_count():
 def test_the_summary_names_numerical_differentiation_and_counts_flagged_notebooks():
     flag = NotebookFlag("05_tanh", NUMERICAL_DIFF, "da_dh differentiates numerically (...)")
     run = GradeRun(outcomes=[Outcome("ann", "graded", 24, 24, flags=[flag]),
-                             Outcome("bob", "graded", 24, 24)], seconds=3, jobs=2)
+                             Outcome("bob", "graded", 24, 24)], seconds=3,
+                   where="with 2 worker(s)")
     lines = format_summary(run).splitlines()
     assert lines[1:4] == [
         "Numerical differentiation (scored as any answer; look at these notebooks):",

@@ -27,7 +27,7 @@ from autograder.cluster.kit import pack_kit, read_files
 from autograder.cluster.station import Station, StationSettings, grading_stack
 from autograder.course_config import gradebook_url, load_course_config
 from autograder.flag_mark import NOTE
-from autograder.grading.worker import WorkerSettings
+from autograder.grading.settings import RunSettings
 from autograder.verify.records import METADATA_KEY, NUMERICAL_DIFF
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
@@ -206,8 +206,7 @@ def test_a_notebook_graded_on_a_cluster_station_is_flagged_in_the_instructors_gr
         generated_course, tmp_path):
     course = copy_course(generated_course, tmp_path / "course")
     _submit(course, "numerical", NUMERICAL, HELPER)
-    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
-                               student_timeout=120, checks=grading_stack())
+    settings = StationSettings(assignment=ASSIGNMENT, checks=grading_stack())
     station = Station(pack_kit(course, ASSIGNMENT), settings)
     try:
         recording = station.grade("numerical", read_files(
@@ -215,8 +214,8 @@ def test_a_notebook_graded_on_a_cluster_station_is_flagged_in_the_instructors_gr
     finally:
         station.close()
     assert recording.outcome["status"] == "graded", recording.outcome
-    worker = WorkerSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
-                            fork_kernels=True, sandbox=True, log=str(tmp_path / "log"))
+    worker = RunSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
+                         log=str(tmp_path / "log"))
     with Recorder(worker) as recorder:
         outcome = recorder.record("numerical", recording)
     assert [flag.kind for flag in outcome.flags] == [NUMERICAL_DIFF]

@@ -160,7 +160,7 @@ def test_the_summary_counts_and_names_every_problem():
             Outcome("dee", "graded", 19, 20, timed_out=["01_x"])],
         skipped=["eve"], findings={"ann": [Finding("03_x", "edited_test", "test cell 't' was "
                                                    "edited")]},
-        seconds=75, jobs=2)
+        seconds=75, where="with 2 worker(s)")
     assert format_summary(run).splitlines() == [
         "Graded 4 submission(s) in 1:15 with 2 worker(s): 2 complete, 1 partial, 1 failed; "
         "1 unchanged, skipped (--force grades them again).",

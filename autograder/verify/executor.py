@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from ..kernels.manager import SandboxKernelManager
 from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from ..sandbox.spec import Limits
+from ..stages import stage
 from .judge import CellVerdict, Judge, TestCell
 from .kernel_calls import KernelCalls
 from .plan import plan_cell
@@ -109,15 +111,23 @@ class VerifiedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._output_bytes: dict[int, int] = {}
-        with self.setup_kernel():
-            assert self.kc is not None
-            info = self.wait_for_reply(self.kc.kernel_info())
+        kernel = ExitStack()
+        try:
+            with stage("kernel start"):
+                kernel.enter_context(self.setup_kernel())
+                assert self.kc is not None
+                info = self.wait_for_reply(self.kc.kernel_info())
             assert info is not None
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-            stopped = self._execute_cells(resources)
+            with stage("cells"):
+                stopped = self._execute_cells(resources)
             own_outputs = {_grade_id(cell): not _has_error(cell)
                            for cell in self.nb.cells if _is_test(cell)}
-            verdicts = run_sync(self._verify)(cells, stopped, secret, ids)
+            with stage("verification"):
+                verdicts = run_sync(self._verify)(cells, stopped, secret, ids)
+        finally:
+            with stage("kernel stop"):
+                kernel.close()
         self.set_widgets_metadata()
         _record(self.nb, verdicts, own_outputs, stopped, sandboxed=self.sandbox)
         return self.nb, self.resources
