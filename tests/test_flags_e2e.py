@@ -26,9 +26,8 @@ from autograder.cluster.dispatch import Recorder
 from autograder.cluster.kit import pack_kit, read_files
 from autograder.cluster.station import Station, StationSettings, grading_stack
 from autograder.course_config import gradebook_url, load_course_config
-from autograder.flag_mark import NOTE
 from autograder.grading.settings import RunSettings
-from autograder.verify.records import METADATA_KEY, NUMERICAL_DIFF
+from autograder.verify.records import INSTRUCTOR_NOTE, METADATA_KEY, NUMERICAL_DIFF
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT, SCALAR_WRT_VECTOR
@@ -107,7 +106,7 @@ def _note(notebook: nbformat.NotebookNode) -> str:
     """The grader's note to the instructor in an autograded notebook ("" if none)."""
     return "".join(output.data["text/plain"] for cell in notebook.cells
                    if cell.cell_type == "code" for output in cell.outputs
-                   if output.get("metadata", {}).get(METADATA_KEY) == NOTE)
+                   if output.get("metadata", {}).get(METADATA_KEY) == INSTRUCTOR_NOTE)
 
 
 @pytest.fixture(scope="module")

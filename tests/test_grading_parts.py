@@ -359,5 +359,5 @@ def test_records_round_trip_through_the_state_file(tmp_path: Path):
         [NotebookFlag("04", "integrity", "disagrees")], 3.5, 2),
         [Finding("03", "edited_test", "edited")], {"source": "s1"})}
     save_state(tmp_path, "hw", records)
-    assert load_state(tmp_path, "hw") == records
-    assert load_state(tmp_path, "other") == {}
+    assert load_state(tmp_path, "hw", on_problem=pytest.fail) == records
+    assert load_state(tmp_path, "other", on_problem=pytest.fail) == {}

@@ -35,8 +35,8 @@ from autograder.report.plots import ReportImages, score_histogram, score_step
 from autograder.report.problems import StudentProblem, student_problems
 from autograder.report.score_tables import CellPassRate, cell_pass_rates
 from autograder.scores import GradeRow, StudentScores, read_grades, score_table
-from autograder.timeouts import timed_out
-from autograder.verify.records import Flag
+from autograder.typed_json import stamped
+from autograder.verify.records import CellRecord, Flag, timed_out
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, run
@@ -64,8 +64,8 @@ def cell(grade_id, *outputs, grade=True):
 def check_failure(first_line, case="scalar_wrt_vector", check="values",
                   verdict="wrong_values", diagnosis=None):
     """A failure message and the grader's record of its verdict."""
-    return f"{first_line}\nmore report", {"case": case, "check": check, "verdict": verdict,
-                                          "diagnosis": diagnosis}
+    return f"{first_line}\nmore report", CellRecord(case, False, False, check, verdict,
+                                                     diagnosis)
 
 
 def failed(student, evalue, ename="JacobianCheckError", notebook="02", cell="test_values"):
@@ -108,9 +108,9 @@ def test_cells_missing_from_the_order_come_last_by_name():
 # --- mistakes ----------------------------------------------------------------------------------
 
 def test_failed_cells_are_the_first_error_of_each_test_cell_with_the_graders_record():
-    verdict = {"case": "c", "check": "shape", "verdict": "wrong_shape", "diagnosis": None}
+    verdict = CellRecord("c", False, False, "shape", "wrong_shape")
     recorded = cell("test_recorded", error("JacobianCheckError", "Wrong."))
-    recorded["metadata"]["autograder"] = verdict
+    recorded["metadata"]["autograder"] = stamped(verdict)
     notebook = {"cells": [
         cell("answer", error("NameError", "name 'np' is not defined"), grade=False),
         cell("test_shape", error("NotImplementedError"), error("Other")),

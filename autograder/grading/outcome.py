@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ..stages import Stages, StageTime
+from ..stages import Stages
+from ..typed_json import parse
 
 Status = Literal["graded", "partial", "failed"]
 
@@ -74,11 +75,15 @@ class Outcome:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Outcome:
-        failures = [NotebookFailure(**failure) for failure in data.get("failures", [])]
-        flags = [NotebookFlag(**flag) for flag in data.get("flags", [])]
-        stages = {name: StageTime(**spent) for name, spent in data.get("stages", {}).items()}
-        return cls(**{**data, "failures": failures, "flags": flags, "stages": stages})
+    def from_json(cls, data: object) -> Outcome:
+        """Read what :meth:`to_json` wrote, checked field by field.
+
+        Raises
+        ------
+        autograder.typed_json.RecordError
+            If ``data`` is not an outcome.
+        """
+        return parse(cls, data, "the outcome")
 
 
 def took_too_long(seconds: float) -> str:

@@ -132,7 +132,8 @@ def grade_assignment(root: Path, assignment: str, *, backend: Backend | None = N
     if not selected:
         raise CommandError(f"no submissions of {assignment!r} match "
                            f"{list(students) or '*'} in {submitted}")
-    records = load_state(root, assignment)
+    records = load_state(root, assignment, on_problem=lambda problem: stream.write(
+        f"warning: {problem}\n"))
     inputs = grading_inputs(root, assignment, coursedir.db_url)
     prints = {s: fingerprint(submitted / s / assignment) for s in selected}
     to_grade = [s for s in selected if force or needs_grading(

@@ -19,8 +19,7 @@ from typing import Any, Literal
 
 from jacobian_checks.diagnosis import TITLES
 
-from ..timeouts import TIMEOUT_ERRORS
-from ..verify.records import METADATA_KEY
+from ..verify.records import TIMEOUT_ERRORS, TIMEOUT_VERDICT, CellRecord, cell_record
 
 MistakeKind = Literal["diagnosis", "verdict", "error"]
 
@@ -34,14 +33,14 @@ _SYMBOLIC_SHAPE = re.compile(r"\([^()]*?(?<![\d.])[A-Za-z_][^()]*\)")
 @dataclass(frozen=True)
 class FailedCell:
     """The first error output of one failed test cell of one student's notebook, and the
-    grader's record of the verdict (``case``, ``check``, ``verdict``, ``diagnosis``), if any."""
+    grader's record of the verdict, if any."""
 
     student: str
     notebook: str
     cell: str
     ename: str
     evalue: str
-    verdict: Mapping[str, Any] | None = None
+    verdict: CellRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def failed_cells(student: str, notebook_name: str,
 
     ``notebook`` is the parsed JSON of an autograded notebook. A cell cut off by the
     execution timeout is returned with the timeout's exception name (see
-    :func:`autograder.timeouts.timed_out`).
+    :func:`autograder.verify.records.timed_out`).
     """
     failed = []
     for cell in notebook.get("cells", []):
@@ -90,10 +89,9 @@ def failed_cells(student: str, notebook_name: str,
         outputs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if meta.get("grade") and outputs:
             first = outputs[0]
-            record = cell.get("metadata", {}).get(METADATA_KEY)
             failed.append(FailedCell(
                 student, notebook_name, str(meta.get("grade_id", "")), str(first.get("ename")),
-                str(first.get("evalue", "")), record if isinstance(record, dict) else None))
+                str(first.get("evalue", "")), cell_record(cell)))
     return failed
 
 
@@ -126,22 +124,21 @@ def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
             continue
         tag = error.verdict
         key: tuple[str, str, str, MistakeKind, str, str]
-        if tag and tag.get("verdict") == "timed_out":
+        if tag and tag.verdict == TIMEOUT_VERDICT:
             continue
-        if not tag or not tag.get("verdict"):
+        if not tag or not tag.verdict:
             key = (error.notebook, "", "", "error", error.ename, "")
-        elif tag["verdict"] == "raised":
-            key = (error.notebook, "", "", "error", str(tag.get("error") or "an exception"), "")
-        elif tag.get("diagnosis"):
-            key = (error.notebook, str(tag["case"]), str(tag["check"]), "diagnosis",
-                   str(tag["diagnosis"]), "")
+        elif tag.verdict == "raised":
+            key = (error.notebook, "", "", "error", tag.error or "an exception", "")
+        elif tag.diagnosis:
+            key = (error.notebook, tag.case, str(tag.check), "diagnosis", tag.diagnosis, "")
         else:
-            key = (error.notebook, str(tag["case"]), str(tag["check"]), "verdict",
-                   str(tag["verdict"]), normalise_message(error.evalue))
+            key = (error.notebook, tag.case, str(tag.check), "verdict", tag.verdict,
+                   normalise_message(error.evalue))
         groups[key].append(error)
     mistakes = []
     for (notebook, case, check, kind, name, _), members in groups.items():
-        public = [e for e in members if not (e.verdict or {}).get("hidden")]
+        public = [e for e in members if not (e.verdict and e.verdict.hidden)]
         examples = Counter(normalise_message(e.evalue) for e in public or members)
         example = examples.most_common(1)[0][0]
         if kind == "diagnosis" and not public:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,12 @@ def read_report(root: Path, assignment: str) -> CourseReport:
                  for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
                  if (notebook := _read_notebook(path)) is not None}
     return collect_report(assignment, rows, {name: list(cells) for name, cells in release.items()},
-                          notebooks, load_state(root, assignment),
+                          notebooks, load_state(root, assignment, on_problem=_warn),
                           read_penalties(str(coursedir.db_url), assignment))
+
+
+def _warn(problem: str) -> None:
+    print(f"warning: {problem}", file=sys.stderr)
 
 
 def _read_notebook(path: Path) -> Any:
