@@ -6,7 +6,6 @@ Every value that differs from nbgrader 0.9.6's default says why.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     CheckCellMetadata,
-    ClearHiddenTests,
     ClearOutput,
     GetGrades,
     IgnorePattern,
@@ -20,14 +19,15 @@ from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
 from autograder.lms.exchange import LinkFreeExchangeCollect
 from autograder.nbgrader_plugins import (
     ClearGraderRecords,
+    ClearHiddenTestsInFeedback,
     DropInstructorNotes,
     FlagForInstructor,
-    ReadableOffline,
     RefuseLinks,
     RepairGradeIds,
     ShowStudentContentAsText,
     StripTestTracebacks,
 )
+from autograder.offline_math import ReadableOffline, template_basedirs
 from autograder.submission_exporter import SubmissionExporter
 from autograder.verify.executor import VerifiedExecute
 
@@ -114,8 +114,16 @@ c.AssignLatePenalties.plugin_class = LatePenaltyPolicy
 # keep only the message of a failed check, not the traceback quoting the hidden line. What a
 # student's code displayed is shown as text and plain images only, and Markdown cells they
 # wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page. The
-# course's math is drawn as MathML (no CDN needed) and long lines wrap.
+# course's math is drawn as MathML (no CDN needed) and long lines wrap. (Our preprocessors,
+# and our ClearHiddenTests, declare the exporter's display_data_priority configurable, so
+# generating feedback logs no "Config option not recognized" warnings.)
 c.GenerateFeedback.preprocessors = [
-    DropInstructorNotes, GetGrades, ClearHiddenTests, StripTestTracebacks,
+    DropInstructorNotes, GetGrades, ClearHiddenTestsInFeedback, StripTestTracebacks,
     ShowStudentContentAsText, CSSHTMLHeaderPreprocessor, ReadableOffline,
 ]
+
+# Feedback pages and the formgrader's grading page load no MathJax from a CDN: the course's
+# math is MathML (autograder/offline_math.py), offline too. The formgrader reads this file
+# from the directory its Jupyter server was started in (or from CourseDirectory.root, if the
+# Jupyter configuration sets it): start `jupyter lab` (or `jupyter server`) here.
+c.HTMLExporter.extra_template_basedirs = template_basedirs()

@@ -7,14 +7,14 @@ import re
 from pathlib import Path
 
 import nbformat
-from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import List
 
 from .flag_mark import MarkRecord, add_note, decide, drop_notes, note_text
 from .numdiff import find_numerical_differentiation, notebook_sources
@@ -31,7 +31,26 @@ from .verify.records import (
 )
 
 
-class StripTestTracebacks(NbGraderPreprocessor):
+class CoursePreprocessor(NbGraderPreprocessor):
+    """An nbgrader preprocessor whose ``display_data_priority`` is configurable again.
+
+    nbconvert's HTML exporter configures ``NbConvertBase.display_data_priority``, which every
+    preprocessor it runs inherits. nbgrader 0.9.6's ``NbGraderPreprocessor`` declares that
+    trait again without ``config=True``, so traitlets logs "Config option
+    `display_data_priority` not recognized" once per nbgrader preprocessor whenever feedback is
+    generated. Declared configurable here (as nbgrader's own ``GetGrades`` does), the exporter's
+    setting applies quietly.
+    """
+
+    display_data_priority = List(
+        NbGraderPreprocessor.class_traits()["display_data_priority"].default()).tag(config=True)
+
+
+class ClearHiddenTestsInFeedback(CoursePreprocessor, ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests``, without the warning of :class:`CoursePreprocessor`."""
+
+
+class StripTestTracebacks(CoursePreprocessor):
     """Reduce the tracebacks of test cells to their last line, ``ename: evalue``.
 
     nbgrader 0.9.6 puts the restored test source, hidden tests included, into feedback, and
@@ -55,7 +74,7 @@ SAFE_IMAGES = ("image/png", "image/jpeg", "image/gif")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
-class ShowStudentContentAsText(NbGraderPreprocessor):
+class ShowStudentContentAsText(CoursePreprocessor):
     """Make what students wrote or displayed inert in a feedback page.
 
     - Of every output, only ``text/plain`` and base64 PNG, JPEG or GIF images stay; HTML, SVG,
@@ -91,43 +110,7 @@ def _inert(data: dict) -> dict:
     return kept
 
 
-_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<!\\)\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
-
-READABLE_CSS = """
-pre, .output_text pre, .output_error pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-math[display="block"] { display: block; margin: 0.6em 0; }
-"""
-"""Feedback pages wrap long lines (messages, tracebacks) instead of cutting them off."""
-
-
-class ReadableOffline(NbGraderPreprocessor):
-    """Make a feedback page read well without a network.
-
-    The course's math (in locked Markdown cells) is turned into MathML, which browsers draw
-    themselves, instead of waiting for MathJax from a CDN; and long lines wrap. Place it after
-    ``CSSHTMLHeaderPreprocessor``, whose CSS list it extends.
-    """
-
-    def preprocess(self, nb: NotebookNode,
-                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        resources.setdefault("inlining", {}).setdefault("css", []).append(READABLE_CSS)
-        for cell in nb.cells:
-            if cell.cell_type == "markdown" and utils.is_locked(cell):
-                cell.source = _MATH.sub(_mathml, cell.source)
-        return nb, resources
-
-
-def _mathml(match: re.Match[str]) -> str:
-    """One ``$...$`` or ``$$...$$`` as MathML (kept as it was if it cannot be converted)."""
-    block = match.group("block") is not None
-    try:
-        return latex_to_mathml(match.group("block" if block else "inline"),
-                               display="block" if block else "inline")
-    except Exception:  # latex2mathml raises several types on TeX it does not know
-        return match.group(0)
-
-
-class ClearGraderRecords(NbGraderPreprocessor):
+class ClearGraderRecords(CoursePreprocessor):
     """Drop the grader's records from a submitted notebook: only the grader writes them.
 
     First in ``Autograde.sanitize_preprocessors``: a student who copied ``autograder``
@@ -141,7 +124,7 @@ class ClearGraderRecords(NbGraderPreprocessor):
         return nb, resources
 
 
-class RefuseLinks(NbGraderPreprocessor):
+class RefuseLinks(CoursePreprocessor):
     """Grade no notebook a student submitted as a symbolic link.
 
     nbgrader reads a submitted notebook through a symbolic link: a notebook linked to
@@ -172,7 +155,7 @@ class RefuseLinks(NbGraderPreprocessor):
         return nb, resources
 
 
-class RepairGradeIds(NbGraderPreprocessor):
+class RepairGradeIds(CoursePreprocessor):
     """Turn graded cells nbgrader cannot place into plain cells, instead of failing.
 
     Replaces nbgrader's ``DeduplicateIds`` in ``Autograde.sanitize_preprocessors``.
@@ -213,7 +196,7 @@ class RepairGradeIds(NbGraderPreprocessor):
             return {cell.name for cell in notebook.source_cells}
 
 
-class FlagForInstructor(NbGraderPreprocessor):
+class FlagForInstructor(CoursePreprocessor):
     """Put the grader's findings where instructors look: nbgrader's own ``flagged`` mark.
 
     Last in ``Autograde.autograde_preprocessors`` (after ``SaveAutoGrades``: no score depends
@@ -269,7 +252,7 @@ class FlagForInstructor(NbGraderPreprocessor):
         return nb, resources
 
 
-class DropInstructorNotes(NbGraderPreprocessor):
+class DropInstructorNotes(CoursePreprocessor):
     """Drop the grader's notes to the instructor (:class:`FlagForInstructor`) from feedback.
 
     First in ``GenerateFeedback.preprocessors``: a flag is for the instructor to look into;

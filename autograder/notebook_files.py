@@ -26,23 +26,31 @@ MAX_NESTING = 64
 TOO_DEEP = f"nests lists and objects more than {MAX_NESTING} levels deep"
 
 
+class NotJSONNotebook(RefusedFile):
+    """A notebook file that is not UTF-8 JSON."""
+
+
+class TooDeepNotebook(RefusedFile):
+    """A notebook file whose JSON nests deeper than :data:`MAX_NESTING` levels."""
+
+
 def parse_notebook_json(data: bytes, name: str) -> Any:
     """The parsed JSON of a notebook file's bytes, nesting at most :data:`MAX_NESTING` levels.
 
     Raises
     ------
-    RefusedFile
-        If ``data`` is not UTF-8 JSON, or nests too deep; the message names the file
-        (``name``) and says which.
+    NotJSONNotebook, TooDeepNotebook
+        If ``data`` is not UTF-8 JSON, or nests too deep (both are :class:`RefusedFile`); the
+        message names the file (``name``) and says which.
     """
     try:
         parsed = json.loads(data.decode("utf-8"))
     except RecursionError:
-        raise RefusedFile(name, TOO_DEEP) from None
+        raise TooDeepNotebook(name, TOO_DEEP) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise RefusedFile(name, f"is not valid JSON ({short_reason(exc)})") from None
+        raise NotJSONNotebook(name, f"is not valid JSON ({short_reason(exc)})") from None
     if nesting(parsed) > MAX_NESTING:
-        raise RefusedFile(name, TOO_DEEP)
+        raise TooDeepNotebook(name, TOO_DEEP)
     return parsed
 
 

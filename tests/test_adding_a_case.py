@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.course_config import with_scripts_on_path
 from autograder.scores import read_grades
 from course.workspace import ROOT
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
@@ -120,9 +121,8 @@ def kit(tmp_path_factory) -> Path:
 
 def in_kit(kit: Path, *arguments: str) -> None:
     """Run this interpreter in ``kit`` with the kit's own packages first on its path."""
-    env = dict(os.environ)
+    env = with_scripts_on_path()
     env["PYTHONPATH"] = os.pathsep.join([str(kit), str(kit / "student")])
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     result = subprocess.run([sys.executable, *arguments], cwd=kit, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (arguments, result.stdout[-3000:], result.stderr[-3000:])

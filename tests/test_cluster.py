@@ -41,7 +41,7 @@ from autograder.cluster.kit import (
 from autograder.cluster.private import private_local_cluster
 from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
 from autograder.cluster.station import Recording, Station, StationSettings
-from autograder.course_config import CommandError, load_course_config
+from autograder.course_config import CommandError, load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.settings import RunSettings
 from course.workspace import copy_course, run
@@ -50,7 +50,7 @@ from tests.gradebooks import autograded_notebooks, gradebook_dump
 from tests.postgres_server import postgres_server
 
 BIN = Path(sys.executable).parent
-"""The environment's scripts: ``dask``, and ``alembic`` (which nbgrader runs)."""
+"""The environment's scripts: ``dask``."""
 
 # --- what travels ----------------------------------------------------------------------------
 
@@ -318,7 +318,7 @@ def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_s
             [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--scheduler", address,
              *_tls_options(cluster_tls, "instructor")],
             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+            env=with_scripts_on_path())
         victim = _a_worker_busy_grading(client, grading, seconds=3)
         pid = client.run(os.getpid, workers=[victim])[victim]
         os.kill(pid, signal.SIGKILL)

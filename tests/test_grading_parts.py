@@ -6,15 +6,24 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import sqlalchemy
+from jupyter_client import BlockingKernelClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
+from nbgrader.converters import NbGraderException
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import CheckCellMetadata
+from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
-from autograder.grading.failures import explain, with_one_retry
+from autograder.forkkernel.client import ZygoteError
+from autograder.grading.failures import ConverterError, explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
 from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
@@ -28,55 +37,153 @@ from autograder.grading.state import (
     save_state,
 )
 from autograder.grading.summary import format_summary
+from autograder.notebook_files import parse_notebook_json
+from autograder.submission_files import read_file
 from autograder.terminal import printable
 
 # --- failure reasons and the retry ---------------------------------------------------------------
+# Each failure is a real exception, raised where nbgrader's converters meet it; the reason comes
+# from its type (or where it was raised), never from its text.
+
+KERNEL_DIED = ("the kernel died while running the notebook (the student's code crashed or "
+               "exited the process)")
+BROKEN_METADATA = ("a cell's nbgrader metadata is broken (a graded cell whose grade_id or "
+                   "metadata was edited)")
+NBGRADER_GAVE_UP = NbGraderException("Please see the the above traceback for details on the "
+                                     "specific errors on the above failures.")
+"""What nbgrader's converters raise once they caught a submission's exception."""
 
 
-@pytest.mark.parametrize(("log", "reason", "retry"), [
-    ("RuntimeError: Kernel didn't respond in 60 seconds", "the kernel failed to start", True),
-    ("sqlite3.OperationalError: database is locked", "the gradebook was busy (sqlite lock)",
-     True),
-    ("nbclient.exceptions.DeadKernelError: Kernel died",
-     "the kernel died while running the notebook (the student's code crashed or exited the "
-     "process)", False),
-    ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{not json'",
-     "the notebook file is not valid JSON", False),
-    ("autograder.submission_files.RefusedFile: 02.ipynb is not valid JSON (Expecting value)",
-     "the notebook file is not valid JSON", False),
-    ("autograder.submission_files.RefusedFile: 01.ipynb nests lists and objects more than 64 "
-     "levels deep", "the notebook nests lists and objects more than 64 levels deep", False),
-    ("autograder.submission_files.RefusedFile: timestamp.txt (which nbgrader reads) is a "
-     "symbolic link or not a file", "a file of the submission was refused unread (a link, not "
-     "a file, or too large: see the findings)", False),
-    ("Cell 'my_test' does not exist in the database\nKeyError: 'grade_id'",
-     "a cell's nbgrader metadata is broken (a graded cell whose grade_id or metadata was "
-     "edited)", False),
-])
-def test_known_failures_get_a_reason(log, reason, retry):
-    assert (explain(log).reason, explain(log).retry) == (reason, retry)
+def raised(action, *args):
+    """The exception ``action(*args)`` raises (or, for an exception type, the exception
+    itself, raised here), with its traceback."""
+    try:
+        if isinstance(action, type) and issubclass(action, BaseException):
+            raise action(*args)
+        action(*args)
+    except Exception as exc:
+        return exc
+    raise AssertionError(f"{action} raised nothing")
 
 
-def test_an_unknown_failure_quotes_its_last_error_line():
-    log = "Converting notebook x\nTraceback (most recent call last):\nOSError: disk full\nbye"
-    assert explain(log).reason == "nbgrader failed: OSError: disk full"
+def caught(*exceptions, log=()):
+    """A converter's run that caught ``exceptions`` (as nbgrader does), then gave up."""
+    return ConverterError((*exceptions, NBGRADER_GAVE_UP), tuple(log))
+
+
+def locked_gradebook(folder):
+    """nbgrader's database error: an NbGraderException raised while handling SQLAlchemy's
+    error on a gradebook another connection holds locked."""
+    database = folder / "gradebook.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("create table grade (score)")
+    holder.execute("begin exclusive")
+    engine = sqlalchemy.create_engine(f"sqlite:///{database}", connect_args={"timeout": 0})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("insert into grade values (1)"))
+    except sqlalchemy.exc.OperationalError:
+        return raised(NbGraderException, "There was an error accessing the nbgrader database.")
+    finally:
+        engine.dispose()
+        holder.close()
+    raise AssertionError("the gradebook was not locked")
+
+
+def kernel_that_never_answers():
+    """jupyter_client's own error: a client waits for a kernel that is not there."""
+    client = BlockingKernelClient()
+    client.load_connection_info({"transport": "tcp", "ip": "127.0.0.1", "shell_port": 1,
+                                 "iopub_port": 2, "stdin_port": 3, "hb_port": 4,
+                                 "control_port": 5, "key": "", "signature_scheme": "hmac-sha256"})
+    client.start_channels(hb=False)  # no heartbeat thread reconnecting meanwhile
+    try:
+        return raised(client.wait_for_ready, 0)
+    finally:
+        client.stop_channels()
+
+
+def notebook_with(metadata):
+    return new_notebook(cells=[new_code_cell("check()", metadata={"nbgrader": metadata})])
+
+
+def test_the_failures_nbgrader_meets_get_a_reason_from_their_type(tmp_path):
+    (tmp_path / "link").symlink_to(tmp_path)
+    without_grade_id = notebook_with({"grade": True, "solution": False, "locked": True,
+                                      "points": 1, "schema_version": 3})
+    old_schema = notebook_with({"grade": True, "grade_id": "test_a", "points": 1})
+    not_a_notebook = new_notebook(cells=[new_code_cell("x")])
+    not_a_notebook.cells[0].outputs = "no list"
+    timeout = raised(UnresponsiveKernelError)
+    cases = [
+        (ConverterError((locked_gradebook(tmp_path),)),
+         "the gradebook was busy (sqlite lock)", True),
+        (caught(kernel_that_never_answers()), "the kernel failed to start", True),
+        (caught(raised(ZygoteError, "the zygote died")), "the kernel failed to start", True),
+        (caught(raised(DeadKernelError, "Kernel died")), KERNEL_DIED, False),
+        (caught(raised(CellTimeoutError, "timed out")), "a cell ran past the execution "
+         "timeout and the kernel could not be interrupted", False),
+        (caught(timeout), "a cell ran past the execution timeout and the kernel could not be "
+         "interrupted", False),
+        (caught(raised(parse_notebook_json, b"{not json", "02.ipynb")),
+         "the notebook file is not valid JSON", False),
+        (caught(raised(nbformat.reads, "{not json", 4)),
+         "the notebook file is not valid JSON", False),
+        (caught(raised(json.loads, "{")), "the notebook file is not valid JSON", False),
+        (caught(raised(parse_notebook_json, b"[" * 100 + b"]" * 100, "01.ipynb")),
+         "the notebook nests lists and objects more than 64 levels deep", False),
+        (caught(raised(read_file, tmp_path, "link")), "a file of the submission was refused "
+         "unread (a link, not a file, or too large: see the findings)", False),
+        (caught(raised(CheckCellMetadata().preprocess, without_grade_id, {})),
+         BROKEN_METADATA, False),
+        (caught(raised(MetadataValidator().validate_nb, old_schema)), BROKEN_METADATA, False),
+        (caught(raised(nbformat.validate, not_a_notebook)),
+         "the notebook file is not a valid notebook", False),
+    ]
+    for error, reason, retry in cases:
+        assert (explain(error).reason, explain(error).retry) == (reason, retry), error
+
+
+def test_an_exception_is_known_by_its_type_and_origin_not_its_words():
+    """A ``RuntimeError`` that says what jupyter_client says, raised elsewhere, is no kernel
+    start; an unknown failure quotes the first exception nbgrader caught."""
+    words = raised(RuntimeError, "Kernel didn't respond in 60 seconds")
+    assert explain(caught(words)).reason == (
+        "nbgrader failed: RuntimeError: Kernel didn't respond in 60 seconds")
+    assert explain(caught(raised(OSError, "disk full\nsecond line"),
+                          raised(DeadKernelError, "Kernel died"))).reason == KERNEL_DIED
+    assert explain(caught(raised(OSError, "disk full\nsecond line"))).reason == (
+        "nbgrader failed: OSError: disk full")
+
+
+def test_without_an_exception_to_explain_it_the_log_or_the_submission_says_why():
+    log = ("Converting notebook x", "Traceback (most recent call last):",
+           "OSError: disk full", "bye")
+    assert explain(ConverterError((NBGRADER_GAVE_UP,), log)).reason == (
+        "nbgrader failed: OSError: disk full")
+    assert explain(ConverterError((NBGRADER_GAVE_UP,), log),
+                   notebooks_submitted=False).reason == "no notebooks were submitted"
+    assert explain(ConverterError((raised(DeadKernelError, "Kernel died"),)),
+                   notebooks_submitted=False).reason == KERNEL_DIED
 
 
 def test_a_kernel_that_failed_to_start_is_retried_once():
-    errors = iter(["RuntimeError: Kernel didn't respond in 60 seconds", None])
+    did_not_start = caught(raised(ZygoteError, "the zygote died"))
+    errors = iter([did_not_start, None])
     assert with_one_retry(lambda: next(errors)) == (None, 2)
-    twice = iter(["Kernel didn't respond in 60 seconds"] * 2)
-    assert with_one_retry(lambda: next(twice)) == ("Kernel didn't respond in 60 seconds", 2)
+    twice = iter([did_not_start] * 2)
+    assert with_one_retry(lambda: next(twice)) == (did_not_start, 2)
 
 
 def test_other_failures_are_not_retried():
     calls = []
+    died = caught(raised(DeadKernelError, "Kernel died"))
 
     def attempt():
         calls.append(1)
-        return "DeadKernelError: Kernel died"
+        return died
 
-    assert with_one_retry(attempt) == ("DeadKernelError: Kernel died", 1)
+    assert with_one_retry(attempt) == (died, 1)
     assert len(calls) == 1
 
 

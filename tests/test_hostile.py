@@ -33,7 +33,7 @@ import pytest
 
 from autograder.cluster.kit import pack_kit, read_files
 from autograder.cluster.station import Station, StationSettings, grading_stack
-from autograder.course_config import gradebook_url
+from autograder.course_config import gradebook_url, with_scripts_on_path
 from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_cpu_limited, jail_memory_limited
@@ -363,8 +363,7 @@ def course_files(course: Path) -> dict[str, str]:
 
 def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun]]:
     """Grade a copy of every class with each grader, all at the same time."""
-    env = dict(os.environ, INSTRUCTOR_DB_PASSWORD=INSTRUCTOR_SECRET)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = with_scripts_on_path(dict(os.environ, INSTRUCTOR_DB_PASSWORD=INSTRUCTOR_SECRET))
     started, before = {}, {}
     for name, base in classes.items():
         for grader in GRADERS:
@@ -885,7 +884,7 @@ def test_nbgrader_autograde_logs_every_file_it_did_not_copy(runs):
            "copied" in log
     assert "RefusedFile: timestamp.txt (which nbgrader reads) is a symbolic link or not a " \
            "file" in log
-    assert f"RefusedFile: {NB1}.ipynb nests lists and objects more than 64 levels deep" in log
+    assert f"TooDeepNotebook: {NB1}.ipynb nests lists and objects more than 64 levels deep" in log
 
 
 @pytest.mark.parametrize("grader", GRADERS)

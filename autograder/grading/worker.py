@@ -8,10 +8,11 @@ nbgrader's. What this adds around it:
 - every notebook still runs in its own new kernel process, but with fork kernels on, that
   process is forked from a warm zygote (:mod:`autograder.forkkernel`) instead of started
   from scratch;
-- a failure is explained in one sentence (:mod:`.failures`); a kernel that failed to start
-  is retried once; a submission that still fails is graded notebook by notebook, so one
-  broken notebook does not cost the student the others; a notebook that cannot be graded
-  is flagged ``needs_manual_grade`` with score 0 in the gradebook.
+- a failure is explained in one sentence, from the exceptions nbgrader caught
+  (:mod:`.failures`); a kernel that failed to start is retried once; a submission that still
+  fails is graded notebook by notebook, so one broken notebook does not cost the student the
+  others; a notebook that cannot be graded is flagged ``needs_manual_grade`` with score 0 in
+  the gradebook.
 
 A grading process (:mod:`.process`) keeps one :class:`Grader` for the students it is given.
 """
@@ -26,7 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
@@ -35,7 +35,13 @@ from ..scores import after_penalty
 from ..stages import collecting, stage
 from ..submission_files import RefusedFile
 from ..verify.records import INTEGRITY, TIMED_OUT, notebook_flags
-from .failures import explain, with_one_retry
+from .failures import (
+    ConverterError,
+    ErrorKeepingAutograde,
+    ErrorKeepingFeedback,
+    explain,
+    with_one_retry,
+)
 from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
 from .settings import RunSettings, grading_config
 
@@ -82,18 +88,26 @@ class Grader:
                        flags=[f for f in flags if f.kind != TIMED_OUT],
                        seconds=time.monotonic() - started, attempts=attempts, stages=stages)
 
-    def _autograde(self, student: str, notebook: str) -> str | None:
-        """Run nbgrader's Autograde; ``None`` on success, else its error log."""
-        coursedir = self._coursedir(student, notebook)
+    def _autograde(self, student: str, notebook: str) -> ConverterError | None:
+        """Run nbgrader's Autograde; ``None`` on success, else what failed."""
+        return self._run(ErrorKeepingAutograde, self._coursedir(student, notebook))
+
+    def _run(self, converter: type[ErrorKeepingAutograde | ErrorKeepingFeedback],
+             coursedir: CourseDirectory) -> ConverterError | None:
+        """Run an nbgrader converter with ``--force``; ``None`` on success, else the
+        exceptions it caught and raised, and its log."""
+        caught: list[BaseException] = []
         with _captured_log(self.log) as log:
             try:
-                Autograde(coursedir=coursedir, config=self.config, force=True,
-                          log=self.log).start()
+                run = converter(coursedir=coursedir, config=self.config, force=True,
+                                log=self.log)
+                caught = run.caught
+                run.start()
             except Exception as exc:  # nbgrader's failure, reported for this student
-                return "\n".join([*log, f"{type(exc).__name__}: {exc}"])
+                return ConverterError((*caught, exc), tuple(log))
         return None
 
-    def _grade_notebook_by_notebook(self, student: str, error: str,
+    def _grade_notebook_by_notebook(self, student: str, error: ConverterError,
                                     notebooks: list[str]) -> list[NotebookFailure]:
         """Salvage what can be graded; explain and flag the notebooks that cannot.
 
@@ -104,7 +118,7 @@ class Grader:
         submission = self.submitted / student / self.settings.assignment
         present = [name for name in notebooks if (submission / f"{name}.ipynb").exists()]
         if not present:
-            return [NotebookFailure("*", explain(error).reason)]
+            return [NotebookFailure("*", explain(error, notebooks_submitted=False).reason)]
         failures = []
         for notebook in present:
             notebook_error = self._autograde(student, notebook=notebook)
@@ -133,15 +147,10 @@ class Grader:
 
     def _feedback(self, student: str) -> list[NotebookFailure]:
         """Generate the student's feedback; a failure to report if nbgrader could not."""
-        with _captured_log(self.log) as log:
-            try:
-                GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
-                                 force=True, log=self.log).start()
-            except Exception as exc:  # nbgrader's failure, reported for this student
-                error = "\n".join([*log, f"{type(exc).__name__}: {exc}"])
-                return [NotebookFailure("*", "no feedback was generated: "
-                                        + explain(error).reason)]
-        return []
+        error = self._run(ErrorKeepingFeedback, self._coursedir(student, "*"))
+        if error is None:
+            return []
+        return [NotebookFailure("*", "no feedback was generated: " + explain(error).reason)]
 
     def _score(self, student: str) -> tuple[float | None, float | None, float]:
         """The submission's total after the late penalty (as ``nbgrader export`` has it), its
