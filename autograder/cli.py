@@ -10,10 +10,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .cluster.access import ClusterTLS, reaching
+from .cluster.dispatch import DaskCluster
 from .course_config import CommandError
 from .course_lock import Holder, course_lock
 from .doctor import examine, format_findings
+from .grading.backend import Backend, LocalPool
 from .grading.run import grade_assignment
+from .grading.settings import options_config
 from .grading.summary import format_summary
 from .lms.collect import collect_downloads, format_collection
 from .lms.export import FORMATS, export_grades, format_export
@@ -38,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     grade = commands.add_parser(
         "grade", help="autograde submissions in parallel, with progress and a summary",
         description="Autograde submitted/<student>/ASSIGNMENT/ with nbgrader's own machinery, "
-                    "in parallel; only new or changed submissions unless --force.")
+                    "in parallel; only new or changed submissions unless --force.",
+        epilog="Any setting of nbgrader_config.py can be given as for nbgrader autograde, "
+               "--Class.name=VALUE (e.g. --Execute.timeout=30); it wins over the file. "
+               "--no-sandbox, --fresh-kernels and --student-timeout are such settings.")
     grade.add_argument("assignment")
     _course_dir(grade)
     grade.add_argument("--jobs", "-j", type=int, default=None,
@@ -51,9 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="also generate feedback for the graded students")
     grade.add_argument("--fresh-kernels", action="store_true",
                        help="start every kernel from scratch instead of forking it from a "
-                            "warm process (slower; for comparison)")
-    grade.add_argument("--student-timeout", type=float, default=900.0, metavar="SECONDS",
-                       help="kill the grading of one student after this long (default 900)")
+                            "warm process (slower; for comparison): "
+                            "--VerifiedExecute.fork_kernels=False")
+    grade.add_argument("--student-timeout", type=float, default=None, metavar="SECONDS",
+                       help="kill the grading of one student after this long (default 900): "
+                            "--GradingSupervisor.student_timeout=SECONDS")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="grade on the Dask cluster whose scheduler is at ADDRESS "
                             "(tls://host:8786), or on a private cluster of --jobs workers on "
@@ -73,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "the course secret)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code WITHOUT the sandbox, with your rights (unsafe: "
-                            "only where the sandbox cannot work, on trusted submissions)")
+                            "only where the sandbox cannot work, on trusted submissions): "
+                            "--VerifiedExecute.sandbox=False")
 
     report = commands.add_parser(
         "report", help="write the course report: an HTML page with plots, and its CSV tables",
@@ -159,7 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "problem comes with its fix. Exit status 1 if anything needs fixing.")
     _course_dir(doctor)
 
-    args = parser.parse_args(argv)
+    args, settings = parser.parse_known_args(argv)
+    if settings and args.command != "grade":
+        parser.error(f"unrecognized arguments: {' '.join(settings)}")
+    args.settings = settings
     if args.command == "grade" and args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     if args.command == "export" and args.column is not None and args.grade_format != "canvas":
@@ -200,15 +212,24 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     tls = ClusterTLS(args.tls_ca_file, args.tls_cert, args.tls_key)
+    backend: Backend = (LocalPool(args.jobs) if args.scheduler is None
+                        else DaskCluster(args.scheduler, args.jobs))
     with reaching(args.scheduler, tls, args.insecure_cluster, sys.stderr), \
             _holding_the_lock(args):
         run = grade_assignment(
-            args.course_dir, args.assignment, jobs=args.jobs, students=args.student,
-            force=args.force, feedback=args.feedback, fork_kernels=not args.fresh_kernels,
-            sandbox=not args.no_sandbox,
-            student_timeout=args.student_timeout, scheduler=args.scheduler)
+            args.course_dir, args.assignment, backend=backend, students=args.student,
+            force=args.force, feedback=args.feedback,
+            config=options_config([*_aliases(args), *args.settings]), stream=sys.stderr)
     print(format_summary(run))
     return 0 if run.ok else 1
+
+
+def _aliases(args: argparse.Namespace) -> list[str]:
+    """The settings that ``grade``'s own options stand for (:func:`options_config`)."""
+    return (["--VerifiedExecute.sandbox=False"] * args.no_sandbox
+            + ["--VerifiedExecute.fork_kernels=False"] * args.fresh_kernels
+            + ([] if args.student_timeout is None else
+               [f"--GradingSupervisor.student_timeout={args.student_timeout!r}"]))
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -23,8 +23,6 @@ as it was, the grader's, which a regrade without findings clears.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +30,8 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from .grading.state import STATE_DIRECTORY
-from .verify.records import METADATA_KEY
+from .typed_json import RecordError, read_file, write_file
+from .verify.records import INSTRUCTOR_NOTE, METADATA_KEY
 
 MARKS_DIRECTORY = "flags"
 """Folder of the grader's records, under the course's ``.autograder`` folder."""
@@ -75,6 +74,25 @@ def decide(flagged: bool, previous: Mark | None, reasons: tuple[str, ...]) -> De
     return Decision(flagged, None, "")
 
 
+@dataclass(frozen=True)
+class StoredMark:
+    """The file of a :class:`MarkRecord`: the gradebook's id of the submitted notebook, and
+    its :class:`Mark`."""
+
+    submission: str
+    set_by_grader: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MarkRead:
+    """The grader's record of the last grading (``None``: none that applies), and why a
+    record file was not read, if it was not (another version's, or not the grader's)."""
+
+    mark: Mark | None
+    problem: str | None = None
+
+
 class MarkRecord:
     """The grader's record of one submitted notebook of the course at ``root``.
 
@@ -91,32 +109,25 @@ class MarkRecord:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def read(self, submission_id: str) -> Mark | None:
-        """The record of the submitted notebook ``submission_id``, or ``None`` (no record, a
-        record of another gradebook, or one that cannot be read)."""
+    def read(self, submission_id: str) -> MarkRead:
+        """The record of the submitted notebook ``submission_id``: none if there is no
+        record or it is of another gradebook; none, and the problem, if it cannot be read
+        (it is replaced at this grading)."""
         try:
-            data = json.loads(self.path.read_text())
-            if data["submission"] != submission_id:
-                return None
-            return Mark(bool(data["set_by_grader"]), tuple(map(str, data["reasons"])))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+            stored = read_file(StoredMark, self.path)
+        except RecordError as error:
+            return MarkRead(None, f"the grader's record of the flagged mark is not read: "
+                                  f"{error}")
+        if stored is None or stored.submission != submission_id:
+            return MarkRead(None)
+        return MarkRead(Mark(stored.set_by_grader, stored.reasons))
 
     def write(self, submission_id: str, mark: Mark | None) -> None:
         """Replace the record (``None``: delete it)."""
         if mark is None:
             self.path.unlink(missing_ok=True)
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"submission": submission_id,
-                                       "set_by_grader": mark.set_by_grader,
-                                       "reasons": list(mark.reasons)}))
-        os.replace(partial, self.path)
-
-
-NOTE = "instructor_note"
-"""``output.metadata.autograder`` of the note the grader shows the instructor."""
+        write_file(self.path, StoredMark(submission_id, mark.set_by_grader, mark.reasons))
 
 
 def add_note(nb: NotebookNode, text: str) -> None:
@@ -125,7 +136,7 @@ def add_note(nb: NotebookNode, text: str) -> None:
     first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
     if first is not None:
         first.outputs.insert(0, new_output("display_data", data={"text/plain": text},
-                                           metadata={METADATA_KEY: NOTE}))
+                                           metadata={METADATA_KEY: INSTRUCTOR_NOTE}))
 
 
 def drop_notes(nb: NotebookNode) -> None:
@@ -137,7 +148,7 @@ def drop_notes(nb: NotebookNode) -> None:
 
 
 def _is_note(metadata: object) -> bool:
-    return isinstance(metadata, dict) and metadata.get(METADATA_KEY) == NOTE
+    return isinstance(metadata, dict) and metadata.get(METADATA_KEY) == INSTRUCTOR_NOTE
 
 
 def note_text(reasons: tuple[str, ...], decision: Decision) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -20,7 +19,16 @@ from traitlets import List
 from .flag_mark import MarkRecord, add_note, decide, drop_notes, note_text
 from .numdiff import find_numerical_differentiation, notebook_sources
 from .terminal import printable
-from .verify.records import METADATA_KEY, NUMERICAL_DIFF, graded_functions, notebook_flags
+from .verify.records import (
+    FlagMark,
+    IntegrityFinding,
+    NotebookRecord,
+    clear_records,
+    graded_functions,
+    notebook_flags,
+    set_notebook_record,
+    update_notebook_record,
+)
 
 
 class CoursePreprocessor(NbGraderPreprocessor):
@@ -112,9 +120,7 @@ class ClearGraderRecords(CoursePreprocessor):
 
     def preprocess(self, nb: NotebookNode,
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        for holder in [nb, *nb.cells]:
-            if isinstance(holder.get("metadata"), dict):
-                holder.metadata.pop(METADATA_KEY, None)
+        clear_records(nb)
         return nb, resources
 
 
@@ -143,10 +149,9 @@ class RefuseLinks(CoursePreprocessor):
                 f"**Not graded as your work:** {notebook.name} was submitted as a symbolic link, "
                 "not as a notebook file, and the grader reads no link: it graded the blank "
                 "notebook instead. Submit the notebook file itself."))
-            nb.metadata[METADATA_KEY] = {"integrity": [{
-                "kind": "linked_notebook", "cell": "",
-                "detail": f"the notebook was submitted as a symbolic link (to "
-                          f"{os.readlink(notebook)!r}); the blank release notebook was graded"}]}
+            set_notebook_record(nb, NotebookRecord(integrity=(IntegrityFinding(
+                "linked_notebook", "", f"the notebook was submitted as a symbolic link (to "
+                f"{os.readlink(notebook)!r}); the blank release notebook was graded"),)))
         return nb, resources
 
 
@@ -215,27 +220,30 @@ class FlagForInstructor(CoursePreprocessor):
     def preprocess(self, nb: NotebookNode,
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         ids = resources["nbgrader"]
-        record = nb.metadata.setdefault(METADATA_KEY, {})
         found = find_numerical_differentiation(
             notebook_sources(nb.cells, Path(resources["metadata"]["path"])),
             graded_functions(nb))
-        record[NUMERICAL_DIFF] = [asdict(finding) for finding in found]
+        update_notebook_record(nb, numerical_diff=tuple(found))
         reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
         mark = MarkRecord(Path(CourseDirectory(config=self.config).root), ids["assignment"],
                           ids["student"], ids["notebook"])
         drop_notes(nb)
-        record["flagged"] = {"reasons": list(reasons), "note": ""}
+        update_notebook_record(nb, flagged=FlagMark(reasons, ""))
         if not reasons and not mark.exists():
             return nb, resources  # nothing to flag, no flag of the grader's to clear
         with Gradebook(ids["db_url"]) as gradebook:
             submitted = gradebook.find_submission_notebook(
                 ids["notebook"], ids["assignment"], ids["student"])
-            decision = decide(bool(submitted.flagged), mark.read(submitted.id), reasons)
+            previous = mark.read(submitted.id)
+            if previous.problem:
+                self.log.warning("%s", printable(
+                    f"{ids['student']}/{ids['assignment']}/{ids['notebook']}: "
+                    f"{previous.problem}"))
+            decision = decide(bool(submitted.flagged), previous.mark, reasons)
             submitted.flagged = decision.flagged
             gradebook.db.commit()
             mark.write(submitted.id, decision.mark)
-        record["flagged"] = {"reasons": list(reasons), "note": decision.note,
-                             "flagged": decision.flagged}
+        update_notebook_record(nb, flagged=FlagMark(reasons, decision.note, decision.flagged))
         if decision.note:
             text = note_text(reasons, decision)
             add_note(nb, text)

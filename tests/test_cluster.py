@@ -43,7 +43,7 @@ from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
 from autograder.cluster.station import Recording, Station, StationSettings
 from autograder.course_config import CommandError, load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
-from autograder.grading.worker import WorkerSettings
+from autograder.grading.settings import RunSettings
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.gradebooks import autograded_notebooks, gradebook_dump
@@ -89,8 +89,7 @@ def test_the_kit_holds_the_config_the_tests_and_the_secret_only(generated_course
 
 
 def test_a_worker_with_other_checks_refuses_to_grade(generated_course):
-    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
-                               student_timeout=60, checks="another version")
+    settings = StationSettings(assignment=ASSIGNMENT, checks="another version")
     station = Station(pack_kit(generated_course, ASSIGNMENT), settings)
     try:
         recording = station.grade("ann", {"01_scalar_wrt_scalar.ipynb": b"{}"})
@@ -141,8 +140,8 @@ def test_a_student_no_worker_could_grade_keeps_the_grades_the_gradebook_held(gra
                                                                            tmp_path):
     course = copy_course(graded_class.parallel, tmp_path / "course")
     before, notebooks = gradebook_dump(course), autograded_notebooks(course)
-    settings = WorkerSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
-                              fork_kernels=True, sandbox=True, log=str(tmp_path / "log"))
+    settings = RunSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
+                           log=str(tmp_path / "log"))
     refused = Outcome("solution", "failed", failures=[NotebookFailure("*", "refused")])
     with Recorder(settings) as recorder:
         for recording in ("its grading killed several Dask workers in turn",

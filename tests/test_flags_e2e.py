@@ -26,9 +26,8 @@ from autograder.cluster.dispatch import Recorder
 from autograder.cluster.kit import pack_kit, read_files
 from autograder.cluster.station import Station, StationSettings, grading_stack
 from autograder.course_config import gradebook_url, load_course_config
-from autograder.flag_mark import NOTE
-from autograder.grading.worker import WorkerSettings
-from autograder.verify.records import METADATA_KEY, NUMERICAL_DIFF
+from autograder.grading.settings import RunSettings
+from autograder.verify.records import INSTRUCTOR_NOTE, METADATA_KEY, NUMERICAL_DIFF
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
 from jacobian_checks.assignments.jacobians import ASSIGNMENT, SCALAR_WRT_VECTOR
@@ -107,7 +106,7 @@ def _note(notebook: nbformat.NotebookNode) -> str:
     """The grader's note to the instructor in an autograded notebook ("" if none)."""
     return "".join(output.data["text/plain"] for cell in notebook.cells
                    if cell.cell_type == "code" for output in cell.outputs
-                   if output.get("metadata", {}).get(METADATA_KEY) == NOTE)
+                   if output.get("metadata", {}).get(METADATA_KEY) == INSTRUCTOR_NOTE)
 
 
 @pytest.fixture(scope="module")
@@ -206,8 +205,7 @@ def test_a_notebook_graded_on_a_cluster_station_is_flagged_in_the_instructors_gr
         generated_course, tmp_path):
     course = copy_course(generated_course, tmp_path / "course")
     _submit(course, "numerical", NUMERICAL, HELPER)
-    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
-                               student_timeout=120, checks=grading_stack())
+    settings = StationSettings(assignment=ASSIGNMENT, checks=grading_stack())
     station = Station(pack_kit(course, ASSIGNMENT), settings)
     try:
         recording = station.grade("numerical", read_files(
@@ -215,8 +213,8 @@ def test_a_notebook_graded_on_a_cluster_station_is_flagged_in_the_instructors_gr
     finally:
         station.close()
     assert recording.outcome["status"] == "graded", recording.outcome
-    worker = WorkerSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
-                            fork_kernels=True, sandbox=True, log=str(tmp_path / "log"))
+    worker = RunSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
+                         log=str(tmp_path / "log"))
     with Recorder(worker) as recorder:
         outcome = recorder.record("numerical", recording)
     assert [flag.kind for flag in outcome.flags] == [NUMERICAL_DIFF]

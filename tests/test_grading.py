@@ -52,7 +52,8 @@ def test_autograded_notebooks_are_identical_to_serial_nbgrader(graded_class):
 
 
 def test_a_timed_out_notebook_is_recorded(graded_class):
-    outcome = load_state(graded_class.parallel, ASSIGNMENT)["mistakes"].outcome
+    records = load_state(graded_class.parallel, ASSIGNMENT, on_problem=pytest.fail)
+    outcome = records["mistakes"].outcome
     assert outcome.status == "graded"
     assert outcome.timed_out == ["01_scalar_wrt_scalar"]
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import sqlalchemy
 from jupyter_client import BlockingKernelClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -266,7 +267,7 @@ def test_the_summary_counts_and_names_every_problem():
             Outcome("dee", "graded", 19, 20, timed_out=["01_x"])],
         skipped=["eve"], findings={"ann": [Finding("03_x", "edited_test", "test cell 't' was "
                                                    "edited")]},
-        seconds=75, jobs=2)
+        seconds=75, where="with 2 worker(s)")
     assert format_summary(run).splitlines() == [
         "Graded 4 submission(s) in 1:15 with 2 worker(s): 2 complete, 1 partial, 1 failed; "
         "1 unchanged, skipped (--force grades them again).",
@@ -465,5 +466,5 @@ def test_records_round_trip_through_the_state_file(tmp_path: Path):
         [NotebookFlag("04", "integrity", "disagrees")], 3.5, 2),
         [Finding("03", "edited_test", "edited")], {"source": "s1"})}
     save_state(tmp_path, "hw", records)
-    assert load_state(tmp_path, "hw") == records
-    assert load_state(tmp_path, "other") == {}
+    assert load_state(tmp_path, "hw", on_problem=pytest.fail) == records
+    assert load_state(tmp_path, "other", on_problem=pytest.fail) == {}

@@ -676,8 +676,7 @@ def test_a_station_kernel_holds_nothing_of_the_worker_nor_of_other_students(
     keep(write_submission(course, ASSIGNMENT, "honest-first",
                           solution_answers(course, ASSIGNMENT)), [NB1])
     submit_attack(course, BY_NAME["scan_memory"])
-    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
-                               student_timeout=300, checks=grading_stack())
+    settings = StationSettings(assignment=ASSIGNMENT, checks=grading_stack())
     station = Station(pack_kit(course, ASSIGNMENT), settings)
     try:
         recordings = [station.grade(student, read_files(course / "submitted" / student

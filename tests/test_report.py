@@ -39,9 +39,9 @@ from autograder.report.plots import ReportImages, score_histogram, score_step
 from autograder.report.problems import StudentProblem, student_problems
 from autograder.report.score_tables import CellPassRate, cell_pass_rates
 from autograder.scores import GradeRow, StudentScores, read_grades, score_table
-from autograder.timeouts import timed_out
+from autograder.typed_json import stamped
 from autograder.verify.plan import plan_cell
-from autograder.verify.records import Flag
+from autograder.verify.records import CellRecord, Flag, timed_out
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import ROOT, copy_course, run
@@ -69,8 +69,8 @@ def cell(grade_id, *outputs, grade=True):
 def check_failure(first_line, case="scalar_wrt_vector", check="values",
                   verdict="wrong_values", diagnosis=None):
     """A failure message and the grader's record of its verdict."""
-    return f"{first_line}\nmore report", {"case": case, "check": check, "verdict": verdict,
-                                          "diagnosis": diagnosis}
+    return f"{first_line}\nmore report", CellRecord(case, False, False, check, verdict,
+                                                     diagnosis)
 
 
 def failed(student, evalue, ename="JacobianCheckError", notebook="02", cell="test_values"):
@@ -113,9 +113,9 @@ def test_cells_missing_from_the_order_come_last_by_name():
 # --- mistakes ----------------------------------------------------------------------------------
 
 def test_failed_cells_are_the_first_error_of_each_test_cell_with_the_graders_record():
-    verdict = {"case": "c", "check": "shape", "verdict": "wrong_shape", "diagnosis": None}
+    verdict = CellRecord("c", False, False, "shape", "wrong_shape")
     recorded = cell("test_recorded", error("JacobianCheckError", "Wrong."))
-    recorded["metadata"]["autograder"] = verdict
+    recorded["metadata"]["autograder"] = stamped(verdict)
     notebook = {"cells": [
         cell("answer", error("NameError", "name 'np' is not defined"), grade=False),
         cell("test_shape", error("NotImplementedError"), error("Other")),
@@ -190,9 +190,8 @@ def test_errors_of_the_students_code_are_counted_by_name_after_the_checks_failur
 def raised(student, check, cell, message="dloss_dyhat is not implemented yet."):
     """A test cell whose check found that the student's function raised
     ``NotImplementedError``, with the grader's record."""
-    return FailedCell(student, "02", cell, "JacobianCheckError", message, {
-        "case": "scalar_wrt_vector", "check": check, "verdict": "raised",
-        "error": "NotImplementedError", "diagnosis": None, "hidden": False})
+    return FailedCell(student, "02", cell, "JacobianCheckError", message, CellRecord(
+        "scalar_wrt_vector", False, False, check, "raised", None, "NotImplementedError"))
 
 
 def test_errors_the_grader_recorded_keep_their_case_and_name_every_check():

@@ -13,20 +13,26 @@ is reported as failed, and the run goes on.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import time
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+from traitlets.config import Config
 
 from ..course_config import CommandError, load_course_config
+from ..grading.backend import Say
 from ..grading.outcome import NotebookFailure, Outcome
-from ..grading.progress import Progress
-from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
+from ..grading.settings import RunSettings
+from ..grading.worker import Grader, log_nbgrader_to
+from ..stages import StageTime, add
 from .kit import pack_kit, read_files, read_links, write_files
 from .replay import replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
@@ -35,71 +41,88 @@ IN_FLIGHT_PER_WORKER = 2
 """Tasks handed to the scheduler per worker at once: enough to keep workers busy, few enough
 that a large class's files are not all in memory."""
 
-def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
-                     students: list[str], jobs: int, student_timeout: float,
-                     stream: TextIO) -> Iterator[Outcome]:
-    """Yield each student's :class:`Outcome`, graded on the cluster at ``address`` (reached
-    with Dask's settings: :mod:`.access`), or on a private cluster of ``jobs`` workers on this
-    machine if ``address`` is ``"local"`` (:mod:`.private`), and recorded in the course's
-    gradebook; the submissions are ``submitted/<student>/<assignment>/``."""
-    if not students:
-        return
-    from distributed import Client, as_completed
-    from distributed.scheduler import KilledWorker
+LOCAL = "local"
+"""The address that asks for a private cluster on this machine (:mod:`.private`)."""
 
-    from .private import private_local_cluster
 
-    root = Path(settings.root)
-    station = StationSettings(assignment=settings.assignment, fork_kernels=settings.fork_kernels,
-                              sandbox=settings.sandbox, student_timeout=student_timeout,
-                              checks=grading_stack())
-    with ExitStack() as stack:
-        try:
-            if address == "local":
-                client = stack.enter_context(private_local_cluster(jobs))
-            else:
-                client = stack.enter_context(Client(address, timeout=30))
-        except OSError as exc:
-            raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        workers = len(client.scheduler_info()["workers"])
-        if not workers:
-            stream.write(f"No worker has joined the Dask scheduler at {address} yet: the run "
-                         f"waits for one (dask worker {address} --nworkers auto "
-                         "--nthreads 1, with its TLS files: README).\n")
-        recorder = stack.enter_context(Recorder(settings))
-        # With each task rather than scattered: data scattered to a worker that dies is lost
-        # for good, and the kit is about the size of one student's files.
-        kit = pack_kit(root, settings.assignment)
-        run_id = uuid.uuid4().hex[:8]
-        waiting = list(reversed(students))
-        futures: dict[Any, str] = {}
+class DaskCluster:
+    """The workers of the Dask cluster whose scheduler is at ``address`` (reached with Dask's
+    settings: :mod:`.access`), or of a private cluster of ``jobs`` workers on this machine if
+    ``address`` is ``"local"`` (default: one per core); a :class:`~autograder.grading.backend.
+    Backend`."""
 
-        def top_up() -> None:
-            """Keep IN_FLIGHT_PER_WORKER tasks per worker, counting workers that joined."""
-            target = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
-            while waiting and len(futures) < target:
-                student = waiting.pop()
-                folder = submitted / student / settings.assignment
-                future = client.submit(
-                    grade_remotely, kit, station, student, read_files(folder),
-                    read_links(folder), pure=False,
-                    key=f"grade-{settings.assignment}-{student}-{run_id}")
-                futures[future] = student
-                running.add(future)
+    def __init__(self, address: str, jobs: int | None = None) -> None:
+        self.address = address
+        self.jobs = jobs or os.cpu_count() or 1
 
-        running = as_completed()
-        progress = Progress(len(students), stream)
-        try:
+    def check(self, config: Config) -> list[str]:
+        """Nothing here: each worker checks its own machine (:class:`.station.Station`)."""
+        return []
+
+    def where(self, students: int) -> str:
+        return (f"on a local Dask cluster of {self._workers(students)} worker(s)"
+                if self.address == LOCAL else f"on the Dask cluster at {self.address}")
+
+    def _workers(self, students: int) -> int:
+        return min(self.jobs, max(students, 1))
+
+    def grade(self, settings: RunSettings, students: Sequence[str],
+              say: Say) -> Iterator[Outcome]:
+        """Yield each student's :class:`Outcome`, graded on the cluster and recorded in the
+        course's gradebook; the submissions are ``submitted/<student>/<assignment>/``."""
+        if not students:
+            return
+        from distributed import Client, as_completed
+        from distributed.scheduler import KilledWorker
+
+        from .private import private_local_cluster
+
+        root = Path(settings.root)
+        station = StationSettings(assignment=settings.assignment, checks=grading_stack(),
+                                  config=settings.config)
+        with ExitStack() as stack:
+            try:
+                if self.address == LOCAL:
+                    client = stack.enter_context(
+                        private_local_cluster(self._workers(len(students))))
+                else:
+                    client = stack.enter_context(Client(self.address, timeout=30))
+            except OSError as exc:
+                raise CommandError(f"cannot reach the Dask scheduler at {self.address}: "
+                                   f"{exc}") from None
+            if not client.scheduler_info()["workers"]:
+                say(f"No worker has joined the Dask scheduler at {self.address} yet: the run "
+                    f"waits for one (dask worker {self.address} --nworkers auto "
+                    "--nthreads 1, with its TLS files: README).")
+            recorder = stack.enter_context(Recorder(settings))
+            submitted = recorder.grader.submitted
+            # With each task rather than scattered: data scattered to a worker that dies is
+            # lost for good, and the kit is about the size of one student's files.
+            kit = pack_kit(root, settings.assignment)
+            run_id = uuid.uuid4().hex[:8]
+            waiting = list(reversed(students))
+            futures: dict[Any, str] = {}
+            running = as_completed()
+
+            def top_up() -> None:
+                """Keep IN_FLIGHT_PER_WORKER tasks per worker, counting workers that joined."""
+                target = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
+                while waiting and len(futures) < target:
+                    student = waiting.pop()
+                    folder = submitted / student / settings.assignment
+                    future = client.submit(
+                        grade_remotely, kit, station, student, read_files(folder),
+                        read_links(folder), pure=False,
+                        key=f"grade-{settings.assignment}-{student}-{run_id}")
+                    futures[future] = student
+                    running.add(future)
+
             top_up()
             while futures:
                 future = next(running)
                 student = futures.pop(future)
-                outcome = recorder.record(student, _result(future, KilledWorker))
-                progress.finished(outcome)
-                yield outcome
+                yield recorder.record(student, _result(future, KilledWorker))
                 top_up()
-        finally:
-            progress.close()
 
 
 def _result(future: Any, killed_worker: type[Exception]) -> Recording | str:
@@ -115,10 +138,10 @@ def _result(future: Any, killed_worker: type[Exception]) -> Recording | str:
 class Recorder:
     """Records what workers graded in the course's gradebook, as a local run would."""
 
-    def __init__(self, settings: WorkerSettings) -> None:
+    def __init__(self, settings: RunSettings) -> None:
         self.recordings = Path(tempfile.mkdtemp(prefix="autograder-recordings-"))
-        config = replaying(load_course_config(Path(settings.root)), self.recordings)
-        self.grader = Grader(settings, config=config)
+        course = replaying(load_course_config(Path(settings.root)), self.recordings)
+        self.grader = Grader(settings, course)
         log_nbgrader_to(Path(settings.log))
 
     def __enter__(self) -> Recorder:
@@ -129,7 +152,8 @@ class Recorder:
 
     def record(self, student: str, recording: Recording | str) -> Outcome:
         """The student's outcome once recorded: scores and flags from the gradebook and the
-        autograded notebooks, as written here; failures, time and attempts from the worker.
+        autograded notebooks, as written here; failures, time, attempts and stages from the
+        worker, with the time of recording (stage ``replay``).
 
         A student the worker could not grade at all is not recorded: the gradebook keeps
         what it held, as when a local grading process dies."""
@@ -138,6 +162,7 @@ class Recorder:
         graded = Outcome.from_json(recording.outcome)
         if any(failure.notebook == "*" for failure in graded.failures):
             return graded
+        started = time.monotonic()
         write_files(recording.notebooks, self.recordings / student)
         with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
             warnings.simplefilter("ignore")
@@ -145,5 +170,7 @@ class Recorder:
         shutil.rmtree(self.recordings / student, ignore_errors=True)
         failed = {failure.notebook for failure in graded.failures}
         extra = [failure for failure in here.failures if failure.notebook not in failed]
+        stages = dict(graded.stages)
+        add(stages, "replay", StageTime(time.monotonic() - started))
         return replace(here, failures=graded.failures + extra, seconds=graded.seconds,
-                       attempts=graded.attempts)
+                       attempts=graded.attempts, stages=stages)

@@ -3,17 +3,27 @@
 No shared file system is needed. The instructor's process packs, once per run, what a worker
 needs to grade an assignment (the kit), and, for each student, the files of the submission;
 results come back the same way (:mod:`.station`). Files travel as ``{relative path: bytes}``.
+Where the kit is unpacked (a cluster worker, a Gradescope container), the copy of the course
+gets a gradebook of its own (:func:`make_local_gradebook`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tarfile
+import warnings
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+
+from ..course_config import load_course_config
 from ..course_secret import SECRET_FILE
+from ..grading.worker import LOGGER
 from ..submission_files import RefusedFile, read_file, walk
 
 Files = dict[str, bytes]
@@ -101,3 +111,33 @@ def unpack_kit(kit: bytes, folder: Path) -> None:
 def kit_id(kit: bytes) -> str:
     """A name of the kit's content, for workers to keep one course copy per kit."""
     return hashlib.sha256(kit).hexdigest()[:16]
+
+
+def local_gradebook(root: Path) -> Config:
+    """The configuration that points the copy of a course at ``root`` (its kit's files) to a
+    gradebook of its own, ``root/gradebook.db`` (the course's own may be a database server),
+    over the copy's ``nbgrader_config.py``."""
+    config = Config()
+    config.CourseDirectory.db_url = "sqlite:///" + str(root / "gradebook.db")
+    return config
+
+
+def local_course(root: Path) -> CourseDirectory:
+    """The course directory of the copy at ``root``, on its own gradebook."""
+    config = load_course_config(root)
+    config.merge(local_gradebook(root))
+    return CourseDirectory(config=config)
+
+
+def make_local_gradebook(root: Path, assignment: str) -> CourseDirectory:
+    """Make the copy of a course at ``root`` gradable here: its own gradebook
+    (:func:`local_gradebook`) holding ``assignment``, made by nbgrader's
+    ``generate_assignment`` from the kit's source notebooks, and ``release/``. Returns the
+    copy's course directory; nbgrader's log goes to the :data:`LOGGER` of grading."""
+    coursedir = local_course(root)
+    coursedir.assignment_id = assignment
+    with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
+        warnings.simplefilter("ignore")
+        GenerateAssignment(coursedir=coursedir, config=coursedir.config, force=True,
+                           log=logging.getLogger(LOGGER)).start()
+    return coursedir

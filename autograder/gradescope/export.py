@@ -31,8 +31,7 @@ from pathlib import Path
 import autograder
 import jacobian_checks
 
-from ..cluster.kit import Files, kit_files, read_files, write_files
-from ..cluster.station import make_local_gradebook
+from ..cluster.kit import Files, kit_files, make_local_gradebook, read_files, write_files
 from ..course_config import CommandError, open_course, require_assignment
 from ..course_secret import course_secret
 from ..lms.export import EXPORTS_DIRECTORY
@@ -95,8 +94,7 @@ def prepared_kit(root: Path, assignment: str) -> Files:
     with tempfile.TemporaryDirectory(prefix="autograder-gradescope-kit-") as folder:
         write_files(kit, Path(folder))
         make_local_gradebook(Path(folder), assignment)
-        made = read_files(Path(folder))
-    return made | {"nbgrader_config.py": kit["nbgrader_config.py"]}  # run.py points it again
+        return read_files(Path(folder))
 
 
 def kit_folder() -> Path:

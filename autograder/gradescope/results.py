@@ -29,7 +29,7 @@ import nbformat
 from nbgrader import utils
 
 from ..scores import GradeRow
-from ..verify.records import METADATA_KEY
+from ..verify.records import CellRecord, cell_record
 
 VISIBLE, AFTER_DUE_DATE = "visible", "after_due_date"
 SIZES_PASSED = ("Passed on your notebook's sizes. The grader also runs this test on hidden "
@@ -85,17 +85,17 @@ def read_cells(source: Path, autograded: Path, rows: Sequence[GradeRow],
             grade_id = cell.metadata.nbgrader.grade_id
             row = scores.get((name, grade_id))
             record, text = graded.get(grade_id, (None, ""))
-            passed = bool(record and record.get("passed") is True)
+            passed = record is not None and record.passed
             cells.append(CellResult(
                 notebook=name, cell=grade_id, score=row.score if row else 0.0,
                 max_score=row.max_score if row else float(cell.metadata.nbgrader.points),
                 passed=passed,
-                sizes_passed=passed or bool(record and record.get("hidden") is True),
+                sizes_passed=passed or (record is not None and record.hidden),
                 verdict=text if record else not_graded.get(name, NOT_GRADED)))
     return cells
 
 
-def _graded_cells(path: Path) -> dict[str, tuple[dict[str, Any] | None, str]]:
+def _graded_cells(path: Path) -> dict[str, tuple[CellRecord | None, str]]:
     """The grader's record and the output text of each graded cell of an autograded
     notebook, by grade_id (none if the notebook was not graded)."""
     if not path.is_file():
@@ -103,9 +103,7 @@ def _graded_cells(path: Path) -> dict[str, tuple[dict[str, Any] | None, str]]:
     found = {}
     for cell in nbformat.read(path, as_version=4).cells:
         if utils.is_grade(cell):
-            record = cell.metadata.get(METADATA_KEY)
-            found[cell.metadata.nbgrader.grade_id] = (
-                record if isinstance(record, dict) else None, _output_text(cell))
+            found[cell.metadata.nbgrader.grade_id] = (cell_record(cell), _output_text(cell))
     return found
 
 

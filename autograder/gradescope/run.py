@@ -9,7 +9,7 @@ folder laid out like it (``source`` holding the zip's files, ``submission``, ``r
 2. builds a private copy of the course from the zip's kit (``source/course``: the course's
    ``nbgrader_config.py``, the assignment's source notebooks, the course secret, and the
    gradebook and release that ``export`` made of them), pointed at its own gradebook
-   (:func:`autograder.cluster.station.use_local_gradebook`);
+   (:func:`autograder.cluster.kit.local_gradebook`);
 3. chooses the kernels' protection (:func:`.protection.choose`) and refuses to grade
    without any, unless the course's configuration allows it;
 4. copies the uploaded notebooks that match the assignment's (:mod:`.submission`) into
@@ -43,14 +43,13 @@ from typing import Any
 
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config import Config
 
-from ..cluster.kit import read_files, write_files
-from ..cluster.station import use_local_gradebook
+from ..cluster.kit import local_course, local_gradebook, read_files, write_files
 from ..forkkernel import shutdown_zygotes
 from ..grading.outcome import Outcome
 from ..grading.scan import read_release, scan
-from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
+from ..grading.settings import RunSettings
+from ..grading.worker import Grader, log_nbgrader_to
 from ..scores import read_grades
 from ..terminal import printable
 from ..verify.records import INTEGRITY, NO_SANDBOX, STOPPED
@@ -101,7 +100,7 @@ def grade_submission(root: Path, scratch: Path, started: float) -> int:
     write_files(read_files(root / "source" / KIT_FOLDER), scratch)
     (assignment,) = [path.name for path in (scratch / "source").iterdir() if path.is_dir()]
     log_nbgrader_to(scratch / "grading.log")
-    coursedir = use_local_gradebook(scratch)
+    coursedir = local_course(scratch)
     settings = GradescopeRun(config=coursedir.config)
     protection = choose(settings, private=[
         root / "source", root / "source" / KIT_FOLDER / "course_secret.key",
@@ -118,7 +117,7 @@ def grade_submission(root: Path, scratch: Path, started: float) -> int:
     _copy_upload(root / "submission", matching, submission)
     _set_times(submitter, submission, coursedir.db_url, assignment)
     try:
-        outcome = _grade(scratch, coursedir.config, protection, assignment,
+        outcome = _grade(scratch, protection, assignment,
                          submitter.student) if matching.graded else None
     finally:
         if protection.kind == UNPRIVILEGED:
@@ -163,17 +162,18 @@ def _set_times(submitter: Submitter, submission: Path, db_url: str, assignment: 
             gradebook.update_or_create_assignment(assignment, duedate=submitter.due)
 
 
-def _grade(scratch: Path, config: Config, protection: Protection, assignment: str,
-           student: str) -> Outcome:
-    """Grade ``student`` with the grader of ``python -m autograder grade``; its Outcome."""
+def _grade(scratch: Path, protection: Protection, assignment: str, student: str) -> Outcome:
+    """Grade ``student`` with the grader of ``python -m autograder grade``, on the copy's own
+    gradebook and with the kernels' protection; its Outcome."""
     sandboxed = protection.kind == SANDBOX
+    config = local_gradebook(scratch)
+    config.VerifiedExecute.sandbox = config.VerifiedExecute.fork_kernels = sandboxed
     if protection.kind == UNPRIVILEGED:
         config.SandboxKernelManager.unprivileged_uid = protection.uid
-    settings = WorkerSettings(root=str(scratch), assignment=assignment, feedback=False,
-                              fork_kernels=sandboxed, sandbox=sandboxed,
-                              log=str(scratch / "grading.log"))
+    settings = RunSettings(root=str(scratch), assignment=assignment, feedback=False,
+                           log=str(scratch / "grading.log"), config=config)
     try:
-        return Grader(settings, config).grade(student)
+        return Grader(settings).grade(student)
     finally:
         if sandboxed:
             shutdown_zygotes()

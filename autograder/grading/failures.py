@@ -59,10 +59,12 @@ class KeepsErrors:
     """An nbgrader converter that keeps the exceptions of its conversion in ``caught``.
 
     nbgrader's ``convert_notebooks`` catches what a submission raises (a notebook that is not
-    JSON, a kernel that died, a file the submission's guard refused) and logs only its
+    JSON, a kernel that died, a file the course's exporter refuses) and logs only its
     traceback; the steps that raise them, ``init_destination``, ``init_assignment`` and
-    ``convert_single_notebook``, record it here first -- as the converter runs them, guarded
-    (:mod:`autograder.submission_exporter` wraps the first two when the run starts).
+    ``convert_single_notebook``, record it here first. The first two are wrapped as
+    ``convert_notebooks`` starts: by then the course's exporter
+    (:mod:`autograder.submission_exporter`) has put its check of the submission's files in
+    front of them, and what that check raises is kept too.
     """
 
     caught: list[BaseException]
@@ -72,18 +74,9 @@ class KeepsErrors:
         super().__init__(*args, **kwargs)
 
     def convert_notebooks(self) -> None:
-        for name in ("init_destination", "init_assignment"):
-            setattr(self, name, self._recording(getattr(self, name)))
+        for step in ("init_destination", "init_assignment"):
+            setattr(self, step, self._keeping(getattr(self, step)))
         super().convert_notebooks()  # type: ignore[misc]
-
-    def _recording(self, step: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any) -> Any:
-            try:
-                return step(*args)
-            except BaseException as exc:
-                self.caught.append(exc)
-                raise
-        return run
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
         try:
@@ -91,6 +84,15 @@ class KeepsErrors:
         except BaseException as exc:
             self.caught.append(exc)
             raise
+
+    def _keeping(self, step: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
+        def run(assignment_id: str, student_id: str) -> Any:
+            try:
+                return step(assignment_id, student_id)
+            except BaseException as exc:
+                self.caught.append(exc)
+                raise
+        return run
 
 
 class ErrorKeepingAutograde(KeepsErrors, Autograde):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..stages import Stages
+from ..typed_json import parse
+
 Status = Literal["graded", "partial", "failed"]
 
 
@@ -52,6 +55,8 @@ class Outcome:
         retried once).
     late_penalty : float
         The late-submission penalty subtracted from ``score`` (0 if none).
+    stages : dict of str to StageTime
+        Where the time went (:mod:`autograder.stages`), by stage.
     """
 
     student: str
@@ -64,15 +69,21 @@ class Outcome:
     seconds: float = 0.0
     attempts: int = 1
     late_penalty: float = 0.0
+    stages: Stages = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Outcome:
-        failures = [NotebookFailure(**failure) for failure in data.get("failures", [])]
-        flags = [NotebookFlag(**flag) for flag in data.get("flags", [])]
-        return cls(**{**data, "failures": failures, "flags": flags})
+    def from_json(cls, data: object) -> Outcome:
+        """Read what :meth:`to_json` wrote, checked field by field.
+
+        Raises
+        ------
+        autograder.typed_json.RecordError
+            If ``data`` is not an outcome.
+        """
+        return parse(cls, data, "the outcome")
 
 
 def took_too_long(seconds: float) -> str:
@@ -83,3 +94,8 @@ def took_too_long(seconds: float) -> str:
 def process_died(exit_code: int | None) -> str:
     """Why a student is not graded when the process grading them ended."""
     return f"the grading process died (exit code {exit_code})"
+
+
+def process_broken(what: str) -> str:
+    """Why a student is not graded when the process grading them sent ``what``."""
+    return f"the grading process sent {what}, and was stopped"

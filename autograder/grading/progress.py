@@ -87,6 +87,13 @@ class Progress:
                               f"{outcome_line(outcome)}\n")
         self.stream.flush()
 
+    def note(self, text: str) -> None:
+        """Show a line of the run's own (above the bar, on a terminal)."""
+        self.stream.write(("\r\033[K" if self.tty else "") + text + "\n")
+        if self.tty:
+            self._redraw()
+        self.stream.flush()
+
     def close(self) -> None:
         if self.tty:
             self.stream.write("\n")

@@ -1,19 +1,21 @@
 """What the last grading runs left: per student, the submission graded and the outcome.
 
-Stored as JSON in ``<course>/.autograder/<assignment>.json``; it decides which submissions
-are new or changed, and the course report reads it for failed and timed-out students.
+Stored as JSON in ``<course>/.autograder/<assignment>.json`` (a versioned record,
+:mod:`autograder.typed_json`); it decides which submissions are new or changed, and the course
+report reads it for failed and timed-out students. A file this grader cannot read (another
+version's, or not the grader's) is reported and read as nothing graded yet: the next grading
+grades everyone and replaces it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..submission_files import RefusedFile, read_chunks, walk
+from ..typed_json import RecordError, read_file, write_file
 from .outcome import Outcome
 from .scan import Finding
 
@@ -55,39 +57,34 @@ class StudentRecord:
     findings: list[Finding] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"fingerprint": self.fingerprint, "outcome": self.outcome.to_json(),
-                "findings": [vars(f) for f in self.findings], "inputs": self.inputs}
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> StudentRecord:
-        return cls(fingerprint=data["fingerprint"], outcome=Outcome.from_json(data["outcome"]),
-                   findings=[Finding(**f) for f in data.get("findings", [])],
-                   inputs=dict(data.get("inputs", {})))
+@dataclass(frozen=True)
+class GradingState:
+    """The file of :func:`load_state`: the records by student."""
+
+    students: dict[str, StudentRecord]
 
 
 def state_path(root: Path, assignment: str) -> Path:
     return root / STATE_DIRECTORY / f"{assignment}.json"
 
 
-def load_state(root: Path, assignment: str) -> dict[str, StudentRecord]:
-    """Records by student; empty if nothing was graded yet."""
-    path = state_path(root, assignment)
-    if not path.exists():
+def load_state(root: Path, assignment: str, *,
+               on_problem: Callable[[str], object]) -> dict[str, StudentRecord]:
+    """Records by student; empty if nothing was graded yet, or if the file cannot be read,
+    which ``on_problem`` is told in one line naming the file."""
+    try:
+        state = read_file(GradingState, state_path(root, assignment))
+    except RecordError as error:
+        on_problem(f"the grading records are not read: {error}; they count as none (so no "
+                   "submission counts as graded before, and the next grading replaces them)")
         return {}
-    data = json.loads(path.read_text())
-    return {student: StudentRecord.from_json(record)
-            for student, record in data["students"].items()}
+    return {} if state is None else state.students
 
 
 def save_state(root: Path, assignment: str, records: dict[str, StudentRecord]) -> None:
     """Write atomically: a crash mid-write leaves the previous state intact."""
-    path = state_path(root, assignment)
-    path.parent.mkdir(exist_ok=True)
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(
-        {"students": {s: r.to_json() for s, r in sorted(records.items())}}, indent=1))
-    os.replace(temporary, path)
+    write_file(state_path(root, assignment), GradingState(dict(sorted(records.items()))))
 
 
 def needs_grading(record: StudentRecord | None, current: str, autograded: Path,

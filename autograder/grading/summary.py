@@ -17,11 +17,8 @@ def format_summary(run: GradeRun) -> str:
     failed = [o for o in run.outcomes if o.status == "failed"]
     lines = [] if run.sandbox else [NO_SANDBOX_WARNING]
     lines += [run.regrading] if run.regrading else []
-    where = (f"with {run.jobs} worker(s)" if run.scheduler is None else
-             f"on a local Dask cluster of {run.jobs} worker(s)" if run.scheduler == "local" else
-             f"on the Dask cluster at {run.scheduler}")
     lines += [f"Graded {len(run.outcomes)} submission(s) in {format_duration(run.seconds)} "
-             f"{where}: {len(graded)} complete, {len(partial)} partial, "
+             f"{run.where}: {len(graded)} complete, {len(partial)} partial, "
              f"{len(failed)} failed; {len(run.skipped)} unchanged, skipped "
              "(--force grades them again)."]
     problems = [o for o in run.outcomes if o.failures or o.timed_out

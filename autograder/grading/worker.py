@@ -1,8 +1,9 @@
-"""A grading worker: one long-lived process that autogrades students with nbgrader.
+"""The grader of one student: nbgrader's ``Autograde``, as ``python -m autograder grade`` runs it.
 
 Each student is graded by nbgrader's own ``Autograde`` converter, configured from the
-course's ``nbgrader_config.py`` exactly as ``nbgrader autograde`` would be, so scores and
-gradebook rows are nbgrader's. What this adds around it:
+course's ``nbgrader_config.py`` exactly as ``nbgrader autograde`` would be (with the run's
+settings on top: :func:`.settings.grading_config`), so scores and gradebook rows are
+nbgrader's. What this adds around it:
 
 - every notebook still runs in its own new kernel process, but with fork kernels on, that
   process is forked from a warm zygote (:mod:`autograder.forkkernel`) instead of started
@@ -12,6 +13,8 @@ gradebook rows are nbgrader's. What this adds around it:
   fails is graded notebook by notebook, so one broken notebook does not cost the student the
   others; a notebook that cannot be graded is flagged ``needs_manual_grade`` with score 0 in
   the gradebook.
+
+A grading process (:mod:`.process`) keeps one :class:`Grader` for the students it is given.
 """
 
 from __future__ import annotations
@@ -19,20 +22,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from ..course_config import load_course_config
 from ..notebook_files import read_notebook
 from ..scores import after_penalty
+from ..stages import collecting, stage
 from ..submission_files import RefusedFile
 from ..verify.records import INTEGRITY, TIMED_OUT, notebook_flags
 from .failures import (
@@ -43,40 +43,21 @@ from .failures import (
     with_one_retry,
 )
 from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
+from .settings import RunSettings, grading_config
 
 LOGGER = "autograder.grading"
-"""The logger that nbgrader's converters and preprocessors get in a worker."""
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    """What every worker needs to know, picklable for ``multiprocessing``."""
-
-    root: str
-    assignment: str
-    feedback: bool
-    fork_kernels: bool
-    sandbox: bool
-    log: str
-    """File that receives the worker's and its kernels' stderr, and nbgrader's log."""
+"""The logger that nbgrader's converters and preprocessors get in a grading process."""
 
 
 class Grader:
     """Grades students of one assignment in this process, one at a time."""
 
-    def __init__(self, settings: WorkerSettings, config: Config | None = None) -> None:
-        """``config``: the course's nbgrader configuration, if not read from its
+    def __init__(self, settings: RunSettings, course: Config | None = None) -> None:
+        """``course``: the course's nbgrader configuration, if not read from its
         ``nbgrader_config.py``."""
         self.settings = settings
         self.log = logging.getLogger(LOGGER)
-        self.config = config or load_course_config(Path(settings.root))
-        # Two waits that cost time, not results: a kernel is ready on its kernel_info idle
-        # status, and is stopped at once once its notebook has run.
-        self.config.AsyncKernelManager.client_class = (
-            "autograder.grading.kernel_client.ReadyOnIdleKernelClient")
-        self.config.Execute.shutdown_kernel = "immediate"
-        self.config.VerifiedExecute.fork_kernels = settings.fork_kernels
-        self.config.VerifiedExecute.sandbox = settings.sandbox
+        self.config = grading_config(settings, course)
         coursedir = CourseDirectory(config=self.config)
         self.db_url = coursedir.db_url
         self.submitted = Path(coursedir.root) / coursedir.submitted_directory
@@ -85,21 +66,27 @@ class Grader:
     def grade(self, student: str) -> Outcome:
         """Autograde one student (and generate their feedback if asked)."""
         started = time.monotonic()
-        error, attempts = with_one_retry(lambda: self._autograde(student, notebook="*"))
-        notebooks = self._notebooks()
-        failures = [] if error is None else self._grade_notebook_by_notebook(
-            student, error, notebooks)
-        graded_any = any((self.autograded / student / self.settings.assignment).glob("*.ipynb"))
-        status: Status = "graded" if not failures else ("partial" if graded_any else "failed")
-        if self.settings.feedback and graded_any:
-            failures += self._feedback(student)
-        score, max_score, penalty = self._score(student)
-        flags = self._flags(student)
+        with collecting() as stages:
+            with stage("autograde"):
+                error, attempts = with_one_retry(lambda: self._autograde(student, notebook="*"))
+                notebooks = self._notebooks()
+                failures = [] if error is None else self._grade_notebook_by_notebook(
+                    student, error, notebooks)
+            graded_any = any(
+                (self.autograded / student / self.settings.assignment).glob("*.ipynb"))
+            status: Status = "graded" if not failures else ("partial" if graded_any
+                                                            else "failed")
+            if self.settings.feedback and graded_any:
+                with stage("feedback"):
+                    failures += self._feedback(student)
+            with stage("score and flags"):
+                score, max_score, penalty = self._score(student)
+                flags = self._flags(student)
         return Outcome(student=student, status=status, score=score, max_score=max_score,
                        late_penalty=penalty, failures=failures,
                        timed_out=sorted({f.notebook for f in flags if f.kind == TIMED_OUT}),
                        flags=[f for f in flags if f.kind != TIMED_OUT],
-                       seconds=time.monotonic() - started, attempts=attempts)
+                       seconds=time.monotonic() - started, attempts=attempts, stages=stages)
 
     def _autograde(self, student: str, notebook: str) -> ConverterError | None:
         """Run nbgrader's Autograde; ``None`` on success, else what failed."""
@@ -201,16 +188,6 @@ class Grader:
         return coursedir
 
 
-def _log_to(path: Path) -> None:
-    """Send this process's stderr (inherited by its kernels) and nbgrader's log to ``path``,
-    so that the parent's terminal shows only the progress."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(descriptor, 2)
-    os.close(descriptor)
-    log_nbgrader_to(path)
-
-
 def log_nbgrader_to(path: Path) -> None:
     """Send what nbgrader logs in this process (its converters' warnings) to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -241,26 +218,3 @@ def _captured_log(logger: logging.Logger) -> Iterator[list[str]]:
         yield lines
     finally:
         logger.removeHandler(handler)
-
-
-def serve(settings: WorkerSettings, tasks: Any, results: Any) -> None:
-    """Worker process body: grade students from ``tasks`` until ``None``; report each.
-
-    Messages to ``results``: ``("start", pid, student)`` then ``("done", pid, outcome_json)``.
-    """
-    _log_to(Path(settings.log))
-    # A worker forked from a process with strict warning filters (a test run) would turn
-    # nbgrader's harmless warnings into errors: warnings are logged, never raised.
-    warnings.resetwarnings()
-    grader = Grader(settings)
-    pid = os.getpid()
-    try:
-        while (student := tasks.get()) is not None:
-            results.put(("start", pid, student))
-            results.put(("done", pid, grader.grade(student).to_json()))
-    finally:
-        if settings.fork_kernels:
-            from ..forkkernel import shutdown_zygotes
-
-            shutdown_zygotes()
-

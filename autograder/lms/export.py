@@ -118,7 +118,8 @@ def export_grades(root: Path, assignment: str, grade_format: str, out: Path | No
         raise CommandError(f"{len(ungraded)} student(s) submitted {assignment} but have no "
                            f"grades in the gradebook: {', '.join(ungraded)}. Grade them first: "
                            f"python -m autograder grade {assignment}")
-    records = load_state(Path(coursedir.root), assignment)
+    problems: list[str] = []
+    records = load_state(Path(coursedir.root), assignment, on_problem=problems.append)
     changed = sorted(student for student, directory in submitted.items()
                      if student in records and records[student].fingerprint
                      != fingerprint(directory))
@@ -141,7 +142,7 @@ def export_grades(root: Path, assignment: str, grade_format: str, out: Path | No
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
     return Export(path, grade_file.students,
-                  grading_warnings(assignment, rows, records) + grade_file.warnings)
+                  problems + grading_warnings(assignment, rows, records) + grade_file.warnings)
 
 
 def read_roster(db_url: str) -> list[RosterEntry]:

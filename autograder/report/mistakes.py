@@ -22,9 +22,8 @@ from typing import Any, Literal
 
 from jacobian_checks.diagnosis import TITLES
 
-from ..timeouts import TIMEOUT_ERRORS
 from ..verify.plan import CHECKS
-from ..verify.records import METADATA_KEY
+from ..verify.records import TIMEOUT_ERRORS, TIMEOUT_VERDICT, CellRecord, cell_record
 
 MistakeKind = Literal["diagnosis", "verdict", "error"]
 _MistakeKey = tuple[str, str, MistakeKind, str, str]
@@ -41,14 +40,14 @@ _SYMBOLIC_SHAPE = re.compile(r"\([^()]*?(?<![\d.])[A-Za-z_][^()]*\)")
 @dataclass(frozen=True)
 class FailedCell:
     """The first error output of one failed test cell of one student's notebook, and the
-    grader's record of the verdict (``case``, ``check``, ``verdict``, ``diagnosis``), if any."""
+    grader's record of the verdict, if any."""
 
     student: str
     notebook: str
     cell: str
     ename: str
     evalue: str
-    verdict: Mapping[str, Any] | None = None
+    verdict: CellRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def failed_cells(student: str, notebook_name: str,
 
     ``notebook`` is the parsed JSON of an autograded notebook. A cell cut off by the
     execution timeout is returned with the timeout's exception name (see
-    :func:`autograder.timeouts.timed_out`).
+    :func:`autograder.verify.records.timed_out`).
     """
     failed = []
     for cell in notebook.get("cells", []):
@@ -100,10 +99,9 @@ def failed_cells(student: str, notebook_name: str,
         outputs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if meta.get("grade") and outputs:
             first = outputs[0]
-            record = cell.get("metadata", {}).get(METADATA_KEY)
             failed.append(FailedCell(
                 student, notebook_name, str(meta.get("grade_id", "")), str(first.get("ename")),
-                str(first.get("evalue", "")), record if isinstance(record, dict) else None))
+                str(first.get("evalue", "")), cell_record(cell)))
     return failed
 
 
@@ -137,7 +135,7 @@ def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
     mistakes = []
     for (notebook, case, kind, name, _), found in groups.items():
         members = [error for error, _ in found]
-        public = [e for e in members if not (e.verdict or {}).get("hidden")]
+        public = [e for e in members if not (e.verdict and e.verdict.hidden)]
         examples = Counter(normalise_message(e.evalue) for e in public or members)
         example = examples.most_common(1)[0][0]
         if kind == "diagnosis" and not public:
@@ -153,16 +151,16 @@ def _mistake_key(error: FailedCell) -> tuple[_MistakeKey, str] | None:
     """The mistake a failed cell counts for and the check that failed; ``None`` for a
     timeout."""
     tag = error.verdict
-    if error.ename in TIMEOUT_ERRORS or (tag and tag.get("verdict") == "timed_out"):
+    if error.ename in TIMEOUT_ERRORS or (tag and tag.verdict == TIMEOUT_VERDICT):
         return None
-    if not tag or not tag.get("verdict"):
+    if not tag or not tag.verdict:
         return (error.notebook, "", "error", error.ename, ""), ""
-    case, check = str(tag.get("case") or ""), str(tag.get("check") or "")
-    if tag["verdict"] == "raised":
-        return (error.notebook, case, "error", str(tag.get("error") or "an exception"), ""), check
-    if tag.get("diagnosis"):
-        return (error.notebook, case, "diagnosis", str(tag["diagnosis"]), ""), check
-    return (error.notebook, case, "verdict", str(tag["verdict"]),
+    check = tag.check or ""
+    if tag.verdict == "raised":
+        return (error.notebook, tag.case, "error", tag.error or "an exception", ""), check
+    if tag.diagnosis:
+        return (error.notebook, tag.case, "diagnosis", tag.diagnosis, ""), check
+    return (error.notebook, tag.case, "verdict", tag.verdict,
             normalise_message(error.evalue)), check
 
 

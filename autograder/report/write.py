@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,9 +93,14 @@ def read_report(coursedir: CourseDirectory, assignment: str) -> CourseReport:
     notebooks = {(path.parent.parent.name, path.stem): notebook
                  for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
                  if (notebook := _read_notebook(path)) is not None}
-    return collect_report(assignment, rows, release, notebooks, load_state(root, assignment),
+    return collect_report(assignment, rows, release, notebooks,
+                          load_state(root, assignment, on_problem=_warn),
                           read_penalties(str(coursedir.db_url), assignment),
                           course=coursedir.course_id)
+
+
+def _warn(problem: str) -> None:
+    print(f"warning: {problem}", file=sys.stderr)
 
 
 def _read_notebook(path: Path) -> Any:

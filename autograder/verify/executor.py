@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,17 @@ from ..kernels.manager import SandboxKernelManager
 from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from ..sandbox.spec import Limits
+from ..stages import stage
 from .judge import CellVerdict, Judge, TestCell
 from .kernel_calls import KernelCalls
 from .plan import plan_cell
-from .records import METADATA_KEY
+from .records import (
+    CellRecord,
+    IntegrityFinding,
+    notebook_record,
+    set_cell_record,
+    update_notebook_record,
+)
 from .replies import NoReply, Returned
 
 GRADER_IMPORT = re.compile(
@@ -109,15 +117,23 @@ class VerifiedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._output_bytes: dict[int, int] = {}
-        with self.setup_kernel():
-            assert self.kc is not None
-            info = self.wait_for_reply(self.kc.kernel_info())
+        kernel = ExitStack()
+        try:
+            with stage("kernel start"):
+                kernel.enter_context(self.setup_kernel())
+                assert self.kc is not None
+                info = self.wait_for_reply(self.kc.kernel_info())
             assert info is not None
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-            stopped = self._execute_cells(resources)
+            with stage("cells"):
+                stopped = self._execute_cells(resources)
             own_outputs = {_grade_id(cell): not _has_error(cell)
                            for cell in self.nb.cells if _is_test(cell)}
-            verdicts = run_sync(self._verify)(cells, stopped, secret, ids)
+            with stage("verification"):
+                verdicts = run_sync(self._verify)(cells, stopped, secret, ids)
+        finally:
+            with stage("kernel stop"):
+                kernel.close()
         self.set_widgets_metadata()
         _record(self.nb, verdicts, own_outputs, stopped, sandboxed=self.sandbox)
         return self.nb, self.resources
@@ -217,33 +233,32 @@ def verdict_outputs(verdict: CellVerdict) -> list[NotebookNode]:
 def _record(nb: NotebookNode, verdicts: list[CellVerdict], own_outputs: dict[str, bool],
             stopped: str | None, *, sandboxed: bool) -> None:
     by_id = {verdict.grade_id: verdict for verdict in verdicts}
-    integrity = list(nb.metadata.get(METADATA_KEY, {}).get("integrity", []))  # RefuseLinks'
+    integrity = list(notebook_record(nb).integrity)  # RefuseLinks'
     for index, cell in enumerate(nb.cells):
         if _is_test(cell) and _grade_id(cell) in by_id:
             verdict = by_id[_grade_id(cell)]
             cell.outputs = verdict_outputs(verdict)
             rejection = verdict.rejection
-            cell.metadata[METADATA_KEY] = {
-                "case": verdict.case, "passed": verdict.passed, "hidden": verdict.hidden,
-                "check": rejection.check if rejection else None,
-                "verdict": rejection.verdict if rejection else None,
-                "diagnosis": rejection.diagnosis if rejection else None,
-                "error": rejection.error if rejection else None}
+            set_cell_record(cell, CellRecord(
+                case=verdict.case, passed=verdict.passed, hidden=verdict.hidden,
+                check=rejection.check if rejection else None,
+                verdict=rejection.verdict if rejection else None,
+                diagnosis=rejection.diagnosis if rejection else None,
+                error=rejection.error if rejection else None))
             own = own_outputs.get(verdict.grade_id)
             if stopped is None and own is not None and own != verdict.visible_passed:
-                integrity.append({
-                    "kind": "disagreement", "cell": verdict.grade_id,
-                    "detail": (f"test cell {verdict.grade_id!r} {_word(own)} in the student's "
-                               "kernel, but the grader's check on the notebook's sizes "
-                               f"{_word(verdict.visible_passed)}; the grader's verdict is "
-                               "scored")})
+                integrity.append(IntegrityFinding(
+                    "disagreement", verdict.grade_id,
+                    f"test cell {verdict.grade_id!r} {_word(own)} in the student's kernel, but "
+                    "the grader's check on the notebook's sizes "
+                    f"{_word(verdict.visible_passed)}; the grader's verdict is scored"))
         elif cell.cell_type == "code" and not utils.is_locked(cell) and GRADER_IMPORT.search(
                 cell.source):
-            integrity.append({"kind": "grader_import", "cell": _grade_id(cell) or str(index + 1),
-                              "detail": f"cell {index + 1} imports the grader's package "
-                                        "(autograder), which students do not have"})
-    nb.metadata[METADATA_KEY] = {"integrity": integrity, "stopped": stopped,
-                                 "sandbox": sandboxed}
+            integrity.append(IntegrityFinding(
+                "grader_import", _grade_id(cell) or str(index + 1),
+                f"cell {index + 1} imports the grader's package (autograder), which students "
+                "do not have"))
+    update_notebook_record(nb, integrity=tuple(integrity), stopped=stopped, sandbox=sandboxed)
 
 
 def _word(passed: bool) -> str:
