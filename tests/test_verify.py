@@ -39,7 +39,7 @@ from autograder.verify.replies import (
 from course.answer_bank import every_case
 from jacobian_checks import JacobianCheckError, check_jacobian_shape
 from jacobian_checks.cases import CASES
-from jacobian_checks.coerce import NotAnArray
+from jacobian_checks.coerce import NOT_AN_ARRAY, NotAnArray
 from jacobian_checks.hidden_messages import CHECK_KINDS, hidden_message, hidden_texts
 from jacobian_checks.probe import answer
 from tests.trusted import SECRET, graded_cells, verdicts
@@ -195,6 +195,7 @@ def test_a_compressed_bomb_is_never_inflated():
     header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({items},), }}"
     found = reply_of(npy(header, bytes(8 * items)), (items,))
     assert isinstance(found, NotAnArray) and found.kind == "too_large"
+    assert f"over {MAX_ARRAY_BYTES // 2**20} MiB" in NOT_AN_ARRAY[found.kind]  # what it is told
     deflater = zlib.compressobj(1)  # a header of 6 numbers, then 128 MiB of zeros
     bomb = deflater.compress(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(HEADER))
                              + HEADER.encode())

@@ -20,7 +20,7 @@ NOT_AN_ARRAY = {
     "complex": "complex numbers; a Jacobian of real functions is real",
     "non_numeric": ("values that are not numbers (a list containing None, or arrays of "
                     "different shapes?)"),
-    "too_large": "an array too large to be this Jacobian (over 256 MiB)",
+    "too_large": "an array too large to be this Jacobian (over 64 MiB)",
 }
 """What a returned object that is not a real array is, by kind, as messages say it."""
 
