@@ -42,47 +42,40 @@ _INPUT_WHERE_OUTPUT_BELONGS = (
 
 VERDICTS = {
     "missing_batch_axis":
-        "Your Jacobian has no batch axis: (D, D) = (10, 10) looks like the Jacobian of one "
-        "example, or of an average over the batch.",
+        "Your Jacobian has no batch axis: it looks like the Jacobian of one example, or of an "
+        "average over the batch.",
     "batch_axis_misplaced":
-        "Your Jacobian's batch axis is in the wrong place: (1, D, B) = (1, 10, 256) has B at "
-        "axis 2, not at axis 0.",
+        "Your Jacobian's batch axis is in the wrong place: your shape has B at axis 2.",
     "transposed_axes":
-        "Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1), input before "
-        "output.",
+        "Your Jacobian looks transposed: the input's axes come before the output's.",
     "transposed_axes_matrix":
-        "Your Jacobian looks transposed: its axes are (B, input_dim, output_dim, output_dim) = "
-        "(256, 20, 10, 10), input before output, and the axes of W swapped.",
+        "Your Jacobian looks transposed: the input's axes come before the output's, and the "
+        "axes of W are swapped.",
     "transposed_axes_predicted":
-        "Your predicted Jacobian looks transposed: its axes are (1, input_dim, output_dim) = "
-        "(1, 20, 10), with the axes of W swapped, as in W.T.",
-    "extra_unit_axis":
-        "Your Jacobian has an extra axis of size 1: (B, 1, 1, D) = (256, 1, 1, 10) has 4 axes, "
-        "the Jacobian has 3 axes.",
-    "missing_unit_axis":
-        "Your Jacobian is missing an axis of size 1: (B,) = (256,) has 1 axis, the Jacobian "
-        "has 3 axes.",
+        "Your predicted Jacobian looks transposed: the axes of W are swapped, as in W.T.",
+    "extra_unit_axis": "Your Jacobian has an extra axis of size 1.",
+    "missing_unit_axis": "Your Jacobian is missing an axis of size 1.",
     "gradient_instead_of_jacobian":
-        "Your Jacobian has the shape of yhat, (B, D) = (256, 10): it looks like the gradient, "
-        "without the output's axis (1,).",
+        "Your Jacobian has the shape of yhat: it looks like the gradient, with no axis for the "
+        "output.",
     "elementwise_instead_of_jacobian":
-        "Your Jacobian has the shape of h, (B, D) = (256, 10): one number per entry, as if each "
-        "output entry depended on its own input entry only.",
+        "Your Jacobian has the shape of h: one number per entry, as if each output entry "
+        "depended on its own input entry only.",
     "elementwise_instead_of_diagonal":
-        "Your Jacobian has the shape of h, (B, D) = (256, 10): it looks like the elementwise "
-        "derivative, only the diagonal of the Jacobian.",
+        "Your Jacobian has the shape of h: it looks like the elementwise derivative, only the "
+        "diagonal of the Jacobian.",
     "function_shape":
-        "Your Jacobian has the shape of the function's output, (B, output_dim) = (256, 10): it "
-        "looks like the function's value, not its derivative.",
+        "Your Jacobian has the shape of the function's output: it looks like the function's "
+        "value, not its derivative.",
     "per_example_instead_of_mean":
-        "Your Jacobian (B, output_dim, input_dim) = (256, 10, 20) looks like one gradient per "
-        "example, but the loss is averaged over the batch.",
+        "Your Jacobian looks like one gradient per example, but the loss is averaged over the "
+        "batch.",
     "unexpected_batch_axis":
-        "Your Jacobian (B, D, B, D) = (256, 10, 256, 10) has the batch axis twice: it looks "
-        "like the Jacobian of the whole batch's output with respect to the whole batch's input.",
+        "Your Jacobian has the batch axis twice: it looks like the Jacobian of the whole "
+        "batch's output with respect to the whole batch's input.",
     "hardcoded_sizes_shape":
-        "Your Jacobian has the shape (B, 1, 10) = (3, 1, 10): it looks like the notebook's "
-        "D = 10 is typed in, where this test has D = 7.",
+        "Your Jacobian has the shape (3, 1, 10): it looks like the notebook's D = 10 is typed "
+        "in, where this test has D = 7.",
     "all_zeros": "Your Jacobian is all zeros.",
     "sign_flipped": "Your Jacobian has the wrong sign: its negative is right.",
     "scaled": "Your Jacobian is off by a constant factor: it is the right one times B = 256.",
@@ -118,12 +111,10 @@ VERDICTS = {
         "Only part of the batch is in your gradient: examples 0-254 of 256 are in its mean, "
         "example 255 is not.",
     "terms_instead_of_sum":
-        "Your Jacobian (B, D, D) = (256, 10, 10) has the input's axis where the output's axis "
-        "(1,) belongs: it looks like the Jacobian of each term of the loss, before their sum "
-        "over the D components.",
+        "Your Jacobian looks like the Jacobian of each term of the loss, before their sum over "
+        "the D components: it has an input axis where the output's belongs.",
     "jacobian_wrt_other_argument":
-        "Your Jacobian (1, output_dim, hidden_dim) = (1, 10, 16) has the shape of the "
-        "derivative with respect to W2, not W1.",
+        "Your Jacobian has the shape of a derivative with respect to W2, not W1.",
     "softmax_over_batch_axis":
         "Your Jacobian looks computed from a softmax taken over the batch axis, each column of "
         "h normalised, where softmax normalises each example, each row of h, on its own.",

@@ -1,12 +1,12 @@
 """The checks that the notebooks' test cells call, in the student's own kernel.
 
-Each check calls the student's function on the notebook's sizes and inputs, then on the
-case's second, public sizes (:attr:`~jacobian_checks.case.Case.second_sizes`: a size typed
-in, or code right only at one set of sizes, fails here, before the student submits), and runs
-the verdicts of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness, values --
-stopping at the first failure with a :class:`~jacobian_checks.errors.JacobianCheckError`
-whose message says what was expected, what was found, and, if the answer matches a common
-mistake, names it. Values are compared with the references stored for these sizes
+Each check calls the student's function on the notebook's sizes and inputs, then on the case's
+second, public sizes (:attr:`~jacobian_checks.case.Case.second_sizes`: a size typed in, or code
+right only at one set of sizes, fails here, before the student submits), and runs the verdicts
+of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness, values -- stopping at
+the first failure with a :class:`~jacobian_checks.errors.JacobianCheckError` whose message says
+what was found and what is wrong with it: the common mistake it matches, or the rule -- never
+the shape part 1 asks for. Values are compared with the references stored for these sizes
 (:mod:`jacobian_checks.references`). An exception raised inside the student's own function
 propagates as it is, with a note saying how it was called, and shows their own frames only
 (:mod:`jacobian_checks.display`). A check that passes prints one line confirming what it
@@ -18,13 +18,12 @@ and judges the results with the same verdicts.
 
 Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)``)::
 
-    JacobianCheckError: Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1),
-    input before output.
-    The axes go batch, then output, then input: check the order of the subscripts after ...
+    JacobianCheckError: Your Jacobian looks transposed: the input's axes come before the
+    output's.
+    The axes go in the rule's order: check the order of the subscripts after '->' in ...
     dloss_dyhat(y, yhat) returned an array of shape (256, 10, 1) (inputs: ...).
-    Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), then input
-    (D,) = (10,).
-    ...
+    Rule: a leading batch axis B when the output is per example, then the axes of one
+    example's output, then the axes of the input.
 """
 
 from __future__ import annotations

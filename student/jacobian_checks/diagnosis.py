@@ -46,7 +46,7 @@ class Diagnosis:
         course report counts.
     verdict : str
         One line saying what the answer looks like, e.g. ``"Your Jacobian looks transposed:
-        its axes are (B, D, 1) = (256, 10, 1), input before output."``
+        the input's axes come before the output's."``; of a wrong shape, never the right one.
     pointer : str
         One line pointing at the rule or the code to check, without giving the solution away.
     """

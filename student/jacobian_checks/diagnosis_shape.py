@@ -21,16 +21,18 @@ from collections.abc import Callable, Sequence
 from itertools import combinations, permutations
 
 from .cases import Case
-from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis, axes_order
+from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis
 from .layout import Dim, Sizes, format_shape, resolve
-from .layout import symbols_and_numbers as shape_text
 
 Dims = tuple[Dim, ...]
 Candidate = tuple[Dims, Diagnosis]
 """A symbolic shape that a mistake produces, and what to tell the student who returned it."""
 
-_AVERAGED_POINTER = ("The batch mean is one number, so its Jacobian has no batch axis: the "
-                     "derivative of a mean is the mean of the per-example derivatives.")
+_AVERAGED_POINTER = ("The loss is one number for the whole batch, the mean of the examples' "
+                     "losses: how many Jacobians does one number have?")
+
+_ORDER_POINTER = ("The axes go in the rule's order: check the order of the subscripts after "
+                  "'->' in your einsum, or your transpose or reshape.")
 
 
 def diagnose_shape(found: Sequence[int], case: Case, sizes: Sizes) -> Diagnosis | None:
@@ -65,30 +67,29 @@ def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:
     outputs mix the input's entries) one number per entry."""
     layout = case.layout
     dims = layout.batch + layout.input
-    shown = shape_text(dims, sizes)
     if _is_scalar(layout.output) and dims == tuple(case.input_shapes[case.wrt]):
         return [(dims, Diagnosis(
             "gradient_instead_of_jacobian",
-            f"Your Jacobian has the shape of {case.wrt}, {shown}: it looks like the gradient, "
-            f"without the output's axis {format_shape(layout.output)}.",
-            "A Jacobian has an axis for every output axis too, even the size-1 axis of a "
-            f"scalar output: {axes_order(bool(layout.batch))}."))]
+            f"Your Jacobian has the shape of {case.wrt}: it looks like the gradient, with no "
+            "axis for the output.",
+            "A Jacobian has axes for the output too, even for a scalar one: how does the rule "
+            "keep a scalar output?"))]
     if _is_scalar(layout.output) or layout.input[:len(layout.output)] != layout.output:
         return []
     if not case.componentwise:
         return [(dims, Diagnosis(
             "elementwise_instead_of_jacobian",
-            f"Your Jacobian has the shape of {case.wrt}, {shown}: one number per entry, as if "
-            "each output entry depended on its own input entry only.",
+            f"Your Jacobian has the shape of {case.wrt}: one number per entry, as if each "
+            "output entry depended on its own input entry only.",
             "Here every output entry depends on every input entry, so the Jacobian has one "
             "axis per output axis and one per input axis, and entries off the diagonal that "
             "are not zero."))]
     if layout.output == layout.input:
-        verdict = (f"Your Jacobian has the shape of {case.wrt}, {shown}: it looks like the "
-                   "elementwise derivative, only the diagonal of the Jacobian.")
+        verdict = (f"Your Jacobian has the shape of {case.wrt}: it looks like the elementwise "
+                   "derivative, only the diagonal of the Jacobian.")
     else:
-        verdict = (f"Your Jacobian {shown} has one axis too few: it looks like only its "
-                   f"diagonal, where the output index equals the first index of {case.wrt}.")
+        verdict = ("Your Jacobian looks like only its diagonal, the entries where the output "
+                   f"index equals the first index of {case.wrt}.")
     return [(dims, Diagnosis(
         "elementwise_instead_of_diagonal", verdict,
         "Off the diagonal, an output does not depend on an input: those zeros are part of the "
@@ -104,11 +105,10 @@ def _terms_of_sum(case: Case, sizes: Sizes) -> list[Candidate]:
     dims = layout.batch + layout.input + layout.input
     return [(dims, Diagnosis(
         "terms_instead_of_sum",
-        f"Your Jacobian {shape_text(dims, sizes)} has the input's axis where the output's axis "
-        f"{format_shape(layout.output)} belongs: it looks like the Jacobian of each term of the "
-        f"loss, before their sum over the {layout.input[0]} components.",
-        f"The loss of one example is one number, kept as shape {format_shape(layout.output)}: "
-        "which axis does its sum over the components remove?"))]
+        "Your Jacobian looks like the Jacobian of each term of the loss, before their sum over "
+        f"the {layout.input[0]} components: it has an input axis where the output's belongs.",
+        "The loss of one example is one number: which axis does its sum over the components "
+        "remove?"))]
 
 
 def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -117,10 +117,10 @@ def _output_shape(case: Case, sizes: Sizes) -> list[Candidate]:
     dims = layout.batch + layout.output
     return [(dims, Diagnosis(
         "function_instead_of_derivative",
-        f"Your Jacobian has the shape of the function's output, {shape_text(dims, sizes)}: it "
-        "looks like the function's value, not its derivative.",
-        "Differentiate: the Jacobian has one entry per output entry and input entry, its axes "
-        f"{axes_order(bool(layout.batch))}."))]
+        "Your Jacobian has the shape of the function's output: it looks like the function's "
+        "value, not its derivative.",
+        "Differentiate: the Jacobian has an entry for every output entry and every input "
+        "entry."))]
 
 
 def _missing_batch(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -129,18 +129,17 @@ def _missing_batch(case: Case, sizes: Sizes) -> list[Candidate]:
     layout = case.layout
     if not layout.batch:
         return []
-    pointer = ("Each example has its own Jacobian, so the batch axis B comes first: "
-               f"{axes_order(True)}.")
+    pointer = "The output is per example: each example has a Jacobian of its own."
     dims = layout.output + layout.input
     kept = (1,) + dims
     return [(dims, Diagnosis(
         "missing_batch_axis",
-        f"Your Jacobian has no batch axis: {shape_text(dims, sizes)} looks like the Jacobian "
-        "of one example, or of an average over the batch.", pointer)),
+        "Your Jacobian has no batch axis: it looks like the Jacobian of one example, or of an "
+        "average over the batch.", pointer)),
         (kept, Diagnosis(
             "missing_batch_axis",
-            f"Your Jacobian has no batch axis: {shape_text(kept, sizes)} has size 1 where B "
-            "belongs, as a mean or sum over the batch with keepdims=True gives.", pointer))]
+            "Your Jacobian has no batch axis: it has size 1 where B belongs, as a mean or sum "
+            "over the batch with keepdims=True gives.", pointer))]
 
 
 def _per_example(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -152,8 +151,8 @@ def _per_example(case: Case, sizes: Sizes) -> list[Candidate]:
               (BATCH,) + _without_units(layout.output) + layout.input]
     return [(dims, Diagnosis(
         "per_example_instead_of_mean",
-        f"Your Jacobian {shape_text(dims, sizes)} looks like one gradient per example, but the "
-        "loss is averaged over the batch.",
+        "Your Jacobian looks like one gradient per example, but the loss is averaged over the "
+        "batch.",
         _AVERAGED_POINTER)) for dims in dict.fromkeys(shapes)]
 
 
@@ -164,8 +163,7 @@ def _unexpected_batch(case: Case, sizes: Sizes) -> list[Candidate]:
         axes = layout.axes
         return [(dims, Diagnosis(
             "unexpected_batch_axis",
-            f"Your Jacobian {shape_text(dims, sizes)} has a batch axis B, but the loss is "
-            "averaged over the batch.",
+            "Your Jacobian has a batch axis B, but the loss is averaged over the batch.",
             _AVERAGED_POINTER))
             for dims in (axes[:at] + (BATCH,) + axes[at:] for at in range(1, len(axes) + 1))]
     if case.kind != "per_example" or not layout.batch:
@@ -174,10 +172,10 @@ def _unexpected_batch(case: Case, sizes: Sizes) -> list[Candidate]:
               for output in (layout.output, _without_units(layout.output))]
     return [(dims, Diagnosis(
         "unexpected_batch_axis",
-        f"Your Jacobian {shape_text(dims, sizes)} has the batch axis twice: it looks like the "
-        "Jacobian of the whole batch's output with respect to the whole batch's input.",
-        "Example b's output depends only on example b's input: keep one batch axis, and for "
-        "each example only its own Jacobian.")) for dims in dict.fromkeys(shapes)]
+        "Your Jacobian has the batch axis twice: it looks like the Jacobian of the whole "
+        "batch's output with respect to the whole batch's input.",
+        "Example b's output depends only on example b's input: each example has one Jacobian, "
+        "its own.")) for dims in dict.fromkeys(shapes)]
 
 
 def _other_argument(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -193,10 +191,10 @@ def _other_argument(case: Case, sizes: Sizes) -> list[Candidate]:
         if name != case.wrt:
             candidates.append((dims, Diagnosis(
                 "jacobian_wrt_other_argument",
-                f"Your Jacobian {shape_text(dims, sizes)} has the shape of the derivative with "
-                f"respect to {name}, not {case.wrt}.",
-                "The input axes are those of the argument the derivative is taken with respect "
-                f"to: {case.wrt}, not {name}.")))
+                f"Your Jacobian has the shape of a derivative with respect to {name}, not "
+                f"{case.wrt}.",
+                "The input's axes are those of the argument the derivative is taken with "
+                f"respect to, {case.wrt}.")))
     return candidates
 
 
@@ -208,10 +206,9 @@ def _misplaced_batch(case: Case, sizes: Sizes) -> list[Candidate]:
     core = layout.output + layout.input
     return [(dims, Diagnosis(
         "batch_axis_misplaced",
-        f"Your Jacobian's batch axis is in the wrong place: {shape_text(dims, sizes)} has B at "
-        f"axis {at}, not at axis 0.",
-        f"The axes go {axes_order(True)}: check the order of the subscripts after '->' in "
-        "your einsum, or your transpose."))
+        f"Your Jacobian's batch axis is in the wrong place: your shape has B at axis {at}.",
+        "The batch axis comes first: check the order of the subscripts after '->' in your "
+        "einsum, or your transpose."))
         for at, dims in ((at, core[:at] + layout.batch + core[at:])
                          for at in range(1, len(core) + 1))]
 
@@ -222,22 +219,20 @@ def _transposed(case: Case, sizes: Sizes) -> list[Candidate]:
     core = layout.output + layout.input
     return [(layout.batch + order, Diagnosis(
         "transposed_axes",
-        f"Your Jacobian looks transposed: its axes are {shape_text(layout.batch + order, sizes)}"
-        f", {_describe_order(order, case)}.",
-        f"The axes go {axes_order(bool(layout.batch))}: check the order of the subscripts "
-        "after '->' in your einsum, or your transpose or reshape."))
+        f"Your Jacobian looks transposed: {_describe_order(order, case)}.", _ORDER_POINTER))
         for order in dict.fromkeys(permutations(core)) if order != core]
 
 
 def _describe_order(order: Dims, case: Case) -> str:
     """Name a permutation of ``O + I`` if exactly one known transposition gives it."""
     output, inputs = case.layout.output, case.layout.input
-    known = {"input before output": inputs + output}
+    known = {"the input's axes come before the output's": inputs + output}
     if len(inputs) > 1:
-        known[f"with the axes of {case.wrt} swapped, as in {case.wrt}.T"] = output + inputs[::-1]
-        known[f"input before output, and the axes of {case.wrt} swapped"] = inputs[::-1] + output
+        known[f"the axes of {case.wrt} are swapped, as in {case.wrt}.T"] = output + inputs[::-1]
+        known[f"the input's axes come before the output's, and the axes of {case.wrt} are "
+              "swapped"] = inputs[::-1] + output
     names = [name for name, dims in known.items() if dims == order]
-    return names[0] if len(names) == 1 else "not output then input"
+    return names[0] if len(names) == 1 else "its axes are in another order than the rule's"
 
 
 def _extra_unit(case: Case, sizes: Sizes) -> list[Candidate]:
@@ -245,10 +240,9 @@ def _extra_unit(case: Case, sizes: Sizes) -> list[Candidate]:
     axes = case.layout.axes
     return [(dims, Diagnosis(
         "extra_unit_axis",
-        f"Your Jacobian has an extra axis of size 1: {shape_text(dims, sizes)} has "
-        f"{_axes(len(dims))}, the Jacobian has {_axes(len(axes))}.",
-        f"Count the axes ({axes_order(bool(case.layout.batch))}): look for an extra None, "
-        "np.newaxis, keepdims=True or reshape, or a trailing comma that makes a tuple."))
+        "Your Jacobian has an extra axis of size 1.",
+        "Count the axes the rule gives: look for an extra None, np.newaxis, keepdims=True or "
+        "reshape, or a trailing comma that makes a tuple."))
         for dims in dict.fromkeys(axes[:at] + (1,) + axes[at:] for at in range(len(axes) + 1))]
 
 
@@ -261,8 +255,7 @@ def _missing_unit(case: Case, sizes: Sizes) -> list[Candidate]:
     shapes = (tuple(dim for at, dim in enumerate(axes) if at not in drop) for drop in dropped)
     return [(dims, Diagnosis(
         "missing_unit_axis",
-        f"Your Jacobian is missing an axis of size 1: {shape_text(dims, sizes)} has "
-        f"{_axes(len(dims))}, the Jacobian has {_axes(len(axes))}.",
+        "Your Jacobian is missing an axis of size 1.",
         "Every axis of the output and of the input keeps its place in the Jacobian, even an "
         "axis of size 1 (a scalar output is kept as shape (1,))."))
         for dims in dict.fromkeys(shapes)]
@@ -276,7 +269,7 @@ def _hardcoded(case: Case, sizes: Sizes) -> list[Candidate]:
              for names in combinations(changed, count))
     return [(dims, Diagnosis(
         "hardcoded_sizes",
-        f"Your Jacobian has the shape {shape_text(dims, sizes)}: it looks like the "
+        f"Your Jacobian has the shape {format_shape(resolve(dims, sizes))}: it looks like the "
         f"notebook's {_listing(case.visible_sizes, names)} {'is' if len(names) == 1 else 'are'} "
         f"typed in, where this test has {_listing(sizes, names)}.",
         HARDCODED_POINTER))
@@ -291,10 +284,6 @@ def _listing(sizes: Sizes, names: Sequence[str]) -> str:
 def _is_scalar(dims: Dims) -> bool:
     """True for an output kept as ``(1,)`` (or ``(1, 1)``): every axis a literal 1."""
     return bool(dims) and all(dim == 1 for dim in dims)
-
-
-def _axes(count: int) -> str:
-    return f"{count} axis" if count == 1 else f"{count} axes"
 
 
 def _without_units(dims: Dims) -> Dims:

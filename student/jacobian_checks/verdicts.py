@@ -28,8 +28,12 @@ from .diagnosis_values import diagnose_values
 from .hidden_messages import hidden_message
 from .layout import Sizes, format_shape, resolve
 
-RULE = ("Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
-        "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.")
+RULE = ("Rule: a leading batch axis B when the output is per example, then the axes of one "
+        "example's output, then the axes of the input.")
+"""The last line of every wrong shape's message: what to check, holding no case's shape."""
+
+UNRECOGNISED = "That is not this Jacobian's shape, nor one of the mistakes the checks name."
+"""What a wrong shape that no diagnosis explains is told, before the rule."""
 
 PREDICTED_HARDCODED_POINTER = ("Build the shape from the arguments only (B, D, ... as "
                                "jacobian_shape receives them): the checks call it with other "
@@ -190,7 +194,8 @@ def judge_returned(run: Run, returned: np.ndarray | NotAnArray) -> Rejection | N
     if isinstance(returned, NotAnArray):
         return run.reject("wrong_type", [
             _sentence(f"{run.where}{run.call} returned {returned}"),
-            f"It should return a NumPy array of shape {run.case.layout.symbols()}."])
+            "It should return a NumPy array: the Jacobian, with the shape you predicted in "
+            "part 1."])
     return _judge_shape(run, returned.shape, f"{run.where}{run.call} returned an array of shape "
                         f"{{shape}} (inputs: {describe_inputs(run.case, run.sizes)}).")
 
@@ -233,43 +238,19 @@ def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Referen
 
 
 def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection | None:
-    """Compare a found shape with the contract's; ``visible_line`` has a ``{shape}`` slot."""
+    """Compare a found shape with the contract's; ``visible_line`` has a ``{shape}`` slot.
+
+    A wrong shape is told what is wrong with it -- a named mistake, or the rule -- never the
+    right shape, which part 1 asks the student to predict."""
     expected = run.case.layout.shape(run.sizes)
     found = tuple(int(dim) for dim in found)
     if found == expected:
         return None
     diagnosis = diagnose_shape(found, run.case, run.sizes)
-    if run.check == "predicted_shape":  # the prediction is the question: no answer given
-        return run.reject("wrong_shape", [
-            visible_line.format(shape=format_shape(found)), wrong_parts(found, run), RULE],
-            diagnosis)
-    return run.reject("wrong_shape", [
-        visible_line.format(shape=format_shape(found)),
-        f"Expected {run.case.layout.describe(run.sizes)}.", RULE], diagnosis)
-
-
-def wrong_parts(found: Sequence[int], run: Run) -> str:
-    """Which groups of a predicted shape's axes are wrong, without the right shape.
-
-    ``"The batch axis is right; the output's axes are not; the input's axes are right."``, or,
-    when the number of axes differs, how many axes each group has.
-    """
-    layout = run.case.layout
-    groups = [("batch", layout.batch), ("output", layout.output), ("input", layout.input)]
-    groups = [(name, dims) for name, dims in groups if dims]
-    if len(found) != len(layout.axes):
-        counts = ", then ".join(f"{len(dims)} {name} {'axis' if len(dims) == 1 else 'axes'}"
-                                for name, dims in groups)
-        return (f"It has {len(found)} axes; this Jacobian has {len(layout.axes)}: {counts}. "
-                "Count the axes of the output and of the input again.")
-    verdicts, start = [], 0
-    for name, dims in groups:
-        right = tuple(found[start:start + len(dims)]) == resolve(dims, run.sizes)
-        verdicts.append(f"the {name} {'axis' if len(dims) == 1 else 'axes'} "
-                        f"{'are' if len(dims) > 1 else 'is'} {'right' if right else 'wrong'}")
-        start += len(dims)
-    text = "; ".join(verdicts)
-    return text[0].upper() + text[1:] + "."
+    told = [visible_line.format(shape=format_shape(found))]
+    if diagnosis is None:
+        told.append(UNRECOGNISED)
+    return run.reject("wrong_shape", [*told, RULE], diagnosis)
 
 
 def confirmation(case: Case, check: str, public: Sequence[Mapping[str, int]]) -> str:
