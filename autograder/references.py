@@ -1,8 +1,8 @@
 """The grader's reference Jacobians: central differences of each case's math.
 
 Students never receive this: their package holds only the references of the notebooks' own
-inputs (``jacobian_checks/references.npz``, written from :func:`visible_reference` when the
-course is built).
+inputs, sealed with the key of the Jacobian's shape (``jacobian_checks/references.npz``,
+written from these functions when the course is built: ``course/student_data.py``).
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
 def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
     """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
     return _at_visible_inputs(example_jacobians, case_key, tuple(sorted(sizes.items())))
-
-
-def visible_mistakes(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
-    """:func:`mistake_jacobians` at the notebook's own inputs; computed once per process."""
-    return _at_visible_inputs(mistake_jacobians, case_key, tuple(sorted(sizes.items())))
 
 
 _Result = TypeVar("_Result")

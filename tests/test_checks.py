@@ -208,14 +208,17 @@ def test_a_gradient_of_one_example_is_named_in_the_notebook_too():
     assert error.diagnosis == "single_example"
 
 
-def test_values_are_checked_only_where_a_reference_is_stored():
-    with pytest.raises(ValueError, match=re.escape(
-            "at the notebook's sizes (B=256, D=10), not at B=29, D=6")):
-        check_jacobian_values(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=6)
-    check_jacobian_shape(right_dloss_dyhat, "scalar_wrt_vector", B=29, D=6)
-    error = failure(check_jacobian_shape, lambda y, yhat: np.zeros((256, 1, 10)),
-                    "scalar_wrt_vector", B=29, D=6)
-    assert error.diagnosis == "hardcoded_sizes"
+@pytest.mark.parametrize("check", [check_predicted_shape, check_jacobian_shape,
+                                   check_jacobian_values])
+def test_checks_run_only_at_the_sizes_the_package_stores(check):
+    """The package tells a shape only at the notebook's public sizes: at other sizes a check
+    says where it runs, before calling the student's function."""
+    with pytest.raises(ValueError) as raised:
+        check(lambda *arguments: 1 / 0, "scalar_wrt_vector", B=29, D=6)
+    assert str(raised.value) == (
+        "the checks of case 'scalar_wrt_vector' run here at the notebook's sizes and its "
+        f"second sizes, (B=256, D=10) and ({SECOND_TEXT}), not at B=29, D=6; when grading, "
+        "the grader checks other sizes too")
 
 
 # --- the student's own errors ---------------------------------------------------------------

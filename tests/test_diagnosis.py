@@ -21,16 +21,18 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from autograder import shape_diagnosis
+from autograder.expectation import CaseExpectation
 from autograder.hidden import HiddenRun
 from autograder.references import reference_jacobian
+from autograder.shape_diagnosis import diagnose_shape
 from autograder.verify.in_process import judge_once
 from course.answer_bank import ANSWERS, MISTAKES, PREDICTED_SHAPES, BankAnswer
 from docs.diagnosis_examples import DOC, EXAMPLES, Example, render
-from jacobian_checks import diagnosis_shape, diagnosis_values
+from jacobian_checks import diagnosis_values
 from jacobian_checks.cases import CASES
 from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES
-from jacobian_checks.diagnosis_shape import diagnose_shape
 from jacobian_checks.diagnosis_values import diagnose_values
 from jacobian_checks.hidden_messages import hidden_message
 
@@ -160,7 +162,7 @@ VERDICTS = {
 # --- every diagnosis: a wrong answer that gets it ------------------------------------------------
 
 def test_every_diagnosis_has_an_example_and_a_verdict():
-    keys = set(diagnosis_shape.KEYS) | set(diagnosis_values.KEYS)
+    keys = set(shape_diagnosis.KEYS) | set(diagnosis_values.KEYS)
     assert {example.key for example in EXAMPLES} == keys
     assert set(VERDICTS) == {example.id for example in EXAMPLES}
 
@@ -358,8 +360,8 @@ def test_a_correct_answer_in_an_unusual_style_triggers_nothing(case, name):
         reference = reference_jacobian(the_case, inputs)
         tolerance = tolerance_for(reference)
         assert diagnose_shape(values.shape, the_case, sizes) is None
-        assert diagnose_values(values, reference.values, the_case, sizes, inputs,
-                               tolerance) is None
+        expected = CaseExpectation(the_case, sizes, seed, inputs).expected(values.shape)
+        assert diagnose_values(values, expected, the_case, sizes, tolerance) is None
 
 
 # --- hidden runs ---------------------------------------------------------------------------------
@@ -390,7 +392,7 @@ def test_a_hidden_run_records_the_diagnosis_but_shows_its_checks_fixed_text(exam
 # --- the answer bank -----------------------------------------------------------------------------
 
 #: Mistake labels of the answer bank that are also diagnosis keys.
-DIAGNOSED = frozenset(MISTAKES) & (set(diagnosis_shape.KEYS) | set(diagnosis_values.KEYS))
+DIAGNOSED = frozenset(MISTAKES) & (set(shape_diagnosis.KEYS) | set(diagnosis_values.KEYS))
 
 _NO_BATCH_AXIS = ("the batch-averaged Jacobian has no batch axis: the examples' contributions "
                   "to the mean cannot be told apart without the per-example math")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ._version import __version__
 from .assignments import MODULES
-from .case import VISIBLE_SEED, Case, Inputs
+from .case import Case
+from .public_case import VISIBLE_SEED, Inputs
 
 __all__ = ["ASSIGNMENTS", "CASES", "VISIBLE_SEED", "Case", "Inputs", "cases_of", "get_case"]
 

@@ -1,5 +1,12 @@
 """Diagnosing a wrong shape: which common mistake turns the contract's axes into the found ones.
 
+The grader's side: the rules read the Jacobian's layout, which the student's package does not
+hold. The package gets their verdicts for the notebook's public sizes instead, one per shape
+they name (:func:`recognised_shapes`), sealed with that shape's key; the grader runs the rules
+on every run, the hidden ones too (there for its records: the message is a fixed text). No
+message states the right shape, in symbols or numbers: a wrong shape is told the mistake it
+looks like.
+
 A Jacobian's axes are ``batch + output + input`` (``E + O + I`` below, in symbols such as
 ``("B",) + (1,) + ("D",)``). Each rule lists the symbolic shapes that one mistake produces from
 them: ``O + I`` has lost the batch axis, ``E + I + O`` is transposed, ``E + I`` is the input's
@@ -20,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import combinations, permutations
 
-from .cases import Case
-from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis
-from .layout import Dim, Sizes, format_shape, resolve
+from jacobian_checks.case import Case
+from jacobian_checks.diagnosis import BATCH, HARDCODED_POINTER, Diagnosis
+from jacobian_checks.layout import Dim, Sizes, format_shape, resolve
 
 Dims = tuple[Dim, ...]
 Candidate = tuple[Dims, Diagnosis]
@@ -60,6 +67,13 @@ def diagnose_shape(found: Sequence[int], case: Case, sizes: Sizes) -> Diagnosis 
             if resolve(dims, sizes) == found:
                 fits.append(diagnosis)
     return fits[0] if len(fits) == 1 else None
+
+
+def recognised_shapes(case: Case, sizes: Sizes) -> dict[tuple[int, ...], Diagnosis]:
+    """Every wrong shape :func:`diagnose_shape` names at ``sizes``, with its diagnosis."""
+    found = {resolve(dims, sizes) for rule in RULES for dims, _ in rule(case, sizes)}
+    named = {shape: diagnose_shape(shape, case, sizes) for shape in found}
+    return {shape: diagnosis for shape, diagnosis in named.items() if diagnosis is not None}
 
 
 def _input_shape(case: Case, sizes: Sizes) -> list[Candidate]:

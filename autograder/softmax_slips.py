@@ -1,13 +1,12 @@
-"""Diagnosing the mistakes of a softmax, and of the cross-entropy of a softmax.
+"""The answers of a softmax's slips, and of the slips in the cross-entropy of a softmax.
 
-The rules apply where the case's own function is, on the test's inputs, the softmax of its one
+They apply where the case's own function is, on the run's inputs, the softmax of its one
 argument over the last axis (``a = softmax(h)``, ``(B, D) -> (B, D)``), or the cross-entropy
 ``-sum_i y_i log softmax(h)_i`` of one-hot labels ``y`` (``(B, D), (B, D) -> (B, 1)``): the
 case's ``forward`` is compared with those definitions, so no case is named here.
 
-Each mistake's answer is built from the reference ``J`` and the softmax's values, never from a
-formula of the Jacobian: the package computes no Jacobian for other inputs. For the softmax,
-the term that its denominator brings is ``T = diag(a) - J`` (per example), and
+Each slip's answer is built from the reference ``J`` and the softmax's values. For the
+softmax, the term that its denominator brings is ``T = diag(a) - J`` (per example), and
 
 - that term missing gives ``diag(a)``; added instead of subtracted, ``diag(a) + T``;
 - the softmax taken over the batch axis gives the same Jacobian of ``a'``, the columns of
@@ -16,11 +15,12 @@ the term that its denominator brings is ``T = diag(a) - J`` (per example), and
 - the Jacobian of ``log a`` is ``J`` divided by ``a_i`` (row ``i``);
 - an elementwise softmax keeps the diagonal of ``J`` only.
 
-For the cross-entropy, whose gradient is ``G`` (shape ``(B, 1, D)``), the same mistakes in the
+For the cross-entropy, whose gradient is ``G`` (shape ``(B, 1, D)``), the same slips in the
 chain through the softmax give ``-y`` (the term missing), ``G - 2a`` (added), ``G - a + a'``
 (over the batch), ``G`` at each example's label and zero elsewhere (an elementwise softmax);
-the derivative with respect to the probabilities is ``-y / a``. A mistake is named when the
-answer passes the check's comparison against its answer, and against no other mistake's.
+the derivative with respect to the probabilities is ``-y / a``. The grader computes them on
+every run; the student's package stores them for the notebook's inputs, and
+:mod:`jacobian_checks.diagnosis_named` names the one an answer is.
 """
 
 from __future__ import annotations
@@ -29,59 +29,38 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .assignments.backprop import log_softmax, softmax
-from .diagnosis import TITLES, Diagnosis, Failure
-
-POINTERS = {
-    "softmax_over_batch_axis": ("Check the axis of each sum (and max) in your softmax: it runs "
-                                "over the D classes of one example."),
-    "softmax_outer_product_missing": ("The denominator, the sum of e^(h_k) over k, depends on "
-                                      "every h_j: differentiate it too."),
-    "softmax_outer_product_added": ("Check the sign that differentiating the denominator brings "
-                                    "(the quotient rule)."),
-    "log_softmax_jacobian": ("The derivatives of a_i and of log a_i differ by a factor: which "
-                             "one does a = softmax(h) need?"),
-    "softmax_as_elementwise": ("Through the softmax's denominator every a_i depends on every "
-                               "h_j: the softmax's Jacobian has entries off its diagonal."),
-    "derivative_wrt_probabilities": ("h reaches the loss through a = softmax(h): chain the "
-                                     "derivative with respect to a with the softmax's "
-                                     "Jacobian."),
-}
-"""What to check, for each mistake of this module."""
-
-KEYS = tuple(POINTERS)
-"""Every key :func:`softmax_mistake` can return."""
+from jacobian_checks.assignments.backprop import log_softmax, softmax
+from jacobian_checks.case import Case
+from jacobian_checks.diagnosis import TITLES
+from jacobian_checks.expected import NamedAnswer
+from jacobian_checks.public_case import Inputs
 
 _RIGHT_AXIS = "where softmax normalises each example, each row of h, on its own"
 
-Candidate = tuple[str, str, np.ndarray]
-"""A mistake's key, its verdict, and the answer it gives."""
-
-
-def softmax_mistake(f: Failure) -> Diagnosis | None:
-    """The softmax mistake whose answer the failed answer is, if exactly one is."""
+def softmax_slips(case: Case, inputs: Inputs, reference: np.ndarray) -> list[NamedAnswer]:
+    """The answers of the slips of ``case``'s softmax on ``inputs``, if its function is a
+    softmax or the cross-entropy of one (else none)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        matched = {key: verdict for key, verdict, answer in _candidates(f)
-                   if answer.shape == f.yours.shape and f.matches(f.yours, answer)}
-    if len(matched) != 1:
-        return None
-    ((key, verdict),) = matched.items()
-    return Diagnosis(key, verdict, POINTERS[key])
+        return [NamedAnswer(key, verdict, answer)
+                for key, verdict, answer in _candidates(case, inputs, reference)]
 
 
-def _candidates(f: Failure) -> Iterator[Candidate]:
-    case, inputs = f.case, f.inputs
+Candidate = tuple[str, str, np.ndarray]
+"""A slip's key, its verdict, and the answer it gives."""
+
+
+def _candidates(case: Case, inputs: Inputs, reference: np.ndarray) -> Iterator[Candidate]:
     if len(case.arguments) == 1 and case.kind == "per_example":
         h = inputs[case.wrt]
         a = softmax(h)
         if _equal(case.forward(**inputs), a):
-            yield from _softmax_candidates(f.reference, h, a)
+            yield from _softmax_candidates(reference, h, a)
         return
     labels = [name for name in case.arguments if case.input_kinds.get(name) == "one_hot"]
     if len(case.arguments) == 2 and len(labels) == 1 and labels[0] != case.wrt:
         y, h = inputs[labels[0]], inputs[case.wrt]
         if _equal(case.forward(**inputs), -np.sum(y * log_softmax(h), axis=-1, keepdims=True)):
-            yield from _cross_entropy_candidates(f.reference, y, h, softmax(h))
+            yield from _cross_entropy_candidates(reference, y, h, softmax(h))
 
 
 def _softmax_candidates(J: np.ndarray, h: np.ndarray, a: np.ndarray) -> Iterator[Candidate]:
