@@ -48,7 +48,7 @@ postgres:
 	  fi; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check autograder student course tests benchmarks nbgrader_config.py
+	$(BIN)/ruff check autograder cases student course tests benchmarks nbgrader_config.py
 	$(BIN)/mypy
 
 pytest: $(STAMP)

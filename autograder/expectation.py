@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jacobian_checks.case import Case
+from cases.case import Case
 from jacobian_checks.diagnosis import Diagnosis
 from jacobian_checks.expected import Expected
 from jacobian_checks.layout import JacobianLayout

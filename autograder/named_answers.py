@@ -5,7 +5,7 @@ Three families, in the order :mod:`jacobian_checks.diagnosis_named` tries them:
 1. the function's own values where its derivatives belong (:func:`function_values`);
 2. a softmax's slips, where the case's function is a softmax or its cross-entropy
    (:mod:`.softmax_slips`);
-3. the case's listed mistakes (:attr:`~jacobian_checks.case.Case.mistakes`), each the right
+3. the case's listed mistakes (:attr:`~cases.case.Case.mistakes`), each the right
    Jacobian of another function, by central differences (:func:`.references.mistake_jacobians`).
 
 The grader computes them on every run, hidden ones included; ``make notebooks`` stores them,
@@ -19,8 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from jacobian_checks.case import Case
-from jacobian_checks.cases import get_case
+from cases.case import Case
+from cases.registry import get_case
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.expected import NamedAnswer, NamedFamily
 from jacobian_checks.public_case import VISIBLE_SEED, Inputs

@@ -13,8 +13,10 @@ from typing import TypeVar
 
 import numpy as np
 
-from jacobian_checks.cases import VISIBLE_SEED, Case, Inputs, get_case
+from cases.case import Case
+from cases.registry import get_case
 from jacobian_checks.compare import Reference
+from jacobian_checks.public_case import VISIBLE_SEED, Inputs
 
 from .finite_diff import numerical_jacobian, numerical_jacobian_per_example
 
@@ -47,7 +49,7 @@ def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
 
 def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
     """The answer each of the case's known mistakes gives: ``(len(case.mistakes), *shape)``,
-    central differences of each :attr:`~jacobian_checks.case.KnownMistake.function`; ``None`` for
+    central differences of each :attr:`~cases.case.KnownMistake.function`; ``None`` for
     a case without known mistakes."""
     if not case.mistakes:
         return None

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import combinations, permutations
 
-from jacobian_checks.case import Case
+from cases.case import Case
 from jacobian_checks.diagnosis import BATCH, HARDCODED_POINTER, Diagnosis
 from jacobian_checks.layout import Dim, Sizes, format_shape, resolve
 

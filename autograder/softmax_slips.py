@@ -29,8 +29,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from jacobian_checks.assignments.backprop import log_softmax, softmax
-from jacobian_checks.case import Case
+from cases.case import Case
+from cases.functions import log_softmax, softmax
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.expected import NamedAnswer
 from jacobian_checks.public_case import Inputs

@@ -27,7 +27,7 @@ from nbgrader.converters import GenerateAssignment, GenerateSolution
 from nbgrader.preprocessors import Execute
 
 from autograder.course_config import load_course_config
-from jacobian_checks.cases import ASSIGNMENTS, CASES
+from cases.registry import ASSIGNMENTS, CASES
 
 from .documents import FULL_NOTEBOOK, full_notebook
 from .notebooks import write_source

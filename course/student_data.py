@@ -35,7 +35,7 @@ import numpy as np
 from autograder.named_answers import named_answers
 from autograder.references import example_jacobians, reference_jacobian
 from autograder.shape_diagnosis import recognised_shapes
-from jacobian_checks.case import Case
+from cases.case import Case
 from jacobian_checks.public_case import VISIBLE_SEED
 from jacobian_checks.sealed import pack, shape_digest, shape_key, unpack, xor
 from jacobian_checks.stored import layout_to_json, sizes_key

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from autograder.verify.in_process import judge_once
 from autograder.verify.plan import CHECKS
-from jacobian_checks.cases import CASES
+from cases.registry import CASES
 from jacobian_checks.verdicts import Rejection
 
 DOC = Path(__file__).with_name("diagnoses.md")

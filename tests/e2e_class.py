@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 
+from cases.jacobians import ASSIGNMENT
 from course.classroom import solution_answers, write_submission
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 SIGN_FLIPPED = '''\
 def dloss_dyhat(y, yhat):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from autograder.verify.in_process import judge_once
+from cases.registry import CASES
 from course.answer_bank import (
     ANSWERS,
     APPLICABLE_MISTAKES,
@@ -24,7 +25,7 @@ from course.answer_bank import (
     PREDICTED_SHAPES,
     BankAnswer,
 )
-from jacobian_checks.cases import CASES, VISIBLE_SEED
+from jacobian_checks.public_case import VISIBLE_SEED
 from tests.trusted import verdicts
 
 STUDENTS = ("ada", "ben", "cam")

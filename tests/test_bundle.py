@@ -24,6 +24,8 @@ import pytest
 from nbclient import NotebookClient
 from packaging.version import Version
 
+from cases.case import Case
+from cases.registry import ASSIGNMENTS, CASES
 from course.bundle import LAB_CONFIG, build_date, build_wheel, bundle_folder, write_bundle
 from course.classroom import fill, solution_answers
 from course.course_text import COURSE_TEXT, sections
@@ -39,8 +41,6 @@ from course.package_version import (
 )
 from course.student_data import package_data, write_package_data
 from course.workspace import ROOT
-from jacobian_checks.case import Case
-from jacobian_checks.cases import ASSIGNMENTS, CASES
 from jacobian_checks.layout import JacobianLayout
 from jacobian_checks.verdicts import describe_inputs
 from tests.student_lab import http_status, install_wheel, page_config, student_lab

@@ -9,13 +9,13 @@ import warnings
 import numpy as np
 import pytest
 
+from cases.registry import CASES
 from jacobian_checks import (
     JacobianCheckError,
     check_jacobian_shape,
     check_jacobian_values,
     check_predicted_shape,
 )
-from jacobian_checks.cases import CASES
 from jacobian_checks.diagnosis import HARDCODED_POINTER
 from jacobian_checks.display import WIDTH, wrap
 from jacobian_checks.layout import format_shape

@@ -27,10 +27,10 @@ from autograder.hidden import HiddenRun
 from autograder.references import reference_jacobian
 from autograder.shape_diagnosis import diagnose_shape
 from autograder.verify.in_process import judge_once
+from cases.registry import CASES
 from course.answer_bank import ANSWERS, MISTAKES, PREDICTED_SHAPES, BankAnswer
 from docs.diagnosis_examples import DOC, EXAMPLES, Example, render
 from jacobian_checks import diagnosis_values
-from jacobian_checks.cases import CASES
 from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.diagnosis_values import diagnose_values

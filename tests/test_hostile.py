@@ -35,10 +35,10 @@ from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_memory_limited
 from autograder.scores import GradeRow, read_grades
+from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of, get_case
 from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of, get_case
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.hidden_messages import hidden_message, hidden_texts
 from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED

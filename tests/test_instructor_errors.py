@@ -15,9 +15,9 @@ from autograder.cli import main
 from autograder.course_lock import LOCK_FILE
 from autograder.lms.export import RosterEntry, canvas_table
 from autograder.scores import GradeRow, score_table
+from cases.registry import ASSIGNMENTS
 from course.classroom import write_submission
 from course.workspace import copy_course, new_course_dir
-from jacobian_checks.cases import ASSIGNMENTS
 
 ASSIGNMENT = next(iter(ASSIGNMENTS))
 

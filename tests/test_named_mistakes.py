@@ -26,9 +26,9 @@ import pytest
 
 from autograder.expectation import CaseExpectation
 from autograder.verify.in_process import judge_once
+from cases.registry import CASES
 from course.answer_bank import ANSWERS, PREDICTED_SHAPES, BankAnswer
 from jacobian_checks import check_jacobian_values, diagnosis_named
-from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import as_answer, as_array
 from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES, Diagnosis, Failure

@@ -8,11 +8,11 @@ import nbformat
 import pytest
 
 from autograder.verify.plan import plan_cell
+from cases.registry import CASES
 from course.content import TEXTS
 from course.regenerate import GENERATED, normalize, render_course
 from course.student_data import is_current, package_data
 from course.workspace import ROOT
-from jacobian_checks.cases import CASES
 
 CHECKS = {"check_predicted_shape", "check_jacobian_shape", "check_jacobian_values"}
 

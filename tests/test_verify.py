@@ -35,9 +35,9 @@ from autograder.verify.replies import (
     parse_reply,
     parse_user_expression,
 )
+from cases.registry import CASES
 from course.answer_bank import ANSWERS, PREDICTED_SHAPES
 from jacobian_checks import JacobianCheckError, check_jacobian_shape
-from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import NotAnArray
 from jacobian_checks.hidden_messages import CHECK_KINDS, hidden_message, hidden_texts
 from jacobian_checks.probe import answer

@@ -7,8 +7,8 @@ from typing import Any
 from autograder.verify.in_process import verify_cells
 from autograder.verify.judge import CellVerdict, TestCell
 from autograder.verify.plan import plan_cell
+from cases.case import Case
 from course.notebooks import build_notebook
-from jacobian_checks.cases import Case
 
 SECRET = bytes(range(32))
 """A course secret for tests."""

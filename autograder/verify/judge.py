@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jacobian_checks.case import Case
-from jacobian_checks.cases import get_case
+from cases.case import Case
+from cases.registry import get_case
 from jacobian_checks.coerce import NotAnArray
 from jacobian_checks.public_case import VISIBLE_SEED
 from jacobian_checks.verdicts import (

@@ -12,7 +12,7 @@ from jacobian_checks.stored import get_case, stored_run
 
 try:
     import autograder.references as grader_references
-    from jacobian_checks.cases import get_case as grader_case
+    from cases.registry import get_case as grader_case
 except ImportError:
     grader_references = None
 

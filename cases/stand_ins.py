@@ -6,7 +6,7 @@ another function, a *stand-in*: given the pre-activation ``h0`` where the deriva
 sigmoid's derivative where tanh's belongs is the sigmoid itself (:func:`same`); ``1 - h**2``
 where ``1 - a**2`` belongs, with ``a = tanh(h)``, is a line of that slope (:func:`line`); the
 derivative taken at the output ``a0 = f(h0)`` is ``f`` moved to ``a0`` (:func:`at_output`).
-A case turns a stand-in into a :class:`~jacobian_checks.case.KnownMistake` of its own inputs:
+A case turns a stand-in into a :class:`~cases.case.KnownMistake` of its own inputs:
 an activation case differentiates the stand-in itself, a network puts it in its chain. Nothing
 here is the derivative of an activation: the slopes are the mistakes.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..case import KnownMistake
+from .case import KnownMistake
 
 Elementwise = Callable[[np.ndarray], np.ndarray]
 

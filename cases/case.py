@@ -1,21 +1,26 @@
-"""One case of the course: a function's math, its inputs, its Jacobian's layout and sizes.
+"""What a case is: a Jacobian the students derive and code, with its math, its layout and sizes.
 
-Each :class:`Case` is the single description that the notebooks and the grader read; the
-cases themselves are in :mod:`jacobian_checks.assignments`, one module per assignment. The
-checks in the student's kernel read only what of it the package stores
-(:mod:`jacobian_checks.stored`).
+A :class:`Case` is what the grader and the course builder read of a case folder's ``math.py``
+(``cases/<assignment>/<key>/math.py``). It extends what the checks in the student's kernel know
+(:class:`~jacobian_checks.public_case.PublicCase`: the function, its inputs, the public sizes)
+with what students must not receive: the Jacobian's layout, which is the answer to the
+notebook's part 1, the math that computes references for any inputs, the hidden sizes, and the
+mistakes the diagnoses name. ``make notebooks`` gives the student package only the public part
+and, sealed, what its checks compare with (``course/student_data.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from .layout import JacobianLayout, Sizes
-from .public_case import INPUT_KINDS, PublicCase
+from jacobian_checks.layout import JacobianLayout, Sizes
+from jacobian_checks.public_case import PublicCase
+
+from .validation import problems
 
 MistakenFunction = Callable[..., Callable[[np.ndarray], np.ndarray]]
 """``function(**inputs)``: a function of the derivative's argument alone (:class:`KnownMistake`)."""
@@ -35,7 +40,7 @@ class KnownMistake:
         ``b`` of ``wrt`` only, for a per-example case): the sigmoid where ``a = tanh(h)``, or
         the network with its activation replaced by a line of another slope. Its Jacobian at
         ``inputs[wrt]`` is the mistake's answer: the grader computes it by finite
-        differences, and this package stores it for the notebooks' own inputs only.
+        differences, and the student package stores it for the notebooks' own inputs only.
     """
 
     key: str
@@ -50,12 +55,13 @@ class Case(PublicCase):
     Attributes
     ----------
     notebook : str
-        Notebook name without ``.ipynb``, as in the student contract; unique in its
-        assignment.
+        Notebook name without ``.ipynb``, as in the student contract: its two-digit number in
+        the assignment, then a name (``"02_scalar_wrt_vector"``); unique in its assignment.
     title : str
         Human title, e.g. ``"Scalar w.r.t. vector"``.
     layout : JacobianLayout
-        Batch, output and input axes of the Jacobian: the answer to the notebook's part 1.
+        Batch, output and input axes of the Jacobian, in size names or literal sizes: the
+        answer to the notebook's part 1.
     kind : {"per_example", "shared"}
         ``"per_example"``: ``wrt`` has a leading batch axis and example ``b`` of the output
         depends only on example ``b`` of it. ``"shared"``: ``wrt`` is a parameter shared by
@@ -63,6 +69,10 @@ class Case(PublicCase):
     forward : callable
         The math: ``forward(**inputs)`` is the function's output, e.g. the per-example loss
         of shape ``(B, 1)``.
+    hidden_sizes : mapping of str to (int, int)
+        For each size name, the inclusive range the grader draws hidden sizes from, in secret
+        (``autograder/hidden.py``): every size of a hidden run differs from 1, from the others
+        and from every public size, so the range must leave enough such sizes.
     per_example : callable or None
         For a function averaged over the batch: the same function of each example before
         the mean, ``per_example(**inputs)`` of shape ``(B, *output)``. Its Jacobian, one per
@@ -81,7 +91,8 @@ class Case(PublicCase):
     odd and unequal (``B=3, D=7``), so that a size typed in, two sizes swapped or a coincidence
     such as ``B == D`` fails before the student submits: each differs from 1, from the others,
     from every visible size, and from half and twice the visible size of its name (a ratio of
-    2 is a factor the diagnoses name for itself).
+    2 is a factor the diagnoses name for itself). A case that breaks a rule is refused with
+    what is wrong (:mod:`.validation`).
     """
 
     notebook: str
@@ -89,35 +100,16 @@ class Case(PublicCase):
     layout: JacobianLayout
     kind: Literal["per_example", "shared"]
     forward: Callable[..., np.ndarray]
+    hidden_sizes: Mapping[str, tuple[int, int]]
     per_example: Callable[..., np.ndarray] | None = None
     componentwise: bool = False
     mistakes: tuple[KnownMistake, ...] = ()
 
     def __post_init__(self) -> None:
-        unknown = {kind for kind in self.input_kinds.values()} - set(INPUT_KINDS)
-        if unknown or not set(self.input_kinds) <= set(self.arguments):
-            raise ValueError(f"case {self.key!r}: input_kinds must map arguments to one of "
-                             f"{sorted(INPUT_KINDS)}, not {dict(self.input_kinds)}")
-        problem = _second_sizes_problem(self)
-        if problem:
-            raise ValueError(f"case {self.key!r}: second_sizes {dict(self.second_sizes)} "
-                             f"{problem}")
+        found = problems(self)
+        if found:
+            raise ValueError(f"case {self.key!r}: " + "; ".join(found))
 
     def jacobian_shape(self, sizes: Sizes) -> tuple[int, ...]:
         """The contract's Jacobian shape for these sizes."""
         return self.layout.shape(self.all_sizes(sizes))
-
-
-def _second_sizes_problem(case: Case) -> str | None:
-    """What is wrong with ``case.second_sizes`` (see :class:`Case`), or ``None``."""
-    second, visible = case.second_sizes, case.visible_sizes
-    if sorted(second) != sorted(case.size_names) or sorted(visible) != sorted(case.size_names):
-        return f"and visible_sizes must both name exactly the sizes {case.size_names}"
-    values = list(second.values())
-    if 1 in values or len(set(values)) < len(values):
-        return "must differ from 1 and from each other"
-    for name, size in second.items():
-        if size in visible.values() or visible[name] in (2 * size, size / 2):
-            return (f"must differ from every visible size and from half and twice the "
-                    f"visible one ({name} = {visible[name]})")
-    return None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+from cases.validation import PLACEHOLDER
 
 POINTS = {"predicted_shape": 1, "shape": 1, "values": 2}
 """Points of a notebook's three test cells, unless its text says otherwise."""
@@ -45,10 +47,30 @@ class NotebookText:
     follow_up_code: str = ""
 
     def __post_init__(self) -> None:
+        left = [f"{item.name} is still the template's placeholder: write {WHAT[item.name]}"
+                for item in fields(self) if item.name in WHAT
+                and PLACEHOLDER in getattr(self, item.name)]
+        if left:
+            raise ValueError("; ".join(left))
         if set(self.points) != set(POINTS) or any(
                 not isinstance(value, int) or value < 1 for value in self.points.values()):
             raise ValueError(f"points must give {sorted(POINTS)} a positive int each, not "
                              f"{dict(self.points)}")
+
+
+WHAT = {
+    "math": "the function, in LaTeX, the shapes of its inputs in code, and the goal",
+    "shape_hint": "'## 1. Shape analysis' and the questions that lead to the Jacobian's shape",
+    "jacobian_shape": "the solution cell of jacobian_shape (jacobian_shape_cell: its docstring, "
+                      "and the shape it returns, built from its arguments)",
+    "code_hint": "'## 2. Code the Jacobian': how to find the derivative, a worked example on "
+                 "another function, and the mistakes students make here, named without the fix",
+    "function": "the graded function's solution cell: its def line, its docstring, and the "
+                "solution between ### BEGIN SOLUTION and ### END SOLUTION",
+    "follow_up": "the ungraded task after the graded cells, or nothing",
+    "follow_up_code": "the code cell of that task, or nothing",
+}
+"""What each text of a notebook is, as the template's placeholders ask for it."""
 
 
 def jacobian_shape_cell(summary: str, sizes: Mapping[str, str], answer: str) -> str:

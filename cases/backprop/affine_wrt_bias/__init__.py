@@ -1,0 +1,1 @@
+"""Case ``affine_wrt_bias``: its math (``math.py``), its notebook's text (``text.py``)."""

@@ -1,0 +1,1 @@
+"""Case ``softmax``: its math (``math.py``), its notebook's text (``text.py``)."""

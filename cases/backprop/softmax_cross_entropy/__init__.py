@@ -1,0 +1,1 @@
+"""Case ``softmax_cross_entropy``: its math (``math.py``), its notebook's text (``text.py``)."""

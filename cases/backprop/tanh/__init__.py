@@ -1,0 +1,1 @@
+"""Case ``tanh``: its math (``math.py``), its notebook's text (``text.py``)."""

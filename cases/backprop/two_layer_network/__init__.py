@@ -1,0 +1,1 @@
+"""Case ``two_layer_network``: its math (``math.py``), its notebook's text (``text.py``)."""

@@ -1,0 +1,1 @@
+"""Case ``elementwise_nonlinearity``: its math (``math.py``), its notebook's text (``text.py``)."""

@@ -1,0 +1,1 @@
+"""Case ``scalar_wrt_scalar``: its math (``math.py``), its notebook's text (``text.py``)."""

@@ -1,0 +1,1 @@
+"""Case ``scalar_wrt_vector``: its math (``math.py``), its notebook's text (``text.py``)."""

@@ -1,0 +1,1 @@
+"""Case ``vector_wrt_matrix``: its math (``math.py``), its notebook's text (``text.py``)."""
