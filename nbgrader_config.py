@@ -6,7 +6,6 @@ Every value that differs from nbgrader 0.9.6's default says why.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     CheckCellMetadata,
-    ClearHiddenTests,
     ClearOutput,
     GetGrades,
     IgnorePattern,
@@ -20,12 +19,16 @@ from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
 from autograder.lms.exchange import LinkFreeExchangeCollect
 from autograder.nbgrader_plugins import (
     ClearGraderRecords,
-    ReadableOffline,
+    ClearHiddenTestsInFeedback,
+    DropInstructorNotes,
+    FlagForInstructor,
     RefuseLinks,
     RepairGradeIds,
     ShowStudentContentAsText,
     StripTestTracebacks,
 )
+from autograder.offline_math import ReadableOffline, template_basedirs
+from autograder.submission_exporter import SubmissionExporter
 from autograder.verify.executor import VerifiedExecute
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
@@ -64,12 +67,18 @@ c.IgnorePattern.pattern = r"(?s).*"
 # skipped (nbgrader's default leaves it ungraded, needing a manual grade).
 c.OverwriteCells.add_missing_cells = True
 
+# A submission is read as files: nbgrader follows no link (it would read a link to the course
+# secret, the gradebook, source/ or /dev/zero), opens no pipe or device, reads no file over
+# 64 MiB and no notebook nesting over 64 levels; what it may not read is neither graded nor
+# copied, and a submission too deep or too large to walk is refused: that student's problem,
+# with the reason (autograder/submission_files.py).
+c.Autograde.exporter_class = SubmissionExporter
+
 # Before anything runs: the grader's records a student copied into a notebook are dropped;
-# no symbolic link is graded or handed to a kernel (nbgrader would follow a link to the
-# course secret, the gradebook or source/). A copy-pasted graded cell aborts the whole
-# autograde run (jupyter/nbgrader#1083), and a cell whose grade_id a student changed fails
-# the notebook: such cells run as plain cells instead; the last copy, or the original test
-# put back from the gradebook, is graded.
+# a notebook submitted as a symbolic link is graded as the blank notebook. A copy-pasted
+# graded cell aborts the whole autograde run (jupyter/nbgrader#1083), and a cell whose
+# grade_id a student changed fails the notebook: such cells run as plain cells instead; the
+# last copy, or the original test put back from the gradebook, is graded.
 c.Autograde.sanitize_preprocessors = [
     ClearGraderRecords, RefuseLinks, ClearOutput, RepairGradeIds, OverwriteKernelspec,
     OverwriteCells, CheckCellMetadata,
@@ -79,9 +88,14 @@ c.Autograde.sanitize_preprocessors = [
 # grader calls the student's functions in it on the notebook's sizes and on hidden ones drawn
 # from the course secret (course_secret.key, created on first use: keep it), and replaces the
 # test cells' outputs with its verdicts, which nbgrader then scores (autograder/verify).
+# Last, once the grades are saved (it changes none): the grader's findings -- integrity, no
+# sandbox, timeouts, a notebook stopped early, a graded function that differentiates
+# numerically -- set nbgrader's own "flagged" mark of the submitted notebook (the formgrader's
+# "Flagged?" column), with the reason in a note atop the autograded notebook and in this log;
+# a regrade without findings clears the mark the grader set, never one set by hand.
 c.Autograde.autograde_preprocessors = [
     VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignmentLatePenalties,
-    CheckCellMetadata,
+    CheckCellMetadata, FlagForInstructor,
 ]
 
 # A late submission loses points once per assignment, as the policy says, not once per
@@ -95,12 +109,21 @@ c.Autograde.autograde_preprocessors = [
 # --duedate="2027-01-15 23:59 UTC"`, or `python -m autograder new-course --due`.
 c.AssignLatePenalties.plugin_class = LatePenaltyPolicy
 
-# Feedback without hidden tests: drop the hidden lines from the restored test cells, and
+# Feedback without the grader's notes to the instructor (why a notebook is flagged), and
+# without hidden tests: drop the hidden lines from the restored test cells, and
 # keep only the message of a failed check, not the traceback quoting the hidden line. What a
 # student's code displayed is shown as text and plain images only, and Markdown cells they
 # wrote as plain text: no HTML, SVG or JavaScript of theirs reaches a feedback page. The
-# course's math is drawn as MathML (no CDN needed) and long lines wrap.
+# course's math is drawn as MathML (no CDN needed) and long lines wrap. (Our preprocessors,
+# and our ClearHiddenTests, declare the exporter's display_data_priority configurable, so
+# generating feedback logs no "Config option not recognized" warnings.)
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, StripTestTracebacks, ShowStudentContentAsText,
-    CSSHTMLHeaderPreprocessor, ReadableOffline,
+    DropInstructorNotes, GetGrades, ClearHiddenTestsInFeedback, StripTestTracebacks,
+    ShowStudentContentAsText, CSSHTMLHeaderPreprocessor, ReadableOffline,
 ]
+
+# Feedback pages and the formgrader's grading page load no MathJax from a CDN: the course's
+# math is MathML (autograder/offline_math.py), offline too. The formgrader reads this file
+# from the directory its Jupyter server was started in (or from CourseDirectory.root, if the
+# Jupyter configuration sets it): start `jupyter lab` (or `jupyter server`) here.
+c.HTMLExporter.extra_template_basedirs = template_basedirs()

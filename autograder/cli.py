@@ -21,6 +21,9 @@ from .lms.patterns import LAYOUTS
 from .lms.solutions import format_release, release_solutions
 from .new_course import LatePolicy, format_new_course, new_course, parse_due_dates
 
+GRADESCOPE = "gradescope"
+"""The export that is an autograder zip, not grades (:mod:`.gradescope.export`)."""
+
 
 def _course_dir(command: argparse.ArgumentParser) -> None:
     command.add_argument("--course-dir", type=Path, default=Path.cwd(),
@@ -97,15 +100,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                          help="replace the submissions of students collected before")
 
     export = commands.add_parser(
-        "export", help="write the grades as a CSV file Canvas or Moodle imports",
+        "export", help="write the grades as a CSV file Canvas or Moodle imports, or a "
+                       "Gradescope autograder",
         description="Write ASSIGNMENT's totals (after nbgrader's late penalties) for Canvas's "
                     "gradebook import, Moodle's grading worksheet upload, or as a plain table; "
-                    "students without a submission get empty cells. Columns: docs/lms.md.")
+                    "students without a submission get empty cells. Columns: docs/lms.md. "
+                    "--format gradescope writes instead the autograder zip that grades "
+                    "ASSIGNMENT on Gradescope (README, Gradescope).")
     export.add_argument("assignment")
-    export.add_argument("--format", dest="grade_format", required=True, choices=FORMATS)
+    export.add_argument("--format", dest="grade_format", required=True,
+                        choices=(*FORMATS, GRADESCOPE))
     _course_dir(export)
     export.add_argument("--out", type=Path, default=None, metavar="FILE",
-                        help="where to write (default: COURSE_DIR/exports/ASSIGNMENT-FORMAT.csv)")
+                        help="where to write (default: COURSE_DIR/exports/ASSIGNMENT-FORMAT.csv, "
+                             "or .zip)")
     export.add_argument("--column", default=None, metavar="NAME",
                         help="canvas only: the gradebook column to fill, as Canvas's export "
                              "names it, e.g. 'Jacobians (123456)' (default: ASSIGNMENT)")
@@ -221,6 +229,12 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.grade_format == GRADESCOPE:
+        from .gradescope.export import export_autograder, format_autograder_zip
+
+        print(format_autograder_zip(export_autograder(args.course_dir, args.assignment,
+                                                      args.out)))
+        return 0
     written = export_grades(args.course_dir, args.assignment, args.grade_format,
                             args.out, column=args.column)
     print(format_export(written))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -84,17 +85,26 @@ def load_course_config(root: Path) -> Config:
     return config
 
 
-def ensure_scripts_on_path() -> None:
-    """Put this interpreter's scripts directory first on ``PATH``.
+def with_scripts_on_path(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's environment) with this interpreter's scripts directory
+    first on ``PATH``: the environment to run an nbgrader command in.
 
     nbgrader 0.9.6 runs ``alembic`` as a command when it opens a gradebook; in a virtual
     environment used without activating it (``.venv/bin/python -m ...``), that command is
     not found and every gradebook operation fails.
     """
+    environment = dict(os.environ if env is None else env)
     scripts = str(Path(sys.executable).parent)
-    path = os.environ.get("PATH", "")
+    path = environment.get("PATH", "")
     if path.split(os.pathsep)[0] != scripts:
-        os.environ["PATH"] = scripts + os.pathsep + path
+        environment["PATH"] = scripts + os.pathsep + path if path else scripts
+    return environment
+
+
+def ensure_scripts_on_path() -> None:
+    """Put this interpreter's scripts directory first on this process's ``PATH``, for the
+    gradebooks nbgrader opens in it (see :func:`with_scripts_on_path`)."""
+    os.environ["PATH"] = with_scripts_on_path()["PATH"]
 
 
 def gradebook_url(root: Path) -> str:

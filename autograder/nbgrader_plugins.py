@@ -4,22 +4,45 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
-from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import List
 
-from .verify.records import METADATA_KEY
+from .flag_mark import MarkRecord, add_note, decide, drop_notes, note_text
+from .numdiff import find_numerical_differentiation, notebook_sources
+from .terminal import printable
+from .verify.records import METADATA_KEY, NUMERICAL_DIFF, graded_functions, notebook_flags
 
 
-class StripTestTracebacks(NbGraderPreprocessor):
+class CoursePreprocessor(NbGraderPreprocessor):
+    """An nbgrader preprocessor whose ``display_data_priority`` is configurable again.
+
+    nbconvert's HTML exporter configures ``NbConvertBase.display_data_priority``, which every
+    preprocessor it runs inherits. nbgrader 0.9.6's ``NbGraderPreprocessor`` declares that
+    trait again without ``config=True``, so traitlets logs "Config option
+    `display_data_priority` not recognized" once per nbgrader preprocessor whenever feedback is
+    generated. Declared configurable here (as nbgrader's own ``GetGrades`` does), the exporter's
+    setting applies quietly.
+    """
+
+    display_data_priority = List(
+        NbGraderPreprocessor.class_traits()["display_data_priority"].default()).tag(config=True)
+
+
+class ClearHiddenTestsInFeedback(CoursePreprocessor, ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests``, without the warning of :class:`CoursePreprocessor`."""
+
+
+class StripTestTracebacks(CoursePreprocessor):
     """Reduce the tracebacks of test cells to their last line, ``ename: evalue``.
 
     nbgrader 0.9.6 puts the restored test source, hidden tests included, into feedback, and
@@ -43,7 +66,7 @@ SAFE_IMAGES = ("image/png", "image/jpeg", "image/gif")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
-class ShowStudentContentAsText(NbGraderPreprocessor):
+class ShowStudentContentAsText(CoursePreprocessor):
     """Make what students wrote or displayed inert in a feedback page.
 
     - Of every output, only ``text/plain`` and base64 PNG, JPEG or GIF images stay; HTML, SVG,
@@ -79,43 +102,7 @@ def _inert(data: dict) -> dict:
     return kept
 
 
-_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<!\\)\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
-
-READABLE_CSS = """
-pre, .output_text pre, .output_error pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-math[display="block"] { display: block; margin: 0.6em 0; }
-"""
-"""Feedback pages wrap long lines (messages, tracebacks) instead of cutting them off."""
-
-
-class ReadableOffline(NbGraderPreprocessor):
-    """Make a feedback page read well without a network.
-
-    The course's math (in locked Markdown cells) is turned into MathML, which browsers draw
-    themselves, instead of waiting for MathJax from a CDN; and long lines wrap. Place it after
-    ``CSSHTMLHeaderPreprocessor``, whose CSS list it extends.
-    """
-
-    def preprocess(self, nb: NotebookNode,
-                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        resources.setdefault("inlining", {}).setdefault("css", []).append(READABLE_CSS)
-        for cell in nb.cells:
-            if cell.cell_type == "markdown" and utils.is_locked(cell):
-                cell.source = _MATH.sub(_mathml, cell.source)
-        return nb, resources
-
-
-def _mathml(match: re.Match[str]) -> str:
-    """One ``$...$`` or ``$$...$$`` as MathML (kept as it was if it cannot be converted)."""
-    block = match.group("block") is not None
-    try:
-        return latex_to_mathml(match.group("block" if block else "inline"),
-                               display="block" if block else "inline")
-    except Exception:  # latex2mathml raises several types on TeX it does not know
-        return match.group(0)
-
-
-class ClearGraderRecords(NbGraderPreprocessor):
+class ClearGraderRecords(CoursePreprocessor):
     """Drop the grader's records from a submitted notebook: only the grader writes them.
 
     First in ``Autograde.sanitize_preprocessors``: a student who copied ``autograder``
@@ -131,29 +118,24 @@ class ClearGraderRecords(NbGraderPreprocessor):
         return nb, resources
 
 
-class RefuseLinks(NbGraderPreprocessor):
-    """Grade no symbolic link a student submitted, and give none to a kernel or the feedback.
+class RefuseLinks(CoursePreprocessor):
+    """Grade no notebook a student submitted as a symbolic link.
 
-    nbgrader reads submitted files through symbolic links: a notebook linked to ``source/``
-    would be graded as the student's work, and links to the course secret or the gradebook
-    beside the notebooks would be copied into the autograded folder, which is the kernel's
-    working directory and the feedback's source. Placed in ``Autograde.sanitize_preprocessors``
-    (they run after nbgrader's copy and before any code), this deletes the copy of every linked
-    file, and grades a linked notebook as the blank release notebook, with a note for the
-    student and an integrity flag for the instructor.
+    nbgrader reads a submitted notebook through a symbolic link: a notebook linked to
+    ``source/`` would be graded as the student's work. The course's exporter
+    (:class:`autograder.submission_exporter.SubmissionExporter`) reads no link, and hands on an
+    empty notebook in its place (and has nbgrader copy no linked file). Placed in
+    ``Autograde.sanitize_preprocessors`` (they run before any code), this grades a linked
+    notebook as the blank release notebook, with a note for the student and an integrity
+    flag for the instructor.
     """
 
     def preprocess(self, nb: NotebookNode,
                    resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         ids = resources["nbgrader"]
-        submitted = Path(resources["metadata"]["path"])
-        coursedir = CourseDirectory(config=self.config)
-        autograded = Path(coursedir.format_path(coursedir.autograded_directory, ids["student"],
-                                                ids["assignment"]))
-        for link in linked_files(submitted):
-            (autograded / link).unlink(missing_ok=True)
-        notebook = submitted / f"{ids['notebook']}.ipynb"
+        notebook = Path(resources["metadata"]["path"]) / f"{ids['notebook']}.ipynb"
         if notebook.is_symlink():
+            coursedir = CourseDirectory(config=self.config)
             release = Path(coursedir.format_path(coursedir.release_directory, ".",
                                                  ids["assignment"])) / notebook.name
             nb = nbformat.read(release, as_version=nbformat.NO_CONVERT)
@@ -168,15 +150,7 @@ class RefuseLinks(NbGraderPreprocessor):
         return nb, resources
 
 
-def linked_files(folder: Path) -> list[Path]:
-    """The symbolic links below ``folder`` (paths relative to it) that nbgrader copies, as
-    the files they point to, beside the notebooks: links to files but notebooks (links to
-    folders it does not follow)."""
-    return [Path(top, name).relative_to(folder) for top, _, names in os.walk(folder)
-            for name in names if Path(top, name).is_symlink() and not name.endswith(".ipynb")]
-
-
-class RepairGradeIds(NbGraderPreprocessor):
+class RepairGradeIds(CoursePreprocessor):
     """Turn graded cells nbgrader cannot place into plain cells, instead of failing.
 
     Replaces nbgrader's ``DeduplicateIds`` in ``Autograde.sanitize_preprocessors``.
@@ -215,3 +189,69 @@ class RepairGradeIds(NbGraderPreprocessor):
         with Gradebook(ids["db_url"]) as gradebook:
             notebook = gradebook.find_notebook(ids["notebook"], ids["assignment"])
             return {cell.name for cell in notebook.source_cells}
+
+
+class FlagForInstructor(CoursePreprocessor):
+    """Put the grader's findings where instructors look: nbgrader's own ``flagged`` mark.
+
+    Last in ``Autograde.autograde_preprocessors`` (after ``SaveAutoGrades``: no score depends
+    on it), so that every way of grading runs it: ``nbgrader autograde``, ``python -m
+    autograder grade``, the formgrader's Autograde button, and the instructor's replay of a
+    notebook graded on a cluster. For each notebook it
+
+    1. finds where a graded function differentiates numerically, in the notebook's cells and
+       the ``.py`` files beside it (:mod:`autograder.numdiff`), and records it in
+       ``notebook.metadata.autograder.numerical_diff``;
+    2. sets the formgrader's "Flagged?" mark of the submitted notebook if the notebook has any
+       flag (:func:`autograder.verify.records.notebook_flags`: integrity, no sandbox,
+       timeouts, stopped early, numerical differentiation), and clears the mark it set at an
+       earlier grading when none is left, never a mark set by hand
+       (:mod:`autograder.flag_mark`);
+    3. says why: a note above the outputs of the notebook's first code cell (dropped from
+       feedback by :class:`DropInstructorNotes`), ``notebook.metadata.autograder.flagged``,
+       and a warning in the Autograde log.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ids = resources["nbgrader"]
+        record = nb.metadata.setdefault(METADATA_KEY, {})
+        found = find_numerical_differentiation(
+            notebook_sources(nb.cells, Path(resources["metadata"]["path"])),
+            graded_functions(nb))
+        record[NUMERICAL_DIFF] = [asdict(finding) for finding in found]
+        reasons = tuple(f"{flag.kind}: {flag.detail}" for flag in notebook_flags(nb))
+        mark = MarkRecord(Path(CourseDirectory(config=self.config).root), ids["assignment"],
+                          ids["student"], ids["notebook"])
+        drop_notes(nb)
+        record["flagged"] = {"reasons": list(reasons), "note": ""}
+        if not reasons and not mark.exists():
+            return nb, resources  # nothing to flag, no flag of the grader's to clear
+        with Gradebook(ids["db_url"]) as gradebook:
+            submitted = gradebook.find_submission_notebook(
+                ids["notebook"], ids["assignment"], ids["student"])
+            decision = decide(bool(submitted.flagged), mark.read(submitted.id), reasons)
+            submitted.flagged = decision.flagged
+            gradebook.db.commit()
+            mark.write(submitted.id, decision.mark)
+        record["flagged"] = {"reasons": list(reasons), "note": decision.note,
+                             "flagged": decision.flagged}
+        if decision.note:
+            text = note_text(reasons, decision)
+            add_note(nb, text)
+            self.log.warning("%s", printable(
+                f"{ids['student']}/{ids['assignment']}/{ids['notebook']}: {text}"))
+        return nb, resources
+
+
+class DropInstructorNotes(CoursePreprocessor):
+    """Drop the grader's notes to the instructor (:class:`FlagForInstructor`) from feedback.
+
+    First in ``GenerateFeedback.preprocessors``: a flag is for the instructor to look into;
+    what the student learns of it is the instructor's call.
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        drop_notes(nb)
+        return nb, resources

@@ -25,7 +25,7 @@ from autograder.course_config import gradebook_url  # noqa: E402
 from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
 from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
-from course.answer_bank import ANSWERS, PREDICTED_SHAPES  # noqa: E402
+from course.answer_bank import case_answers  # noqa: E402
 from course.classroom import write_submission  # noqa: E402
 from course.workspace import ROOT, copy_course, new_course_dir, run  # noqa: E402
 
@@ -38,8 +38,8 @@ def synthetic_class(course: Path, assignment: str, students: int, seed: int) -> 
     for number in range(students):
         answers = {}
         for case in cases_of(assignment):
-            function = rng.choice([a for a in ANSWERS if a.case == case.key])
-            shape = rng.choice([a for a in PREDICTED_SHAPES if a.case == case.key])
+            function = rng.choice(case_answers(case.key).answers)
+            shape = rng.choice(case_answers(case.key).predicted_shapes)
             answers[case.notebook] = {case.function: function.source,
                                       "jacobian_shape": shape.source}
         write_submission(course, assignment, f"student{number:03d}", answers)

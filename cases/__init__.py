@@ -11,8 +11,9 @@ its folder:
   (``course/student_data.py``) -- never the layout in clear, nor the math.
 - ``text.py``: ``TEXT``, what the notebook says and its solution cells
   (:class:`course.notebook_text.NotebookText`). Only the course builder reads it.
-- ``answers.py``: the case's answers, right and wrong, that test the grader (for the cases
-  written before the folders, ``course/answer_bank/<key>.py``). Only tests read them.
+- ``answers.py``: the case's answers, right and wrong, written as decorated functions, that
+  test the grader (:mod:`course.answer_bank` collects them). Only the course's tests and
+  builder read them.
 
 An assignment is a package here, listed in :data:`ASSIGNMENT_FOLDERS`, whose ``__init__.py``
 names it and lists its case folders in the order of its notebooks. Adding a case is adding a

@@ -15,75 +15,29 @@ from pathlib import Path
 
 from autograder.course_config import gradebook_url
 from autograder.scores import format_score_table, read_grades, read_penalties
-from cases.registry import ASSIGNMENTS
+from cases.registry import ASSIGNMENTS, CASES
 
+from .answer_bank import answer
 from .classroom import Answers, solution_answers, write_submission
 from .workspace import ROOT, new_course_dir, run
 
 DEMO_DIR = ROOT / ".demo"
 
-TRANSPOSED = '''\
-def dloss_dyhat(y, yhat):
-    return -np.einsum("i,bj->bji", np.ones(1), y - yhat)  # (B, D, 1): input before output
-'''
-
-SIGN_ERROR = '''\
-def dyhat_dW(W, x):
-    return -np.einsum("ij,bk->bijk", np.eye(W.shape[0]), x)
-'''
-
-MISSING_BATCH_AXIS = '''\
-def da_dh(h):
-    s = 1 / (1 + np.exp(-h))
-    return np.diag((s * (1 - s)).mean(axis=0))  # (D, D): one Jacobian for the whole batch
-'''
-
-SUM_NOT_MEAN = '''\
-def dloss_dW(y, W, x):
-    diff = y - x @ W.T
-    return -np.einsum("bi,bk->ik", diff, x)[None]  # summed over the batch, not averaged
-'''
-
-
-DIAGONAL_ONLY_SOFTMAX = '''\
-def da_dh(h):
-    a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
-    return np.einsum("bi,ij->bij", a * (1 - a), np.eye(h.shape[1]))  # the diagonal alone
-'''
-
-CROSS_ENTROPY_SIGN = '''\
-def dloss_dh(y, h):
-    a = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
-    return (y - a)[:, None, :]
-'''
-
-TANH_NOT_SQUARED = '''\
-def da_dh(h):
-    return np.einsum("bi,ij->bij", 1 - np.tanh(h), np.eye(h.shape[1]))
-'''
-
-TWO_LAYER_SUMMED = '''\
-def dloss_dW1(y, W1, W2, x):
-    a = np.tanh(x @ W1.T)
-    delta = ((a @ W2.T - y) @ W2) * (1 - a ** 2)
-    return (delta.T @ x)[None]  # summed over the batch, not averaged
-'''
-
-MISTAKES: dict[str, dict[str, tuple[str, str, str]]] = {
+MISTAKES: dict[str, dict[str, tuple[str, str]]] = {
     "jacobians": {
-        "cam-transposed": ("02_scalar_wrt_vector", "dloss_dyhat", TRANSPOSED),
-        "dee-sign-error": ("03_vector_wrt_matrix", "dyhat_dW", SIGN_ERROR),
-        "eli-missing-batch-axis": ("05_elementwise_nonlinearity", "da_dh", MISSING_BATCH_AXIS),
-        "fay-sum-not-mean": ("04_scalar_wrt_matrix", "dloss_dW", SUM_NOT_MEAN),
+        "cam-transposed": ("scalar_wrt_vector", "einsum_wrong_output_order"),
+        "dee-sign-error": ("vector_wrt_matrix", "negated"),
+        "eli-missing-batch-axis": ("elementwise_nonlinearity", "diag_of_first_example"),
+        "fay-sum-not-mean": ("scalar_wrt_matrix", "sum_instead_of_mean"),
     },
     "backprop": {
-        "cam-softmax-diagonal-only": ("01_softmax", "da_dh", DIAGONAL_ONLY_SOFTMAX),
-        "dee-cross-entropy-sign": ("02_softmax_cross_entropy", "dloss_dh", CROSS_ENTROPY_SIGN),
-        "eli-tanh-not-squared": ("05_tanh", "da_dh", TANH_NOT_SQUARED),
-        "fay-two-layer-summed": ("06_two_layer_network", "dloss_dW1", TWO_LAYER_SUMMED),
+        "cam-softmax-diagonal-only": ("softmax", "diagonal_a_one_minus_a"),
+        "dee-cross-entropy-sign": ("softmax_cross_entropy", "y_minus_softmax"),
+        "eli-tanh-not-squared": ("tanh", "forgot_the_square"),
+        "fay-two-layer-summed": ("two_layer_network", "summed_over_batch"),
     },
 }
-"""Per assignment, the demo students with one typical mistake: (notebook, cell, source)."""
+"""Per assignment, the demo students with one typical mistake: (case, the bank's answer)."""
 
 
 def demo_class(course: Path, assignment: str) -> dict[str, Answers]:
@@ -93,8 +47,10 @@ def demo_class(course: Path, assignment: str) -> dict[str, Answers]:
     without any gets the first two only)."""
     solutions = solution_answers(course, assignment)
     students: dict[str, Answers] = {"ada-full-solution": solutions, "ben-untouched": {}}
-    for student, (notebook, grade_id, source) in MISTAKES.get(assignment, {}).items():
-        students[student] = {**solutions, notebook: {**solutions[notebook], grade_id: source}}
+    for student, (case, name) in MISTAKES.get(assignment, {}).items():
+        wrong, notebook = answer(case, name), CASES[case].notebook
+        students[student] = {**solutions,
+                             notebook: {**solutions[notebook], wrong.graded: wrong.source}}
     return students
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from autograder.course_config import load_course_config
+from autograder.course_config import load_course_config, with_scripts_on_path
 from cases.registry import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,13 +54,12 @@ def copy_course(course: Path, destination: Path) -> Path:
 def run(course: Path, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run ``python -m <command...>`` in ``course`` with this interpreter.
 
-    ``command`` is e.g. ``("nbgrader", "autograde", "jacobians")``. The interpreter's
-    scripts directory goes first on ``PATH`` (nbgrader runs ``alembic`` as a command). With
-    ``check``, a non-zero exit raises ``RuntimeError`` carrying the command's output.
+    ``command`` is e.g. ``("nbgrader", "autograde", "jacobians")``, run in the environment
+    nbgrader needs (:func:`autograder.course_config.with_scripts_on_path`). With ``check``, a
+    non-zero exit raises ``RuntimeError`` carrying the command's output.
     """
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    result = subprocess.run([sys.executable, "-m", *command], cwd=course, env=env,
+    result = subprocess.run([sys.executable, "-m", *command], cwd=course,
+                            env=with_scripts_on_path(),
                             capture_output=True, text=True)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed with exit code {result.returncode}:\n"

@@ -6,46 +6,40 @@ Built once per test session (``conftest.py``) and graded twice: by a serial
 
 from __future__ import annotations
 
+import sys
+import warnings
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from cases.jacobians import ASSIGNMENT
+from course.answer_bank import answer, cell_text
 from course.classroom import solution_answers, write_submission
 
-SIGN_FLIPPED = '''\
-def dloss_dyhat(y, yhat):
-    return np.einsum("i,bj->bij", np.ones(1), y - yhat)
-'''
-ELEMENTWISE_ONLY = '''\
-def da_dh(h):
-    s = 1 / (1 + np.exp(-h))
-    return s * (1 - s)
-'''
-WRONG_SIGMOID = '''\
-def da_dh(h):
-    s = 1 / (1 + np.exp(-h))
-    return np.einsum("bi,ij->bij", s, np.eye(h.shape[1]))
-'''
-HARD_CODED_SIZES = '''\
-def dyhat_dW(W, x):
-    output_dim = 10
-    return np.einsum("ij,bk->bijk", np.eye(output_dim), x)
-'''
-INFINITE_LOOP = '''\
-def jacobian_shape(B):
+SIGN_FLIPPED = answer("scalar_wrt_vector", "forgot_minus").source
+ELEMENTWISE_ONLY = answer("elementwise_nonlinearity", "elementwise_derivative").source
+WRONG_SIGMOID = answer("elementwise_nonlinearity", "sigmoid_itself").source
+HARD_CODED_SIZES = answer("vector_wrt_matrix", "document_hardcoded_output_dim").source
+
+
+# Two cells that are no answers of the bank, which judges answers in its own process: one
+# never returns, one writes warnings on stderr. Their cells are cut from this module.
+
+def infinite_loop(B):
     while True:
         pass
-'''
-WARNS_FLOAT32 = '''\
-import warnings
 
-def dyhat_dW(W, x):
-    warnings.warn("float32 on purpose", RuntimeWarning)
-    np.float32(1e38) * np.float32(10)   # a real NumPy overflow warning, too
+
+def float32_with_warnings(W, x):
+    warnings.warn("float32 on purpose", RuntimeWarning, stacklevel=1)
+    _ = np.float32(1e38) * np.float32(10)   # a real NumPy overflow warning, too
     eye = np.eye(W.shape[0], dtype=np.float32)
     return np.einsum("ij,bk->bijk", eye, x.astype(np.float32))
-'''
+
+
+INFINITE_LOOP = cell_text(sys.modules[__name__], "infinite_loop", "jacobian_shape")
+WARNS_FLOAT32 = cell_text(sys.modules[__name__], "float32_with_warnings", "dyhat_dW")
 
 
 def _answers(course: Path) -> dict[str, dict[str, dict[str, str]]]:

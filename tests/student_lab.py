@@ -12,25 +12,15 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-TEST_ONLY = ["--no-browser", "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-             "--ServerApp.disable_check_xsrf=True"]
-"""What a test adds to the README's command: no browser, no password, a fixed port."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.jupyter_servers import running_server
 
 
 def readme_lab_arguments(bundle: Path) -> list[str]:
@@ -58,36 +48,14 @@ def student_lab(bundle: Path, scratch: Path, *, readme_command: bool = True,
     site = scratch / "site"
     if not site.exists():
         install_wheel(bundle, site)
-    port = free_port()
     environment = {**os.environ, "PYTHONPATH": str(site),
                    "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings"),
                    "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
                    "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"), **(env or {})}
     readme = readme_lab_arguments(bundle) if readme_command else []
-    log = (scratch / f"lab-{port}.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", *readme, *TEST_ONLY, *arguments, f"--port={port}"],
-        cwd=bundle, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab did not start: see {log.name}") from None
-                time.sleep(0.2)
+    with running_server(["jupyterlab", *readme, *arguments], bundle, environment,
+                        scratch) as url:
         yield url
-    finally:
-        server.terminate()  # it shuts its kernels down first: slow on a loaded machine
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()  # its kernels exit when they find their parent gone
-            server.wait()
-        log.close()
 
 
 def http_status(url: str, data: bytes | None = None) -> int:

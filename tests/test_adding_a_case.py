@@ -23,6 +23,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from autograder.course_config import with_scripts_on_path
 from autograder.scores import read_grades
 from cases.jacobians import ASSIGNMENT
 from course.workspace import ROOT
@@ -157,9 +158,8 @@ def kit(tmp_path_factory) -> Path:
 
 def in_kit(kit: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run this interpreter in ``kit`` with the kit's own packages first on its path."""
-    env = dict(os.environ)
+    env = with_scripts_on_path()
     env["PYTHONPATH"] = os.pathsep.join([str(kit), str(kit / "student")])
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     result = subprocess.run([sys.executable, *arguments], cwd=kit, env=env,
                             capture_output=True, text=True, timeout=600)
     if check:

@@ -18,9 +18,7 @@ so it is off here.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import zipfile
 from collections.abc import Iterator
 
@@ -31,11 +29,11 @@ from playwright.sync_api import Page, expect, sync_playwright
 from cases.jacobians import ASSIGNMENT
 from course.bundle import bundle_folder, write_bundle
 from course.course_text import COURSE_TEXT
+from tests.jupyter_servers import chromium
 from tests.student_lab import student_lab
 
 pytestmark = pytest.mark.nbgrader
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NOTEBOOK = f"{ASSIGNMENT}/02_scalar_wrt_vector.ipynb"
 SIGN_FLIPPED = ('import numpy as np\n\ndef dloss_dyhat(y, yhat):\n'
                 '    return np.einsum("i,bj->bij", np.ones(1), y - yhat)\n')
@@ -58,8 +56,6 @@ _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[str]:
     """The URL of the student's JupyterLab in the unzipped bundle, no nbgrader exchange."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed: run `make browser` (Debian's chromium package)")
     root = tmp_path_factory.mktemp("student")
     with zipfile.ZipFile(write_bundle(ASSIGNMENT, root / "bundle.zip")) as bundle:
         bundle.extractall(root)
@@ -81,9 +77,7 @@ def lab(tmp_path_factory) -> Iterator[str]:
 def lab_page(lab) -> Iterator[Page]:
     """A browser page on the JupyterLab, its layout restored, the file browser at the top."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        browser = chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{lab}/lab?reset")

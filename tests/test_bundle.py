@@ -24,6 +24,7 @@ import pytest
 from nbclient import NotebookClient
 from packaging.version import Version
 
+from autograder.course_config import with_scripts_on_path
 from cases.case import Case
 from cases.registry import ASSIGNMENTS, CASES
 from course.bundle import LAB_CONFIG, build_date, build_wheel, bundle_folder, write_bundle
@@ -130,9 +131,9 @@ def test_nbgrader_validate_in_the_bundle_prints_readable_lines_and_no_kernel_war
     notebook = tmp_path / f"{case.notebook}.ipynb"
     released = nbformat.read(bundle / assignment / notebook.name, as_version=4)
     nbformat.write(fill(released, {**answers, case.function: twice}), notebook)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(notebook)],
-                            cwd=bundle, env=env, capture_output=True, text=True, timeout=300)
+                            cwd=bundle, env=with_scripts_on_path(), capture_output=True,
+                            text=True, timeout=300)
     output = result.stdout + result.stderr
     assert "VALIDATION FAILED" in output, output[-2000:]
     lines = result.stdout.splitlines()

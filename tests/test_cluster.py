@@ -41,7 +41,7 @@ from autograder.cluster.kit import (
 from autograder.cluster.private import private_local_cluster
 from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
 from autograder.cluster.station import Recording, Station, StationSettings
-from autograder.course_config import CommandError, load_course_config
+from autograder.course_config import CommandError, load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.worker import WorkerSettings
 from cases.jacobians import ASSIGNMENT
@@ -50,7 +50,7 @@ from tests.gradebooks import autograded_notebooks, gradebook_dump
 from tests.postgres_server import postgres_server
 
 BIN = Path(sys.executable).parent
-"""The environment's scripts: ``dask``, and ``alembic`` (which nbgrader runs)."""
+"""The environment's scripts: ``dask``."""
 
 # --- what travels ----------------------------------------------------------------------------
 
@@ -319,7 +319,7 @@ def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_s
             [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--scheduler", address,
              *_tls_options(cluster_tls, "instructor")],
             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+            env=with_scripts_on_path())
         victim = _a_worker_busy_grading(client, grading, seconds=3)
         pid = client.run(os.getpid, workers=[victim])[victim]
         os.kill(pid, signal.SIGKILL)
@@ -346,21 +346,46 @@ def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_s
 @pytest.mark.nbgrader
 def test_a_local_cluster_grades_the_selected_students_with_feedback(generated_course,
                                                                    graded_class, tmp_path):
+    """Among them one whose submission no process of the grader can read whole: a sparse
+    file of 300 MiB, links to a pipe nobody writes to and to ``/proc/kmsg``, a notebook nesting
+    a thousand levels. Its files are never sent: it is graded without them, saying why."""
     course = _class_course(generated_course, graded_class, tmp_path / "course")
-    with (course / "submitted" / "untouched" / ASSIGNMENT / "data.bin").open("wb") as data:
+    untouched = course / "submitted" / "untouched" / ASSIGNMENT
+    with (untouched / "data.bin").open("wb") as data:
         data.truncate(300 << 20)  # sparse: 300 MiB to read, nothing on disk
+    os.mkfifo(tmp_path / "pipe")
+    (untouched / "pipe").symlink_to(tmp_path / "pipe")
+    (untouched / "kmsg").symlink_to("/proc/kmsg")
+    deep = untouched / "01_scalar_wrt_scalar.ipynb"
+    deep.write_text(deep.read_text().replace('"metadata": {', '"metadata": {"deep": '
+                                             + "[" * 1000 + "]" * 1000 + ", ", 1))
     graded = run(course, "autograder", "grade", ASSIGNMENT, "--scheduler", "local", "--jobs",
                  "1", "--student", "tamper*", "--student", "untouched", "--feedback",
                  check=False)
-    assert graded.returncode == 1  # one student could not be graded
+    assert graded.returncode == 1  # one notebook could not be graded
     assert "2 submission(s)" in graded.stdout and "a local Dask cluster of 1 worker(s)" in (
         graded.stdout)
-    assert ("untouched: whole submission: the submission holds 300 MiB of files, over the "
-            "256 MiB a cluster task carries") in graded.stdout
+    for line in ["untouched: data.bin: data.bin holds 300 MiB, over the 64 MiB a submitted "
+                 "file may hold: neither read nor copied",
+                 f"untouched: pipe: pipe is a symbolic link (to {tmp_path}/pipe), not a file",
+                 "untouched: kmsg: kmsg is a symbolic link (to /proc/kmsg), not a file",
+                 "untouched: 01_scalar_wrt_scalar: 01_scalar_wrt_scalar.ipynb cannot be read as "
+                 "a notebook: it nests lists and objects more than 64 levels deep",
+                 "untouched: 01_scalar_wrt_scalar: the notebook nests lists and objects more "
+                 "than 64 levels deep"]:
+        assert f"  {line}" in graded.stdout, line
+    assert sorted(path.name for path in (course / "autograded" / "untouched" / ASSIGNMENT)
+                  .iterdir()) == sorted(path.name for path in untouched.iterdir()
+                                        if path.suffix == ".ipynb" and path != deep
+                                        or path.name == "timestamp.txt")
     assert ("tampering: 05_elementwise_nonlinearity: test cell 'test_da_dh_values' was edited"
             in graded.stdout)
-    assert gradebook_dump(course) == [row for row in gradebook_dump(graded_class.serial)
-                                      if row[1] == "tampering"]
+    here, serial = gradebook_dump(course), gradebook_dump(graded_class.serial)
+    assert [row for row in here if row[1] == "tampering"] == [
+        row for row in serial if row[1] == "tampering"]
+    readable = [row for row in serial if row[1] == "untouched" and row[0] != "submission"
+                and row[2] != deep.stem]  # of untouched, the notebooks graded as serial's
+    assert readable and set(readable) <= set(here)
     pages = sorted((course / "feedback" / "tampering" / ASSIGNMENT).glob("*.html"))
     assert [page.stem for page in pages] == sorted(
         path.stem for path in (course / "release" / ASSIGNMENT).glob("*.ipynb"))

@@ -1,11 +1,12 @@
 """Diagnoses of failed checks: each names its mistake, and only its mistake.
 
-- Every diagnosis: a wrong answer that gets it, asserted on the exact verdict line (the
-  examples of docs/diagnoses.md, which must be current).
+- Every diagnosis: a wrong answer of the bank that gets it, asserted on the exact verdict line
+  (the examples of docs/diagnoses.md, :mod:`course.diagnosis_examples`, which must be current).
 - Near misses: wrong answers of another kind that must not get it.
 - Correct answers in unusual styles: the checks pass, and nothing is diagnosed.
 - The answer bank (course/answer_bank): every wrong answer labelled with a mistake we diagnose
-  gets that diagnosis, and no other answer gets one, except the listed, justified cases.
+  gets that diagnosis, and no other answer gets one, but where its decorator says otherwise and
+  why (``undiagnosed=``, ``diagnosed_as=``, ``crashes_at_other_sizes=``).
 - Hidden runs show a fixed text of their check, no diagnosis, size, index or value; the
   diagnosis is kept for the grader's records.
 - End to end: release notebooks with a named mistake, executed in a real kernel.
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -28,8 +30,8 @@ from autograder.references import reference_jacobian
 from autograder.shape_diagnosis import diagnose_shape
 from autograder.verify.in_process import judge_once
 from cases.registry import CASES
-from course.answer_bank import ANSWERS, MISTAKES, PREDICTED_SHAPES, BankAnswer
-from docs.diagnosis_examples import DOC, EXAMPLES, Example, render
+from course.answer_bank import MISTAKES, BankAnswer, answer, case_answers, every_case
+from course.diagnosis_examples import DOC, EXAMPLES, Example, render
 from jacobian_checks import diagnosis_values
 from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES
@@ -110,8 +112,8 @@ VERDICTS = {
         "Your Jacobian is right off the diagonal, but 2560 of its 2560 diagonal entries (output "
         "index = input index) are wrong.",
     "some_examples_wrong_in_mean":
-        "Only part of the batch is in your gradient: examples 0-254 of 256 are in its mean, "
-        "example 255 is not.",
+        "Only part of the batch is in your gradient: examples 1-255 of 256 are in its mean, "
+        "example 0 is not.",
     "terms_instead_of_sum":
         "Your Jacobian looks like the Jacobian of each term of the loss, before their sum over "
         "the D components: it has an input axis where the output's belongs.",
@@ -194,7 +196,7 @@ def test_a_message_about_a_part_names_the_part_its_bracket_describes():
 
 def test_the_doc_shows_the_current_messages():
     assert DOC.read_text() == render(DOC.read_text()), (
-        "docs/diagnoses.md is out of date: run .venv/bin/python docs/diagnosis_examples.py")
+        "docs/diagnoses.md is out of date: run .venv/bin/python -m course.diagnosis_examples")
 
 
 # --- no false diagnosis --------------------------------------------------------------------------
@@ -330,12 +332,6 @@ UNUSUAL_BUT_RIGHT = [
 ]
 
 
-def _load(answer: BankAnswer) -> dict[str, object]:
-    namespace: dict[str, object] = {}
-    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
-    return namespace
-
-
 HIDDEN_RUN = HiddenRun({"B": 37, "D": 23, "output_dim": 29, "input_dim": 31, "hidden_dim": 19},
                        seed=7)
 """A hidden run with sizes that no message writes by chance."""
@@ -348,10 +344,10 @@ def _sizes(case: str, run: HiddenRun) -> dict[str, int]:
 @pytest.mark.parametrize(("case", "name"), [(case, name) for case, names in UNUSUAL_BUT_RIGHT
                                             for name in names])
 def test_a_correct_answer_in_an_unusual_style_triggers_nothing(case, name):
-    (answer,) = [a for a in ANSWERS if (a.case, a.name) == (case, name)]
-    assert answer.expect == "pass"
+    right = answer(case, name)
+    assert right.expect == "pass"
     the_case = CASES[case]
-    namespace = _load(answer)
+    namespace = right.namespace()
     for seed, sizes in [(0, dict(the_case.visible_sizes)), (7, _sizes(case, HIDDEN_RUN))]:
         for check in ("shape", "values"):
             assert judge_once(namespace, check, case, sizes, seed) is None
@@ -374,8 +370,7 @@ def test_a_hidden_run_records_the_diagnosis_but_shows_its_checks_fixed_text(exam
     sizes = _sizes(example.case, HIDDEN_RUN)
     if example.key == "transposed_values":  # needs two input axes of equal size
         sizes = {"B": 37, "output_dim": 23, "input_dim": 23}
-    hidden = Example(example.id, example.key, example.case, example.check, example.source,
-                     sizes=sizes, seed=HIDDEN_RUN.seed, hidden=True)
+    hidden = dataclasses.replace(example, sizes=sizes, seed=HIDDEN_RUN.seed, hidden=True)
     rejection = hidden.rejection()
     assert rejection.diagnosis == example.key
     case = CASES[example.case]
@@ -394,77 +389,23 @@ def test_a_hidden_run_records_the_diagnosis_but_shows_its_checks_fixed_text(exam
 #: Mistake labels of the answer bank that are also diagnosis keys.
 DIAGNOSED = frozenset(MISTAKES) & (set(shape_diagnosis.KEYS) | set(diagnosis_values.KEYS))
 
-_NO_BATCH_AXIS = ("the batch-averaged Jacobian has no batch axis: the examples' contributions "
-                  "to the mean cannot be told apart without the per-example math")
-
-#: (bank, case, name) -> (the diagnosis it gets, why it is not its label's).
-EXCEPTIONS: dict[tuple[str, str, str], tuple[str | None, str]] = {
-    ("answers", "scalar_wrt_scalar", "nan_placeholder_for_last"): (
-        None, "the NaN fails the finiteness check, whose message locates it; values with NaN "
-              "are not diagnosed"),
-    ("answers", "scalar_wrt_matrix", "x_reversed"): (None, _NO_BATCH_AXIS),
-    ("answers", "elementwise_nonlinearity", "outer_product_transposed"): (
-        "diagonal_only", "checked by hand: s_j (1 - s_i) has the right diagonal and wrong "
-                         "entries off it; the reference is symmetric, so no transpose fixes it"),
-    # assignment `backprop`
-    ("answers", "affine_wrt_input", "w_transposed_alone"): (
-        None, "two mistakes at once, no batch axis and W transposed: (input_dim, output_dim) is "
-              "no single rule's shape, and output_dim != input_dim at every size"),
-    ("answers", "affine_wrt_input", "rectangular_identity"): (
-        None, "checked by hand: output_dim != input_dim, so the Jacobian has no diagonal "
-              "(output index = input index) and the identity rule only knows all ones; "
-              "np.eye(n, m) is neither"),
-    ("answers", "affine_wrt_input", "full_batched_jacobian"): (
-        None, "(B, output_dim, B, input_dim) at the notebook's sizes is over the checks' size "
-              "limit: refused as too large before any diagnosis, with the expected shape"),
-}
-
-#: Answers no check rejects with a message: they crash in the student's code at the hidden sizes.
-CRASH_AT_HIDDEN_SIZES = {
-    ("scalar_wrt_scalar", "hardcoded_reshape_256"), ("scalar_wrt_vector", "hardcoded_reshape"),
-    ("vector_wrt_matrix", "hardcoded_zeros"),
-    ("scalar_wrt_matrix", "document_hardcoded_output_dim"),
-    ("elementwise_nonlinearity", "document_hardcoded_d"),
-    ("elementwise_nonlinearity", "hardcoded_reshape"),
-    ("softmax", "hardcoded_eye"), ("softmax_cross_entropy", "hardcoded_eye"),
-    ("affine_wrt_input", "hardcoded_reshape"), ("tanh", "hardcoded_eye"),
-    ("two_layer_network", "hardcoded_hidden_dim"),
-}
+#: The answers of the bank for the graded functions, then for ``jacobian_shape``.
+ANSWERS = tuple(a for case in every_case() for a in case.answers)
+PREDICTED_SHAPES = tuple(a for case in every_case() for a in case.predicted_shapes)
 
 
-#: Runs on other sizes for the bank's wrong answers: some smaller, some larger than the
-#: notebook's, so that a size typed in shows as a wrong shape or value, not only as a crash.
-OTHER_SIZES = {
-    "scalar_wrt_scalar": ({"B": 37}, {"B": 5}),
-    "scalar_wrt_vector": ({"B": 29, "D": 7}, {"B": 6, "D": 13}),
-    "vector_wrt_matrix": ({"B": 13, "output_dim": 3, "input_dim": 7},
-                          {"B": 5, "output_dim": 8, "input_dim": 2}),
-    "scalar_wrt_matrix": ({"B": 17, "output_dim": 4, "input_dim": 9},
-                          {"B": 3, "output_dim": 6, "input_dim": 5}),
-    "elementwise_nonlinearity": ({"B": 23, "D": 6}, {"B": 4, "D": 11}),
-    "softmax": ({"B": 23, "D": 6}, {"B": 5, "D": 12}),
-    "softmax_cross_entropy": ({"B": 19, "D": 7}, {"B": 4, "D": 13}),
-    "affine_wrt_input": ({"B": 11, "output_dim": 3, "input_dim": 7},
-                         {"B": 6, "output_dim": 12, "input_dim": 25}),
-    "affine_wrt_bias": ({"B": 9, "output_dim": 4, "input_dim": 6},
-                        {"B": 7, "output_dim": 13, "input_dim": 24}),
-    "tanh": ({"B": 21, "D": 5}, {"B": 3, "D": 14}),
-    "two_layer_network": ({"B": 15, "input_dim": 6, "hidden_dim": 4, "output_dim": 3},
-                          {"B": 9, "input_dim": 23, "hidden_dim": 18, "output_dim": 12}),
-}
-
-
-def _diagnoses(bank: str, answer: BankAnswer) -> set[str | None] | None:
+def _diagnoses(answer: BankAnswer) -> set[str | None] | None:
     """The diagnoses of the failed checks of a wrong answer, judged as the grader judges a
     run: the notebook's sizes, and every run of OTHER_SIZES with two seeds for predicted
     shapes, or those runs alone for ``fails_hidden`` answers. ``None`` if every failure is an
     exception raised in the student's own code."""
     case = CASES[answer.case]
-    namespace = _load(answer)
-    checks = ["predicted_shape"] if bank == "shapes" else ["shape", "values"]
-    others = [(sizes, seed) for sizes in OTHER_SIZES[answer.case] for seed in (1, 2)]
+    namespace = answer.namespace()
+    predicted = answer.graded == "jacobian_shape"
+    checks = ["predicted_shape"] if predicted else ["shape", "values"]
+    others = [(sizes, seed) for sizes in case_answers(answer.case).other_sizes for seed in (1, 2)]
     runs = [(dict(case.visible_sizes), 0)]
-    if bank == "shapes":
+    if predicted:
         runs += others
     elif answer.expect == "fails_hidden":
         runs = others
@@ -474,52 +415,48 @@ def _diagnoses(bank: str, answer: BankAnswer) -> set[str | None] | None:
     return found or None
 
 
-WRONG = [("answers", a) for a in ANSWERS if a.expect != "pass"] + [
-    ("shapes", a) for a in PREDICTED_SHAPES if a.expect != "pass"]
+WRONG = [a for a in ANSWERS + PREDICTED_SHAPES if a.expect != "pass"]
 
 
-@pytest.mark.parametrize(("bank", "answer"), WRONG,
-                         ids=[f"{bank}-{a.case}-{a.name}" for bank, a in WRONG])
-def test_the_answer_banks_wrong_answers_get_their_diagnosis(bank: str, answer: BankAnswer):
-    found = _diagnoses(bank, answer)
-    if (answer.case, answer.name) in CRASH_AT_HIDDEN_SIZES and bank == "answers":
+@pytest.mark.parametrize("answer", WRONG, ids=[f"{a.case}-{a.name}" for a in WRONG])
+def test_the_answer_banks_wrong_answers_get_their_diagnosis(answer: BankAnswer):
+    found = _diagnoses(answer)
+    if answer.crashes_at_other_sizes:
         assert found is None
         return
-    default = answer.mistake if answer.mistake in DIAGNOSED else None
-    expected, reason = EXCEPTIONS.get((bank, answer.case, answer.name), (default, ""))
+    expected, reason = expected_diagnosis(answer), ""
+    if answer.other_diagnosis is not None:
+        reason = answer.other_diagnosis.reason
     assert found == {expected}, reason
 
 
-def test_the_listed_exceptions_are_wrong_answers_of_the_bank():
-    wrong = {(bank, a.case, a.name) for bank, a in WRONG}
-    assert set(EXCEPTIONS) <= wrong
-    assert {("answers", case, name) for case, name in CRASH_AT_HIDDEN_SIZES} <= wrong
+def expected_diagnosis(answer: BankAnswer) -> str | None:
+    """The diagnosis a wrong answer of the bank gets: its mistake's, if the mistake has one,
+    but where its decorator says otherwise."""
+    if answer.other_diagnosis is not None:
+        return answer.other_diagnosis.key
+    return answer.mistake if answer.mistake in DIAGNOSED else None
+
+
+def test_an_answer_said_to_get_another_diagnosis_would_not_get_its_own():
+    """An exception that its label's diagnosis would fit is no exception."""
+    for wrong in (a for a in WRONG if a.other_diagnosis is not None):
+        assert wrong.other_diagnosis is not None and wrong.other_diagnosis.reason
+        assert wrong.other_diagnosis.key != (
+            wrong.mistake if wrong.mistake in DIAGNOSED else None), wrong.name
 
 
 # --- end to end ----------------------------------------------------------------------------------
 
-SIGN_FLIPPED = '''\
-def dloss_dyhat(y, yhat):
-    return np.einsum("i,bj->bij", np.ones(1), y - yhat)
-'''
-
-TANH_OF_H_SQUARED = '''\
-def da_dh(h):
-    return np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1]))
-'''
-
-CHAIN_WITHOUT_TANH = '''\
-def dloss_dW1(y, W1, W2, x):
-    a = np.tanh(x @ W1.T)
-    return (((a @ W2.T - y) @ W2).T @ x / len(x))[None]
-'''
-
-#: (notebook, graded cell, its wrong source, the example of the same diagnosis): a mistake
-#: named from a transformed answer, and two named from the answers the package stores.
+#: (notebook, graded cell, a wrong answer of the bank, the example of the same diagnosis): a
+#: mistake named from a transformed answer, and two named from the answers the package stores.
 IN_A_KERNEL = [
-    ("jacobians/02_scalar_wrt_vector", "dloss_dyhat", SIGN_FLIPPED, "sign_flipped"),
-    ("backprop/05_tanh", "da_dh", TANH_OF_H_SQUARED, "input_where_output_belongs"),
-    ("backprop/06_two_layer_network", "dloss_dW1", CHAIN_WITHOUT_TANH,
+    ("jacobians/02_scalar_wrt_vector", "dloss_dyhat",
+     answer("scalar_wrt_vector", "forgot_minus").source, "sign_flipped"),
+    ("backprop/05_tanh", "da_dh", answer("tanh", "formula_applied_to_h").source,
+     "input_where_output_belongs"),
+    ("backprop/06_two_layer_network", "dloss_dW1",
+     answer("two_layer_network", "forgot_tanh_derivative").source,
      "activation_derivative_missing"),
 ]
 

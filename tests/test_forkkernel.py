@@ -32,6 +32,7 @@ from traitlets.config import Config
 
 from autograder.forkkernel import client
 from autograder.forkkernel.provisioner import ForkProvisioner
+from autograder.sandbox import cgroups
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork() is POSIX-only")
 
@@ -284,6 +285,7 @@ def test_a_forked_grader_forgets_its_parents_zygotes(tmp_path):
 
 
 def test_no_zombies_or_orphans_after_shutdown(tmp_path):
+    before = set(psutil.Process().children(recursive=True))  # e.g. another test's helpers
     run_notebook(["print(1)"], tmp_path)
     zygotes = client.running_zygotes()
     assert zygotes
@@ -293,7 +295,7 @@ def test_no_zombies_or_orphans_after_shutdown(tmp_path):
         assert process.num_threads() == 1  # (numpy's OpenBLAS pool stops at the first fork)
     client.shutdown_zygotes()
     assert all(z.proc.returncode is not None for z in zygotes)  # reaped by us
-    assert [p for p in psutil.Process().children(recursive=True)] == []
+    assert set(psutil.Process().children(recursive=True)) - before == set()
 
 
 @pytest.mark.parametrize("end", ["sys.exit(0)", "os.kill(os.getpid(), 9)"])
@@ -304,8 +306,9 @@ def test_zygote_and_kernels_end_with_their_grader(end, tmp_path):
         zygote = client.get_zygote(sys.executable, [], dict(os.environ))  # no preloads: quick
         zygote.ready.result(30)
         cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[1]]
-        kernel = zygote.request("spawn", (1, 2), module=cmd[2], args=cmd[3:], cmd=cmd,
-                                env=dict(os.environ), cwd=os.getcwd()).result(30)
+        request = dict(module=cmd[2], args=cmd[3:], cmd=cmd, env=dict(os.environ),
+                       cwd=os.getcwd())
+        kernel = zygote.spawn(request, (1, 2), jail=False).result(30)
         print(zygote.pid, kernel["pid"], flush=True)
         {end}  # leaving the kernel running
     """)
@@ -314,3 +317,98 @@ def test_zygote_and_kernels_end_with_their_grader(end, tmp_path):
     assert proc.returncode in (0, -signal.SIGKILL), proc.stderr
     zygote_pid, kernel_pid = map(int, proc.stdout.split())
     assert wait_until(lambda: gone(zygote_pid) and gone(kernel_pid), 10)
+
+
+# --- a jailed kernel starts from a clean slate ---------------------------------------------------
+
+UNREADABLE = ("[vvar]", "[vvar_vclock]", "[vsyscall]")
+
+
+def memory_holds(pid: int, needles: list[bytes]) -> set[bytes]:
+    """The ``needles`` found in the readable memory of process ``pid``, read through
+    ``/proc/PID/mem`` mapping by mapping, as a hostile cell reads its own."""
+    found: set[bytes] = set()
+    overlap = max(map(len, needles))
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            fields = line.split()
+            if not fields[1].startswith("r") or fields[-1] in UNREADABLE:
+                continue
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            tail = b""
+            for offset in range(start, end, 1 << 24):
+                try:
+                    mem.seek(offset)
+                    chunk = tail + mem.read(min(1 << 24, end - offset))
+                except (OSError, ValueError, OverflowError):
+                    break
+                found.update(needle for needle in needles if needle in chunk)
+                tail = chunk[-overlap:]
+    return found
+
+
+def jail_top(km: Any) -> int:
+    """The pid of a jailed kernel's top process, whose file view the grader reaches the
+    kernel's sockets through (``/proc/<top>/root/...``)."""
+    return int(km.provisioner.connection_info["ip"].split("/")[2])
+
+
+def jailed_kernel_pid(km: Any) -> int:
+    """The host pid of a jailed kernel: the grandchild of its jail's top process."""
+    init = psutil.Process(jail_top(km)).children()[0]
+    return init.children()[0].pid
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_a_jailed_kernel_holds_nothing_of_the_grader_nor_of_earlier_kernels(fork, tmp_path,
+                                                                              monkeypatch):
+    from autograder.kernels.manager import SandboxKernelManager
+
+    secret = os.urandom(16).hex()
+    monkeypatch.setenv("INSTRUCTOR_DB_PASSWORD", secret)
+    course = tmp_path / f"course-{os.urandom(6).hex()}"
+    earlier, later = (course / "submitted" / f"student-{os.urandom(6).hex()}" for _ in range(2))
+    for folder in (earlier, later):
+        folder.mkdir(parents=True)
+        (folder / "data.txt").write_text("a file of the submission's")
+
+    async def start(folder: Path) -> tuple[Any, Any]:
+        km = SandboxKernelManager(kernel_name="python3", sandbox=True, fork=fork)
+        await km.start_kernel(extra_arguments=[HIST], cwd=str(folder))
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        reply = await kc.execute_interactive("open('data.txt').read()", timeout=60)
+        assert reply["content"]["status"] == "ok"
+        return km, kc
+
+    tops = []
+
+    async def scenario() -> tuple[bytes, set[bytes], list[str]]:
+        km, kc = await start(earlier)  # a kernel of the student graded before
+        tops.append(jail_top(km))
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+        km, kc = await start(later)
+        tops.append(jail_top(km))
+        try:
+            kernel = jailed_kernel_pid(km)
+            environ = Path(f"/proc/{kernel}/environ").read_bytes()
+            needles = [secret.encode(), str(course).encode(), earlier.name.encode(),
+                       later.name.encode()]
+            names = list(os.environ)
+            return environ, memory_holds(kernel, needles), names
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    environ, found, grader_env = asyncio.run(scenario())
+    if fork:  # the jail's parent has its control groups released once the jail is gone
+        groups = [f"{h.parent}/jail-{top}" for h in cgroups.find_hierarchies() for top in tops]
+        assert wait_until(lambda: not any(map(os.path.exists, groups)), 10), groups
+    assert found == set()  # neither the secret, nor the course's path, nor any student's id
+    variables = dict(item.split(b"=", 1) for item in environ.split(b"\0") if item)
+    assert secret.encode() not in environ
+    assert set(variables) == {b"PATH", b"LANG", b"OPENBLAS_NUM_THREADS", b"OMP_NUM_THREADS",
+                              b"MKL_NUM_THREADS", b"PYTHONPATH", b"HOME", b"IPYTHONDIR"}
+    assert len(grader_env) > len(variables)  # the grader's own had more to give away

@@ -25,7 +25,7 @@ from autograder.verify.executor import read_test_cells
 from autograder.verify.in_process import verify_cells
 from cases.jacobians import ASSIGNMENT
 from cases.registry import cases_of
-from course.answer_bank import ANSWERS
+from course.answer_bank import case_answers
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, new_course_dir, run
@@ -285,8 +285,7 @@ def test_many_students_at_once_land_in_one_gradebook_intact(generated_course, tm
     students = [f"s{number:02d}" for number in range(12)]
     for student in students:
         write_submission(course, ASSIGNMENT, student, {
-            case.notebook: {case.function: rng.choice(
-                [a for a in ANSWERS if a.case == case.key]).source}
+            case.notebook: {case.function: rng.choice(case_answers(case.key).answers).source}
             for case in cases_of(ASSIGNMENT)})
     code, out, _ = grade(capsys, course, "--jobs", "4")
     assert out.startswith("Graded 12 submission(s)") and "12 complete" in out, out

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
-import pytest
+import sqlalchemy
+from jupyter_client import BlockingKernelClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
+from nbgrader.converters import NbGraderException
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import CheckCellMetadata
+from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
-from autograder.grading.failures import explain, with_one_retry
+from autograder.forkkernel.client import ZygoteError
+from autograder.grading.failures import ConverterError, explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
 from autograder.grading.progress import Progress, format_duration, outcome_line, status_line
@@ -25,48 +36,153 @@ from autograder.grading.state import (
     save_state,
 )
 from autograder.grading.summary import format_summary
+from autograder.notebook_files import parse_notebook_json
+from autograder.submission_files import read_file
 from autograder.terminal import printable
 
 # --- failure reasons and the retry ---------------------------------------------------------------
+# Each failure is a real exception, raised where nbgrader's converters meet it; the reason comes
+# from its type (or where it was raised), never from its text.
+
+KERNEL_DIED = ("the kernel died while running the notebook (the student's code crashed or "
+               "exited the process)")
+BROKEN_METADATA = ("a cell's nbgrader metadata is broken (a graded cell whose grade_id or "
+                   "metadata was edited)")
+NBGRADER_GAVE_UP = NbGraderException("Please see the the above traceback for details on the "
+                                     "specific errors on the above failures.")
+"""What nbgrader's converters raise once they caught a submission's exception."""
 
 
-@pytest.mark.parametrize(("log", "reason", "retry"), [
-    ("RuntimeError: Kernel didn't respond in 60 seconds", "the kernel failed to start", True),
-    ("sqlite3.OperationalError: database is locked", "the gradebook was busy (sqlite lock)",
-     True),
-    ("nbclient.exceptions.DeadKernelError: Kernel died",
-     "the kernel died while running the notebook (the student's code crashed or exited the "
-     "process)", False),
-    ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{not json'",
-     "the notebook file is not valid JSON", False),
-    ("Cell 'my_test' does not exist in the database\nKeyError: 'grade_id'",
-     "a cell's nbgrader metadata is broken (a graded cell whose grade_id or metadata was "
-     "edited)", False),
-])
-def test_known_failures_get_a_reason(log, reason, retry):
-    assert (explain(log).reason, explain(log).retry) == (reason, retry)
+def raised(action, *args):
+    """The exception ``action(*args)`` raises (or, for an exception type, the exception
+    itself, raised here), with its traceback."""
+    try:
+        if isinstance(action, type) and issubclass(action, BaseException):
+            raise action(*args)
+        action(*args)
+    except Exception as exc:
+        return exc
+    raise AssertionError(f"{action} raised nothing")
 
 
-def test_an_unknown_failure_quotes_its_last_error_line():
-    log = "Converting notebook x\nTraceback (most recent call last):\nOSError: disk full\nbye"
-    assert explain(log).reason == "nbgrader failed: OSError: disk full"
+def caught(*exceptions, log=()):
+    """A converter's run that caught ``exceptions`` (as nbgrader does), then gave up."""
+    return ConverterError((*exceptions, NBGRADER_GAVE_UP), tuple(log))
+
+
+def locked_gradebook(folder):
+    """nbgrader's database error: an NbGraderException raised while handling SQLAlchemy's
+    error on a gradebook another connection holds locked."""
+    database = folder / "gradebook.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("create table grade (score)")
+    holder.execute("begin exclusive")
+    engine = sqlalchemy.create_engine(f"sqlite:///{database}", connect_args={"timeout": 0})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("insert into grade values (1)"))
+    except sqlalchemy.exc.OperationalError:
+        return raised(NbGraderException, "There was an error accessing the nbgrader database.")
+    finally:
+        engine.dispose()
+        holder.close()
+    raise AssertionError("the gradebook was not locked")
+
+
+def kernel_that_never_answers():
+    """jupyter_client's own error: a client waits for a kernel that is not there."""
+    client = BlockingKernelClient()
+    client.load_connection_info({"transport": "tcp", "ip": "127.0.0.1", "shell_port": 1,
+                                 "iopub_port": 2, "stdin_port": 3, "hb_port": 4,
+                                 "control_port": 5, "key": "", "signature_scheme": "hmac-sha256"})
+    client.start_channels(hb=False)  # no heartbeat thread reconnecting meanwhile
+    try:
+        return raised(client.wait_for_ready, 0)
+    finally:
+        client.stop_channels()
+
+
+def notebook_with(metadata):
+    return new_notebook(cells=[new_code_cell("check()", metadata={"nbgrader": metadata})])
+
+
+def test_the_failures_nbgrader_meets_get_a_reason_from_their_type(tmp_path):
+    (tmp_path / "link").symlink_to(tmp_path)
+    without_grade_id = notebook_with({"grade": True, "solution": False, "locked": True,
+                                      "points": 1, "schema_version": 3})
+    old_schema = notebook_with({"grade": True, "grade_id": "test_a", "points": 1})
+    not_a_notebook = new_notebook(cells=[new_code_cell("x")])
+    not_a_notebook.cells[0].outputs = "no list"
+    timeout = raised(UnresponsiveKernelError)
+    cases = [
+        (ConverterError((locked_gradebook(tmp_path),)),
+         "the gradebook was busy (sqlite lock)", True),
+        (caught(kernel_that_never_answers()), "the kernel failed to start", True),
+        (caught(raised(ZygoteError, "the zygote died")), "the kernel failed to start", True),
+        (caught(raised(DeadKernelError, "Kernel died")), KERNEL_DIED, False),
+        (caught(raised(CellTimeoutError, "timed out")), "a cell ran past the execution "
+         "timeout and the kernel could not be interrupted", False),
+        (caught(timeout), "a cell ran past the execution timeout and the kernel could not be "
+         "interrupted", False),
+        (caught(raised(parse_notebook_json, b"{not json", "02.ipynb")),
+         "the notebook file is not valid JSON", False),
+        (caught(raised(nbformat.reads, "{not json", 4)),
+         "the notebook file is not valid JSON", False),
+        (caught(raised(json.loads, "{")), "the notebook file is not valid JSON", False),
+        (caught(raised(parse_notebook_json, b"[" * 100 + b"]" * 100, "01.ipynb")),
+         "the notebook nests lists and objects more than 64 levels deep", False),
+        (caught(raised(read_file, tmp_path, "link")), "a file of the submission was refused "
+         "unread (a link, not a file, or too large: see the findings)", False),
+        (caught(raised(CheckCellMetadata().preprocess, without_grade_id, {})),
+         BROKEN_METADATA, False),
+        (caught(raised(MetadataValidator().validate_nb, old_schema)), BROKEN_METADATA, False),
+        (caught(raised(nbformat.validate, not_a_notebook)),
+         "the notebook file is not a valid notebook", False),
+    ]
+    for error, reason, retry in cases:
+        assert (explain(error).reason, explain(error).retry) == (reason, retry), error
+
+
+def test_an_exception_is_known_by_its_type_and_origin_not_its_words():
+    """A ``RuntimeError`` that says what jupyter_client says, raised elsewhere, is no kernel
+    start; an unknown failure quotes the first exception nbgrader caught."""
+    words = raised(RuntimeError, "Kernel didn't respond in 60 seconds")
+    assert explain(caught(words)).reason == (
+        "nbgrader failed: RuntimeError: Kernel didn't respond in 60 seconds")
+    assert explain(caught(raised(OSError, "disk full\nsecond line"),
+                          raised(DeadKernelError, "Kernel died"))).reason == KERNEL_DIED
+    assert explain(caught(raised(OSError, "disk full\nsecond line"))).reason == (
+        "nbgrader failed: OSError: disk full")
+
+
+def test_without_an_exception_to_explain_it_the_log_or_the_submission_says_why():
+    log = ("Converting notebook x", "Traceback (most recent call last):",
+           "OSError: disk full", "bye")
+    assert explain(ConverterError((NBGRADER_GAVE_UP,), log)).reason == (
+        "nbgrader failed: OSError: disk full")
+    assert explain(ConverterError((NBGRADER_GAVE_UP,), log),
+                   notebooks_submitted=False).reason == "no notebooks were submitted"
+    assert explain(ConverterError((raised(DeadKernelError, "Kernel died"),)),
+                   notebooks_submitted=False).reason == KERNEL_DIED
 
 
 def test_a_kernel_that_failed_to_start_is_retried_once():
-    errors = iter(["RuntimeError: Kernel didn't respond in 60 seconds", None])
+    did_not_start = caught(raised(ZygoteError, "the zygote died"))
+    errors = iter([did_not_start, None])
     assert with_one_retry(lambda: next(errors)) == (None, 2)
-    twice = iter(["Kernel didn't respond in 60 seconds"] * 2)
-    assert with_one_retry(lambda: next(twice)) == ("Kernel didn't respond in 60 seconds", 2)
+    twice = iter([did_not_start] * 2)
+    assert with_one_retry(lambda: next(twice)) == (did_not_start, 2)
 
 
 def test_other_failures_are_not_retried():
     calls = []
+    died = caught(raised(DeadKernelError, "Kernel died"))
 
     def attempt():
         calls.append(1)
-        return "DeadKernelError: Kernel died"
+        return died
 
-    assert with_one_retry(attempt) == ("DeadKernelError: Kernel died", 1)
+    assert with_one_retry(attempt) == (died, 1)
     assert len(calls) == 1
 
 
@@ -158,6 +274,8 @@ def test_the_summary_counts_and_names_every_problem():
         "  bob: 02_x: the notebook file is not valid JSON",
         "  cy: whole submission: no notebooks",
         "  dee: a cell timed out (scored 0) in 01_x",
+        "Flagged for you in the formgrader (its \"Flagged?\" column; the reason is atop each "
+        "autograded notebook): 1 notebook(s).",
         "Found in submissions:",
         "  ann: 03_x: test cell 't' was edited",
         "Scores out of 20: mean 18.3, median 19, min 16, max 20.",
@@ -212,7 +330,8 @@ def test_an_edited_test_and_an_unreadable_notebook_are_found(tmp_path):
     assert findings[0] == Finding("01_a", "edited_test", "test cell 'test_f' was edited (the "
                                   "original is restored and graded)")
     assert findings[1].kind == "invalid_notebook"
-    assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook (")
+    assert findings[1].detail.startswith("02_b.ipynb cannot be read as a notebook: it is not "
+                                         "valid JSON (")
 
 
 def test_metadata_of_the_wrong_type_is_a_finding_not_a_crash(tmp_path):
@@ -242,10 +361,33 @@ def test_every_symbolic_link_is_found_and_a_linked_notebook_is_not_read(tmp_path
     assert [(f.notebook, f.kind, f.detail) for f in scan(submission, RELEASE)] == [
         ("01_a", "linked_file", f"01_a.ipynb is a symbolic link (to {outside}/01_a.ipynb), "
          "not a file: it is neither graded nor copied"),
-        ("up", "linked_file", "up is a symbolic link (to ..), not a file: it is neither graded "
-         "nor copied"),
         ("data/secret.txt", "linked_file", "data/secret.txt is a symbolic link (to "
-         "../../../course_secret.key), not a file: it is neither graded nor copied")]
+         "../../../course_secret.key), not a file: it is neither graded nor copied"),
+        ("up", "linked_file", "up is a symbolic link (to ..), not a file: it is neither graded "
+         "nor copied")]
+
+
+def test_a_notebook_nesting_a_thousand_levels_is_a_finding_not_a_crash(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), tmp_path / "02_b.ipynb")
+    (tmp_path / "01_a.ipynb").write_text('{"cells": [], "metadata": {"x": '
+                                         + "[" * 1000 + "]" * 1000 + "}}")
+    assert scan(tmp_path, RELEASE) == [Finding(
+        "01_a", "invalid_notebook", "01_a.ipynb cannot be read as a notebook: it nests lists "
+        "and objects more than 64 levels deep")]
+
+
+def test_pipes_huge_files_and_devices_are_found_unread(tmp_path):
+    nbformat.write(new_notebook(cells=[graded_cell("test_g", "check(g)", grade=True,
+                                                   locked=True)]), tmp_path / "02_b.ipynb")
+    os.mkfifo(tmp_path / "01_a.ipynb")  # read, the scan would hang
+    with open(tmp_path / "data.bin", "wb") as sparse:
+        sparse.truncate(64 << 30)
+    assert [(f.notebook, f.kind, f.detail) for f in scan(tmp_path, RELEASE)] == [
+        ("01_a", "refused_file", "01_a.ipynb is a named pipe, not a file: neither read nor "
+         "copied"),
+        ("data.bin", "refused_file", "data.bin holds 65536 MiB, over the 64 MiB a submitted "
+         "file may hold: neither read nor copied")]
 
 
 # --- what was graded -----------------------------------------------------------------------------
@@ -257,7 +399,42 @@ def test_the_fingerprint_changes_with_any_file_of_the_submission(tmp_path):
     (tmp_path / "timestamp.txt").write_text("2026")
     second = fingerprint(tmp_path)
     (tmp_path / "01.ipynb").write_text("b")
-    assert len({first, second, fingerprint(tmp_path)}) == 3
+    third = fingerprint(tmp_path)
+    (tmp_path / "notes").symlink_to("01.ipynb")
+    fourth = fingerprint(tmp_path)
+    (tmp_path / "notes").unlink()
+    (tmp_path / "notes").symlink_to("timestamp.txt")  # the same file name, another target
+    assert len({first, second, third, fourth, fingerprint(tmp_path)}) == 5
+
+
+FINGERPRINT_IN_A_BOUNDED_PROCESS = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+from autograder.grading.state import fingerprint
+from tests.peak_memory import peak_mib
+print(fingerprint(Path(sys.argv[1])), peak_mib())
+"""
+
+
+def test_the_fingerprint_reads_no_link_pipe_or_huge_file(tmp_path):
+    """A link to /dev/zero or a pipe would never end, a 64 GiB sparse file would not fit in
+    memory: the fingerprint, in a process of 1 GiB of address space, reads none of them."""
+    (tmp_path / "01.ipynb").write_text("a")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "kmsg").symlink_to("/proc/kmsg")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "loop").symlink_to(".")
+    with open(tmp_path / "sparse.bin", "wb") as sparse:
+        sparse.truncate(64 << 30)
+    limit = 1 << 30
+    done = subprocess.run([sys.executable, "-c", FINGERPRINT_IN_A_BOUNDED_PROCESS,
+                           str(tmp_path), str(limit)], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]  # a MemoryError past 1 GiB
+    printed, peak_mib = done.stdout.split()
+    assert printed == fingerprint(tmp_path)
+    assert int(peak_mib) < 256
 
 
 def test_what_needs_grading(tmp_path):

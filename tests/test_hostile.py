@@ -5,8 +5,9 @@ files are the modules of ``tests/hostile`` -- is graded once by ``nbgrader autog
 once by ``python -m autograder grade --feedback``, on two copies of the course, at the same
 time; the tests only read the results. An attacker submits only the notebook it attacks (a
 missing notebook scores 0 without running). Each grader runs under a child subreaper, so that
-whatever a submission leaves running is found afterwards. The attacks that stopped a whole
-run are graded in a small class of their own (:data:`RUN_STOPPERS`), alongside.
+whatever a submission leaves running is found afterwards, and the peak memory of its largest
+process is known. The attacks that stopped a whole run, or swelled the grader's own memory,
+are graded in a small class of their own (:data:`RUN_STOPPERS`), alongside.
 
 No hole found so far is left open. Where a host lacks what a defence needs (the memory limit
 of a whole kernel needs root and a cgroup memory controller), its test is an xfail that says so.
@@ -30,15 +31,19 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course_config import gradebook_url
+from autograder.cluster.kit import pack_kit, read_files
+from autograder.cluster.station import Station, StationSettings, grading_stack
+from autograder.course_config import gradebook_url, with_scripts_on_path
 from autograder.course_secret import course_secret
 from autograder.hidden import hidden_runs
-from autograder.sandbox.cgroups import jail_memory_limited
+from autograder.sandbox.cgroups import jail_cpu_limited, jail_memory_limited
 from autograder.scores import GradeRow, read_grades
+from autograder.verify.kernel_calls import MAX_CALL_OUTPUT
 from cases.jacobians import ASSIGNMENT
 from cases.registry import cases_of, get_case
 from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course
+from jacobian_checks.coerce import NOT_AN_ARRAY
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.hidden_messages import hidden_message, hidden_texts
 from tests.e2e_class import HARD_CODED_SIZES, SIGN_FLIPPED
@@ -54,6 +59,8 @@ OUTPUT = ("autograded/", "feedback/", ".autograder/", "gradebook.db")
 """What grading may change in the course directory."""
 MARK = "hostile-was-here"
 """Attacks name so the files they try to leave outside their kernel's scratch space."""
+INSTRUCTOR_SECRET = f"instructor-{os.urandom(8).hex()}"
+"""The value of a secret-bearing variable of the graders' environment, which no kernel may see."""
 EVERYWHERE = ("/tmp", "/var/tmp", "/dev/shm", "/work", "/root", "/home", "/etc",
               str(Path.home() / ".ipython/profile_default/startup"), sys.prefix,
               os.path.dirname(os.__file__))
@@ -71,9 +78,11 @@ class Attack:
     release's) but for ``cells``: solution cell grade_id -> the module of ``tests/hostile``
     whose text replaces it. ``earns`` is the exact score of every test cell of each notebook
     it submits (every other notebook scores 0). ``files`` (path -> module) and ``links``
-    (path -> target) go beside the notebook, ``edit`` changes its JSON, ``saved_as`` renames
-    it. ``flags``: integrity kinds both graders must record; ``manual``: nbgrader refuses the
-    notebook and flags it for manual grading.
+    (path -> target) go beside the notebook, ``edit`` changes its JSON (or returns the file's
+    new text), ``saved_as`` renames it. ``flags``: integrity kinds both graders must record;
+    ``manual``: nbgrader refuses the notebook and flags it for manual grading. ``sparse``
+    (path -> size) are files of that size that hold no data; a link target under
+    ``../../../../outside/`` is one of :func:`make_outside` 's, beside the course.
     """
 
     name: str
@@ -83,7 +92,8 @@ class Attack:
     start: str = "solution"
     files: dict[str, str] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
-    edit: Callable[[dict], None] | None = None
+    edit: Callable[[dict], str | None] | None = None
+    sparse: dict[str, int] = field(default_factory=dict)
     saved_as: str | None = None
     flags: frozenset[str] = frozenset()
     manual: bool = False
@@ -115,6 +125,12 @@ def add_html_cells(notebook: dict) -> None:
     raw_html = nbformat.v4.new_raw_cell("<img src=x onerror=alert('hostile-raw-html')>")
     raw_html.metadata["raw_mimetype"] = "text/html"
     notebook["cells"][2:2] = [markdown, raw, raw_html]
+
+
+def nest_deep(notebook: dict) -> str:
+    """Metadata nesting a thousand lists: 2 KB of JSON that no recursive parser can read."""
+    notebook["metadata"]["hostile"] = "deep"
+    return json.dumps(notebook).replace('"deep"', "[" * 1000 + "]" * 1000)
 
 
 def add_malformed_cells(notebook: dict) -> None:
@@ -178,13 +194,46 @@ ATTACKS = [
            {NB2: (0, 0, 0)}),
     Attack("forged_execute_reply", NB2, {"dloss_dyhat": "forged_execute_reply"},
            {NB2: (0, 0, 0)}),
+    Attack("huge_npy_header", NB2, {"dloss_dyhat": "huge_npy_header"}, {NB2: (1, 0, 0)},
+           flags=frozenset({"disagreement"})),
+    Attack("deep_output", NB1, {"dloss_dyhat": "deep_output"}, {NB1: (0, 0, 0)}),
+    Attack("deep_reply", NB2, {"dloss_dyhat": "deep_reply"}, {NB2: (0, 0, 0)},
+           flags=frozenset({"disagreement"})),
+    # the kernel's process: what it inherits, what it may call, what it may import
+    Attack("scan_memory", NB1, {"jacobian_shape": "scan_memory"}, {NB1: (1, 1, 2)}),
+    Attack("jail_escape", NB2, {"jacobian_shape": "escape_jail",
+                                "dloss_dyhat": "foreign_packages"}, {NB2: (1, 1, 2)}),
+    *([Attack("cpu_hog", NB5, {"da_dh": "cpu_hog"}, {NB5: (1, 1, 2)})]
+      if jail_cpu_limited() else []),  # else it would slow everyone: see the test below
 ]
 BY_NAME = {attack.name: attack for attack in ATTACKS}
+
+OUTSIDE = "../../../../outside"
+"""Where a link of a submission reaches what :func:`make_outside` made beside the course."""
 
 RUN_STOPPERS = [
     Attack("malformed_metadata", NB1, {"dloss_dyhat": "malformed_metadata"}, {NB1: (0, 0, 0)},
            edit=add_malformed_cells, manual=True),
+    # the submission's files, read by the grader's own process (its scan and fingerprint)
+    Attack("deep_notebook", NB1, {}, {NB1: (0, 0, 0)}, edit=nest_deep, manual=True),
+    Attack("unreadable_files", NB2, {}, {NB2: (1, 1, 2)}, sparse={"data.bin": 100 << 20},
+           links={"kmsg": "/proc/kmsg", "pipe": f"{OUTSIDE}/pipe",
+                  "huge.bin": f"{OUTSIDE}/huge.bin", "loop": "."}),
+    Attack("linked_timestamp", NB1, {}, {NB1: (0, 0, 0)},
+           links={"timestamp.txt": f"{OUTSIDE}/pipe"}),
+    # the grading process's memory
+    Attack("iopub_flood", NB2, {"dloss_dyhat": "iopub_flood"}, {NB2: (0, 0, 0)}),
 ]
+
+
+def make_outside(folder: Path) -> None:
+    """What links of :data:`RUN_STOPPERS` point to, beside the course (never copied with it):
+    a named pipe nobody writes to, which a reader would wait on for ever, and a sparse file of
+    2 GiB, which a reader would hold whole."""
+    folder.mkdir()
+    os.mkfifo(folder / "pipe")
+    with open(folder / "huge.bin", "wb") as huge:
+        huge.truncate(2 << 30)
 
 SOLVED: Earned = (1, 1, 2)
 HONEST: dict[str, dict[str, Earned]] = {
@@ -219,11 +268,14 @@ def submit_attack(course: Path, attack: Attack) -> None:
     for path, target in attack.links.items():
         (folder / path).unlink(missing_ok=True)
         (folder / path).symlink_to(target)
+    for path, size in attack.sparse.items():
+        with open(folder / path, "wb") as sparse:
+            sparse.truncate(size)
     notebook = folder / f"{attack.notebook}.ipynb"
     if attack.edit is not None:
         content = json.loads(notebook.read_text())
-        attack.edit(content)
-        notebook.write_text(json.dumps(content))
+        text = attack.edit(content)
+        notebook.write_text(text if isinstance(text, str) else json.dumps(content))
     if attack.saved_as is not None:
         notebook.rename(folder / f"{attack.saved_as}.ipynb")
 
@@ -239,7 +291,7 @@ def keep(folder: Path, notebooks) -> Path:
 # --- grading under a subreaper -------------------------------------------------------------------
 
 REAPER = r"""
-import ctypes, json, os, signal, subprocess, sys, tempfile, time
+import ctypes, json, os, resource, signal, subprocess, sys, tempfile, time
 ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 cwd, env, command = json.loads(sys.argv[1])
 started = time.monotonic()
@@ -274,8 +326,10 @@ while (left := alive()) and time.monotonic() < deadline:
 for pid in left:
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss >> 10  # every process reaped
 print(json.dumps({"returncode": returncode, "stdout": stdout, "stderr": stderr,
-                  "seconds": seconds, "survivors": [line[:300] for line in left.values()]}))
+                  "seconds": seconds, "survivors": [line[:300] for line in left.values()],
+                  "peak_mib": peak}))
 """
 
 
@@ -291,6 +345,8 @@ class GradingRun:
     survivors: list[str]
     """Command lines of the processes still running once the grader had exited."""
     files_before: dict[str, str]
+    peak_mib: int
+    """The peak resident memory of the largest process of the run, the grader's or a kernel's."""
 
 
 def course_files(course: Path) -> dict[str, str]:
@@ -307,8 +363,7 @@ def course_files(course: Path) -> dict[str, str]:
 
 def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun]]:
     """Grade a copy of every class with each grader, all at the same time."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = with_scripts_on_path(dict(os.environ, INSTRUCTOR_DB_PASSWORD=INSTRUCTOR_SECRET))
     started, before = {}, {}
     for name, base in classes.items():
         for grader in GRADERS:
@@ -322,7 +377,8 @@ def grade_at_once(classes: Mapping[str, Path]) -> dict[str, dict[str, GradingRun
         result = json.loads(process.communicate(timeout=600)[0])
         runs[name][grader] = GradingRun(
             before[name, grader][0], result["returncode"], result["stdout"], result["stderr"],
-            result["seconds"], result["survivors"], before[name, grader][1])
+            result["seconds"], result["survivors"], before[name, grader][1],
+            result["peak_mib"])
     return runs
 
 
@@ -334,6 +390,7 @@ def runs(generated_course, tmp_path_factory) -> dict[str, dict[str, GradingRun]]
     for attack in ATTACKS:
         submit_attack(hostile, attack)
     stoppers = copy_course(generated_course, tmp_path_factory.mktemp("stoppers") / "class")
+    make_outside(stoppers.parent / "outside")
     keep(write_submission(stoppers, ASSIGNMENT, "honest-first",
                           solution_answers(stoppers, ASSIGNMENT)), [NB1])
     for attack in RUN_STOPPERS:
@@ -585,6 +642,86 @@ def test_a_kernel_killing_all_in_sight_stops_only_its_notebook(graded, grader):
     assert nb.metadata.autograder.stopped.startswith("the kernel died while running cell")
 
 
+def scanned_and_found_nothing(shows: str, course: Path, student: str) -> None:
+    """What ``scan_memory`` printed (its notebook's outputs): that it looked, and found
+    neither the graders' secret variable, nor the course's path, nor another student's id."""
+    assert re.search(r"hostile-memory-scanned [1-9]\d* MiB", shows)
+    environ = re.search(r"hostile-environ (b.*)", shows)
+    assert environ is not None and "HOME=/home/student" in environ.group(1)
+    assert "INSTRUCTOR" not in environ.group(1)
+    shows_nothing_of_the_grader_nor_of_others(shows, course, student)
+
+
+def shows_nothing_of_the_grader_nor_of_others(text: str, course: Path, student: str) -> None:
+    assert "hostile-found b" not in text
+    assert INSTRUCTOR_SECRET not in text
+    assert str(course) not in text
+    others = [name for name in [*HONEST, *BY_NAME, "honest-first"] if name != student]
+    assert [name for name in others if name in text] == []
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_holds_nothing_of_the_grader_nor_of_other_students(graded, grader):
+    course = graded[grader].course
+    scanned_and_found_nothing(notebook_shows(course, "scan_memory", NB1), course, "scan_memory")
+    for page in feedback_pages(course, "scan_memory").values():
+        shows_nothing_of_the_grader_nor_of_others(page, course, "scan_memory")
+
+
+def test_a_station_kernel_holds_nothing_of_the_worker_nor_of_other_students(
+        generated_course, tmp_path, monkeypatch):
+    """The cluster path: a worker's station grades an honest student, then the scan."""
+    monkeypatch.setenv("INSTRUCTOR_DB_PASSWORD", INSTRUCTOR_SECRET)
+    course = copy_course(generated_course, tmp_path / "class")
+    keep(write_submission(course, ASSIGNMENT, "honest-first",
+                          solution_answers(course, ASSIGNMENT)), [NB1])
+    submit_attack(course, BY_NAME["scan_memory"])
+    settings = StationSettings(assignment=ASSIGNMENT, fork_kernels=True, sandbox=True,
+                               student_timeout=300, checks=grading_stack())
+    station = Station(pack_kit(course, ASSIGNMENT), settings)
+    try:
+        recordings = [station.grade(student, read_files(course / "submitted" / student
+                                                        / ASSIGNMENT))
+                      for student in ("honest-first", "scan_memory")]
+        root = station.root
+    finally:
+        station.close()
+    assert [r.outcome["status"] for r in recordings] == ["graded", "graded"]
+    notebook = nbformat.reads(recordings[1].notebooks[f"{NB1}.ipynb"].decode(), as_version=4)
+    shows = shown(notebook.cells)
+    scanned_and_found_nothing(shows, root, "scan_memory")
+    assert str(course) not in shows
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_the_jail_refuses_namespaces_ptrace_io_uring_bpf_keys_and_mounts(graded, grader):
+    shows = notebook_shows(graded[grader].course, "jail_escape", NB2)
+    tried = dict(re.findall(r"hostile-syscall (\S+) (\S+)", shows))
+    assert {"unshare-user", "unshare-command", "clone-newuser", "setns", "ptrace", "io_uring",
+            "bpf", "keyctl", "add_key", "mount", "fsopen"} <= set(tried)
+    refused = {name: "ENOSYS" if name == "clone3" else "EPERM" for name in tried}
+    assert tried == refused
+    assert "hostile-fork 3" in shows  # a plain fork still works
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_kernel_imports_numpy_but_no_other_package_of_the_grading_machine(graded, grader):
+    shows = notebook_shows(graded[grader].course, "jail_escape", NB2)
+    assert dict(re.findall(r"hostile-import (\S+) (\S+)", shows)) == {
+        "sympy": "refused", "nbgrader": "refused", "dask": "refused", "distributed": "refused",
+        "numpy": "ok"}
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_cpu_hog_costs_no_one_else(graded, grader):
+    if not jail_cpu_limited():
+        pytest.xfail("not root, or no cgroup cpu controller here: a kernel's processes may "
+                     "keep every core busy (the run's header says so)")
+    shows = notebook_shows(graded[grader].course, "cpu_hog", NB5)
+    assert int(re.search(r"hostile-spinners (\d+)", shows).group(1)) >= 40
+    # the honest students' exact scores, and no process left: the tests above
+
+
 # --- the feedback and summary of python -m autograder grade -------------------------------------
 
 def test_every_feedback_page_is_inert(parallel):
@@ -702,3 +839,78 @@ def test_malformed_metadata_costs_no_one_else(runs, grader):
     for attack in RUN_STOPPERS:
         assert earned(rows, attack.name) == all_notebooks(attack.earns)
     assert run.survivors == []
+
+
+PEAK_MIB = 1024
+"""The most memory one process of the run of the small class may hold: a grading process
+(about 300 MiB) and a kernel (about 150 MiB) stay far below it; a flood on IOPub left unread
+made the grading process hold 1.7 to 3 GiB, and the fingerprint of a 2 GiB sparse file held
+all of it."""
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_no_process_of_the_grader_swells_with_a_students_output_or_files(runs, grader):
+    assert runs["stoppers"][grader].peak_mib < PEAK_MIB
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_no_unreadable_file_reaches_the_graded_folder(runs, grader):
+    folder = runs["stoppers"][grader].course / "autograded/unreadable_files" / ASSIGNMENT
+    assert sorted(path.name for path in folder.iterdir()) == [f"{NB2}.ipynb", "timestamp.txt"]
+
+
+def test_the_summary_names_every_file_not_read_and_why(runs):
+    summary = runs["stoppers"]["parallel"].stdout
+    for line in [
+            f"deep_notebook: {NB1}: {NB1}.ipynb cannot be read as a notebook: it nests lists "
+            "and objects more than 64 levels deep",
+            f"deep_notebook: {NB1}: the notebook nests lists and objects more than 64 levels "
+            "deep",
+            "unreadable_files: data.bin: data.bin holds 100 MiB, over the 64 MiB a submitted "
+            "file may hold: neither read nor copied",
+            "unreadable_files: kmsg: kmsg is a symbolic link (to /proc/kmsg), not a file: it is "
+            "neither graded nor copied",
+            f"unreadable_files: pipe: pipe is a symbolic link (to {OUTSIDE}/pipe)",
+            "unreadable_files: loop: loop is a symbolic link (to .)",
+            "linked_timestamp: timestamp.txt: timestamp.txt is a symbolic link",
+            f"linked_timestamp: {NB1}: a file of the submission was refused unread"]:
+        assert f"  {line}" in summary, line
+
+
+def test_nbgrader_autograde_logs_every_file_it_did_not_copy(runs):
+    log = runs["stoppers"]["serial"].stderr
+    assert "data.bin holds 100 MiB, over the 64 MiB a submitted file may hold: neither read " \
+           "nor copied" in log
+    assert "huge.bin is a symbolic link (to ../../../../outside/huge.bin): neither read nor " \
+           "copied" in log
+    assert "RefusedFile: timestamp.txt (which nbgrader reads) is a symbolic link or not a " \
+           "file" in log
+    assert f"TooDeepNotebook: {NB1}.ipynb nests lists and objects more than 64 levels deep" in log
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grader):
+    assert cell_shows(graded[grader].course, "huge_npy_header", NB2,
+                      "test_dloss_dyhat_shape") == (
+        f"dloss_dyhat(y, yhat) returned {NOT_AN_ARRAY['too_large']}.\n"
+        "It should return a NumPy array of shape (B, 1, D).")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_message_too_deep_to_read_stops_only_its_notebook_with_the_reason(graded, grader):
+    course = graded[grader].course
+    assert re.fullmatch(r"cell \d+ of the notebook sent the grader a message it could not "
+                        r"read \(forged, or nesting too deep\)",
+                        autograded(course, "deep_output", NB1).metadata.autograder.stopped)
+    sizes = ", ".join(map(str, get_case("scalar_wrt_vector").visible_sizes.values()))
+    assert cell_shows(course, "deep_reply", NB2, "test_jacobian_shape") == (
+        f"jacobian_shape({sizes}) gave no answer: your kernel sent the grader a message it "
+        "could not read, so the kernel was shut down.")
+
+
+@pytest.mark.parametrize("grader", GRADERS)
+def test_a_flood_on_iopub_stops_only_its_notebook_with_the_reason(runs, grader):
+    assert cell_shows(runs["stoppers"][grader].course, "iopub_flood", NB2,
+                      "test_dloss_dyhat_shape") == (
+        "dloss_dyhat(y, yhat) gave no answer: dloss_dyhat printed or displayed more than "
+        f"{MAX_CALL_OUTPUT >> 20} MiB in one call, so the kernel was shut down.")

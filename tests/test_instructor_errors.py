@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
+from autograder.course_config import with_scripts_on_path
 from autograder.course_lock import LOCK_FILE
 from autograder.lms.export import RosterEntry, canvas_table
 from autograder.scores import GradeRow, score_table
@@ -136,7 +137,7 @@ def without_user_namespaces(course: Path, *argv: str) -> subprocess.CompletedPro
         ["unshare", "--user", "--map-root-user", "sh", "-c",
          'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', "sh", sys.executable,
          *argv], cwd=course, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+        env=with_scripts_on_path())
 
 
 @pytest.mark.nbgrader

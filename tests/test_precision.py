@@ -27,7 +27,7 @@ from autograder.hidden import hidden_runs
 from autograder.verify.in_process import judge_once
 from cases.case import Case
 from cases.registry import CASES
-from course.answer_bank import ANSWERS, BankAnswer
+from course.answer_bank import BankAnswer, every_case
 from course.classroom import solution_answers
 from course.workspace import ROOT
 from jacobian_checks.public_case import VISIBLE_SEED
@@ -35,6 +35,7 @@ from jacobian_checks.public_case import VISIBLE_SEED
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
+ANSWERS = [answer for case in every_case() for answer in case.answers]
 RIGHT = [a for a in ANSWERS if a.expect == "pass"]
 WRONG = [a for a in ANSWERS if a.expect in ("fails_values", "fails_shape")]
 
@@ -46,9 +47,7 @@ CASTS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
 
 
 def load(answer: BankAnswer) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {}
-    exec(compile(answer.source, f"<{answer.case}/{answer.name}>", "exec"), namespace)
-    return namespace[CASES[answer.case].function]
+    return answer.namespace()[answer.graded]
 
 
 @st.composite

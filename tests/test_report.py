@@ -10,19 +10,23 @@ import re
 import shutil
 from collections import defaultdict
 from contextlib import redirect_stdout
+from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin
 
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.course_config import gradebook_url
+from autograder.course_config import gradebook_url, load_course_config
 from autograder.grading.outcome import NotebookFailure, Outcome
-from autograder.grading.scan import Finding
+from autograder.grading.scan import Finding, ReleasedCell, read_release
 from autograder.grading.state import StudentRecord
 from autograder.report import write_report
-from autograder.report.collect import collect_report
+from autograder.report.collect import collect_report, release_cases
 from autograder.report.csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
+from autograder.report.links import feedback_links
 from autograder.report.mistakes import (
     FailedCell,
     Mistake,
@@ -30,18 +34,19 @@ from autograder.report.mistakes import (
     failed_cells,
     normalise_message,
 )
-from autograder.report.page import render_page
+from autograder.report.page import mistakes_by_notebook, render_page
 from autograder.report.plots import ReportImages, score_histogram, score_step
 from autograder.report.problems import StudentProblem, student_problems
 from autograder.report.score_tables import CellPassRate, cell_pass_rates
 from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.timeouts import timed_out
+from autograder.verify.plan import plan_cell
 from autograder.verify.records import Flag
 from cases.jacobians import ASSIGNMENT
 from cases.registry import ASSIGNMENTS, cases_of
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
-from course.workspace import copy_course, run
+from course.workspace import ROOT, copy_course, run
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -143,7 +148,7 @@ def test_diagnosed_failures_are_counted_by_case_check_and_diagnosis():
               for student in ("ann", "bob")]
     errors.append(failed("bob", check_failure(sign, diagnosis="sign_flipped"), cell="test_2"))
     assert count_mistakes(errors) == [Mistake(
-        "02", "scalar_wrt_vector", "values", "diagnosis", "sign_flipped", sign, failures=3,
+        "02", "scalar_wrt_vector", ("values",), "diagnosis", "sign_flipped", sign, failures=3,
         students=("ann", "bob"))]
 
 
@@ -158,11 +163,11 @@ def test_without_diagnosis_failures_are_grouped_by_verdict_and_first_line_withou
         failed("eve", check_failure("Returned a list of strings.", check="shape",
                                     verdict="wrong_type")),
     ]
-    counted = {(m.check, m.name, m.example): m.students for m in count_mistakes(errors)}
+    counted = {(m.checks, m.name, m.example): m.students for m in count_mistakes(errors)}
     assert counted == {
-        ("shape", "wrong_shape", "Returned shape (N, N), expected (N, N, N)."): ("ann", "bob"),
-        ("values", "wrong_values", "N of N entries differ (N%)."): ("cy", "dee"),
-        ("shape", "wrong_type", "Returned a list of strings."): ("eve",),
+        (("shape",), "wrong_shape", "Returned shape (N, N), expected (N, N, N)."): ("ann", "bob"),
+        (("values",), "wrong_values", "N of N entries differ (N%)."): ("cy", "dee"),
+        (("shape",), "wrong_type", "Returned a list of strings."): ("eve",),
     }
     assert all(m.kind == "verdict" for m in count_mistakes(errors))
 
@@ -180,6 +185,72 @@ def test_errors_of_the_students_code_are_counted_by_name_after_the_checks_failur
         ("error", "NotImplementedError", ("ann", "bob", "cy"), ""),
         ("error", "NameError", ("ann",), "name 'W' is not defined"),
     ]
+
+
+def raised(student, check, cell, message="dloss_dyhat is not implemented yet."):
+    """A test cell whose check found that the student's function raised
+    ``NotImplementedError``, with the grader's record."""
+    return FailedCell(student, "02", cell, "JacobianCheckError", message, {
+        "case": "scalar_wrt_vector", "check": check, "verdict": "raised",
+        "error": "NotImplementedError", "diagnosis": None, "hidden": False})
+
+
+def test_errors_the_grader_recorded_keep_their_case_and_name_every_check():
+    errors = [raised("ann", "values", "test_values"), raised("ann", "shape", "test_shape"),
+              raised("ann", "predicted_shape", "test_predicted",
+                     "jacobian_shape is not implemented yet."),
+              raised("bob", "values", "test_values")]
+    assert count_mistakes(errors) == [Mistake(
+        "02", "scalar_wrt_vector", ("predicted_shape", "shape", "values"), "error",
+        "NotImplementedError", "dloss_dyhat is not implemented yet.", failures=4,
+        students=("ann", "bob"))]
+
+
+def test_one_mistake_found_by_the_shape_and_the_values_cells_is_said_once():
+    typed_in = "Your Jacobian has the shape (B, 10, 10): the notebook's output_dim = {} is typed."
+    flat = "Returned shape (7, 3), expected (7, 1, 3)."
+    errors = [
+        failed("ann", check_failure(typed_in.format(10), check="shape", verdict="wrong_shape",
+                                    diagnosis="hardcoded_sizes"), cell="test_shape"),
+        failed("ann", check_failure(typed_in.format(10), check="values", verdict="wrong_shape",
+                                    diagnosis="hardcoded_sizes"), cell="test_values"),
+        failed("bob", check_failure(typed_in.format(7), check="values", verdict="wrong_shape",
+                                    diagnosis="hardcoded_sizes"), cell="test_values"),
+        failed("cy", check_failure(flat, check="values", verdict="wrong_shape"),
+               cell="test_values"),
+        failed("cy", check_failure(flat, check="shape", verdict="wrong_shape"), cell="test_shape"),
+        # another mistake on the same check is a row of its own
+        failed("dee", check_failure("Wrong sign.", check="values", diagnosis="sign_flipped")),
+    ]
+    assert [(m.checks, m.name, m.failures, m.students) for m in count_mistakes(errors)] == [
+        (("shape", "values"), "hardcoded_sizes", 3, ("ann", "bob")),
+        (("shape", "values"), "wrong_shape", 2, ("cy",)),
+        (("values",), "sign_flipped", 1, ("dee",)),
+    ]
+
+
+def test_the_release_names_the_case_of_every_notebook():
+    release = read_release(ROOT / "release" / ASSIGNMENT)
+    assert release_cases(release) == {case.notebook: (case.key,)
+                                      for case in cases_of(ASSIGNMENT)}
+    not_planned = {"01": {"test_a": ReleasedCell("assert answer() == 3", True, True),
+                          "intro": ReleasedCell("# 01", True, False)}}
+    assert release_cases(not_planned) == {"01": ()}
+
+
+def test_a_notebook_with_only_errors_without_records_still_names_its_case():
+    """A notebook graded without the grader's records (its errors name no case)."""
+    release = read_release(ROOT / "release" / ASSIGNMENT)
+    notebook = next(case for case in cases_of(ASSIGNMENT))
+    graded = {("ann", notebook.notebook): {"cells": [
+        cell(grade_id, error("NotImplementedError"))
+        for grade_id, released in release[notebook.notebook].items() if released.grade]}}
+    rows = [row("ann", notebook.notebook, "test_a", 0, 1)]
+    report = collect_report(ASSIGNMENT, rows, release, graded, records={})
+    (section,) = mistakes_by_notebook(report)
+    assert (section.notebook, section.cases) == (notebook.notebook, (notebook.key,))
+    assert [(m.kind, m.name, m.checks) for m in section.mistakes] == [
+        ("error", "NotImplementedError", ())]
 
 
 # --- problems ----------------------------------------------------------------------------------
@@ -226,26 +297,119 @@ def test_without_records_only_the_notebooks_speak():
 
 # --- page and CSV ------------------------------------------------------------------------------
 
-HOSTILE = '<script>alert("x")</script>'
+HOSTILE = '</script><script>alert("x")</script>\u202e\x1b[2J\x00'
+"""A student id that closes a script, opens one, reverses the text's direction, clears the
+terminal and ends a C string."""
+HOSTILE_MESSAGE = "<b>bad</b> & 'worse' <img src=x onerror=alert(x)>\x07"
+MADE = datetime(2027, 1, 15, 9, 30, tzinfo=UTC)
+INERT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "small", "time", "p", "a",
+              "h2", "h3", "figure", "img", "div", "details", "summary", "table", "thead",
+              "tbody", "tr", "th", "td", "code", "em"}
+"""Every element the report page may hold: none runs anything or loads anything."""
 
 
 def hostile_report():
     rows = [row(HOSTILE, "01", "test_a", 0, 1), row("bob", "01", "test_a", 1, 1)]
     notebooks = {(HOSTILE, "01"): {"cells": [
-        cell("test_a", error("ValueError", "<b>bad</b> & worse"))]}}
+        cell("test_a", error("ValueError", HOSTILE_MESSAGE))]}}
     records = {HOSTILE: record(Outcome(HOSTILE, "partial",
                                        failures=[NotebookFailure("01", "<i>oops</i>")]))}
-    return collect_report("hw<1>", rows, {"01": ["test_a"]}, notebooks, records)
+    return collect_report("hw<1>", rows, {"01": {"test_a": ReleasedCell("", True, True)}},
+                          notebooks, records, course='course "<c>"')
+
+
+class PageParts(HTMLParser):
+    """The elements, attributes and text of an HTML page, as a browser's parser finds them."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attributes, self.text = set(), [], []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attributes += [(tag, name, value) for name, value in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def hostile_page(feedback=None):
+    return render_page(hostile_report(), ReportImages(b"total", {"01": b"notebook"}, b"rates"),
+                       {"a&b": "a&b.csv"}, made=MADE, feedback=feedback)
 
 
 def test_the_page_escapes_everything_students_wrote():
-    page = render_page(hostile_report(),
-                       ReportImages(b"total", {"01": b"notebook"}, b"rates"), {"a&b": "a&b.csv"})
-    for raw in (HOSTILE, "<b>bad", "<i>oops", "hw<1>", "a&b"):
+    page = hostile_page()
+    for raw in ("<script", "<b>bad", "<i>oops", "<img src=x", "hw<1>", "a&b", "\u202e",
+                "\x1b", "\x00", "\x07"):
         assert raw not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
-    assert "&lt;b&gt;bad&lt;/b&gt; &amp; worse" in page
+    assert ("&lt;/script&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;\\u202e\\x1b[2J"
+            "\\x00") in page
+    assert ("&lt;b&gt;bad&lt;/b&gt; &amp; &#39;worse&#39; &lt;img src=x onerror=alert(x)&gt;"
+            "\\x07") in page
     assert f'src="data:image/png;base64,{base64.b64encode(b"notebook").decode()}"' in page
+    parts = PageParts(page)
+    assert parts.tags <= INERT_TAGS
+    assert not any(name.startswith("on") for _, name, _ in parts.attributes)
+    assert [value for tag, name, value in parts.attributes if name == "src"] == [
+        f"data:image/png;base64,{base64.b64encode(data).decode()}"
+        for data in (b"total", b"notebook", b"rates")]
+    (policy,) = [value for tag, name, value in parts.attributes if name == "content"
+                 and "default-src" in value]
+    assert "default-src 'none'" in policy and "script" not in policy  # no script may run
+    text = "".join(parts.text)
+    assert '</script><script>alert("x")</script>\\u202e\\x1b[2J\\x00' in text
+
+
+def test_the_heading_names_the_assignment_the_course_and_the_date():
+    heading = hostile_page().split("<h1>")[1].split("</h1>")[0]
+    assert "Course report: hw&lt;1&gt;" in heading
+    assert "Course course &#34;&lt;c&gt;&#34;, made" in heading
+    assert '<time datetime="2027-01-15T09:30:00+00:00">2027-01-15 09:30 UTC</time>' in heading
+    report = collect_report("hw", ROWS, {}, {}, records={})
+    page = render_page(report, ReportImages(b"", {"01": b"", "02": b""}, b""), {}, made=MADE)
+    assert "Course report: hw\n<small>Made <time" in page  # no course id: no "Course"
+
+
+def test_feedback_links_reach_only_feedback_pages_that_exist(tmp_path):
+    course = tmp_path / "course d'été"
+    feedback, reports = course / "feedback", course / "reports"
+
+    def feedback_page(student, notebook="01"):
+        path = feedback / student / "hw" / f"{notebook}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("feedback")
+        return path
+
+    linked = ["ann", "javascript:alert(1)", 'a"b <c> 100% #x?y', "zoë"]
+    for student in linked:
+        feedback_page(student)
+    (course / "hw").mkdir()
+    (course / "hw" / "01.html").write_text("not feedback")  # what ".." would reach
+    (feedback / "eve").symlink_to(feedback / "ann")  # a linked folder
+    (feedback / "fay" / "hw").mkdir(parents=True)
+    (feedback / "fay" / "hw" / "01.html").symlink_to(feedback / "ann" / "hw" / "01.html")
+    (feedback / "gus" / "hw" / "01.html").mkdir(parents=True)  # not a file
+    ids = [*linked, "..", ".", "", "ann/../ann", "eve", "fay", "gus", "hal"]
+    links = feedback_links(feedback, reports, "hw", [(student, "01") for student in ids]
+                           + [("ann", "02"), ("ann", "../01")])
+    assert sorted(links) == sorted((student, "01") for student in linked)
+    page_url = reports.as_uri() + "/"
+    for (student, notebook), href in links.items():
+        assert href.startswith("../feedback/") and ":" not in href and "#" not in href
+        target = unquote(urljoin(page_url, href).removeprefix("file://"))
+        assert Path(target) == feedback / student / "hw" / f"{notebook}.html"
+
+
+def test_the_page_links_each_score_to_its_feedback_page():
+    page = hostile_page({(HOSTILE, "01"): "../feedback/x/hw%3C1%3E/01.html"})
+    parts = PageParts(page)
+    assert [value for tag, name, value in parts.attributes if tag == "a" and name == "href"
+            and "feedback" in value] == ["../feedback/x/hw%3C1%3E/01.html"]
+    assert "a score links to the student's\nfeedback page" in page
+    bob = page.split("<tr><td>bob</td>")[1].split("</tr>")[0]
+    assert "<a " not in bob
 
 
 def test_the_csv_tables_hold_the_report_data():
@@ -260,7 +424,7 @@ def test_the_csv_tables_hold_the_report_data():
         ["notebook", "cell", "points", "passed", "graded", "pass_rate"],
         ["01", "test_a", "1", "1", "2", "0.5"]]
     assert parse(mistakes_csv(report))[1] == [
-        "01", "", "", "error", "ValueError", "1", "1", "<b>bad</b> & worse", HOSTILE]
+        "01", "", "", "error", "ValueError", "1", "1", HOSTILE_MESSAGE, HOSTILE]
     assert parse(problems_csv(report))[1] == [HOSTILE, "partial", "01", "not_graded",
                                               "<i>oops</i>"]
 
@@ -282,6 +446,10 @@ def test_a_missing_course_directory_is_a_clear_error(tmp_path, capsys):
 
 # --- end to end --------------------------------------------------------------------------------
 
+FEEDBACK_PAGES = [("solution", case.notebook) for case in cases_of(ASSIGNMENT)] + [
+    ("mistakes", cases_of(ASSIGNMENT)[1].notebook)]
+
+
 @pytest.fixture(scope="module")
 def reported_class(graded_class, tmp_path_factory):
     """The end-to-end class (``tests/e2e_class.py``) as graded by `autograder grade`, then
@@ -293,6 +461,10 @@ def reported_class(graded_class, tmp_path_factory):
     test of 02.
     """
     course = copy_course(graded_class.parallel, tmp_path_factory.mktemp("report") / "course")
+    for student, notebook in FEEDBACK_PAGES:  # feedback generated for some, not all
+        page = course / "feedback" / student / ASSIGNMENT / f"{notebook}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("feedback")
     printed = io.StringIO()
     with redirect_stdout(printed):  # in-process: saves the imports of another Python process
         assert main(["report", ASSIGNMENT, "--course-dir", str(course)]) == 0
@@ -325,6 +497,32 @@ def test_the_report_page_shows_scores_pass_rates_and_mistakes(reported_class):
     assert re.search(r'<td>values</td><td>diagnosis: sign_flipped</td>'
                      r'<td class="number">2</td><td class="number">2</td><td>[^<]*</td>'
                      r'<td>mistakes, tampering</td>', mistakes_of_02)
+    # the hard-coded size fails the shape cell and the values cell: one row, both checks
+    assert page.count("diagnosis: hardcoded_sizes") == 1
+    assert "<td>shape, values</td><td>diagnosis: hardcoded_sizes</td>" in page
+    release = read_release(course / "release" / ASSIGNMENT)
+    for case in cases_of(ASSIGNMENT):  # untouched fails every notebook with errors only
+        section = page.split(f"<h3>{case.notebook} (case <code>{case.key}</code>)</h3>")[1]
+        checks = re.search(r"<td>([a-z_, ]*)</td><td>error: NotImplementedError</td>",
+                           section.split("</table>")[0])
+        planned = {check.check for grade_id, cell in release[case.notebook].items()
+                   if cell.grade for check in plan_cell(cell.source, grade_id)}
+        assert checks and set(checks.group(1).split(", ")) == planned
+
+
+@pytest.mark.nbgrader
+def test_the_report_names_the_course_and_links_the_feedback_pages_that_exist(reported_class):
+    course, _ = reported_class
+    reports = course / "reports"
+    page = (reports / f"{ASSIGNMENT}.html").read_text()
+    heading = page.split("<h1>")[1].split("</h1>")[0]
+    course_id = load_course_config(course).CourseDirectory.course_id
+    assert course_id and f"Course {course_id}, made <time" in heading
+    links = re.findall(r'<a href="(\.\./feedback/[^"]+)">', page)
+    assert sorted(Path(unquote(urljoin(reports.as_uri() + "/", href).removeprefix("file://")))
+                  for href in links) == sorted(
+        course / "feedback" / student / ASSIGNMENT / f"{notebook}.html"
+        for student, notebook in FEEDBACK_PAGES)
 
 
 @pytest.mark.nbgrader
@@ -349,15 +547,17 @@ def test_the_report_csv_tables_match_the_gradebook(reported_class):
     assert (values_02["passed"], values_02["graded"], values_02["pass_rate"]) == ("1", "4", "0.25")
     mistakes = read_csv(reports / f"{ASSIGNMENT}-mistakes.csv")
 
-    def who(notebook, case, check):
+    def who(notebook, case, checks):
         return [(r["kind"], r["students"]) for r in mistakes
-                if (r["notebook"], r["case"], r["check"]) == (notebook, case, check)]
+                if (r["notebook"], r["case"], r["checks"]) == (notebook, case, checks)]
 
     assert who("02_scalar_wrt_vector", "scalar_wrt_vector", "values") == [
         ("diagnosis", "mistakes tampering")]
     assert [students for _, students in who(
-        "05_elementwise_nonlinearity", "elementwise_nonlinearity", "shape")] == ["mistakes"]
-    assert who("02_scalar_wrt_vector", "", "") == [("error", "untouched")]  # NotImplementedError
+        "05_elementwise_nonlinearity", "elementwise_nonlinearity", "shape values")] == [
+        "mistakes"]
+    assert [r["students"] for r in mistakes if r["notebook"] == "02_scalar_wrt_vector"
+            and r["mistake"] == "NotImplementedError"] == ["untouched"]
     problems = read_csv(reports / f"{ASSIGNMENT}-problems.csv")
     assert sorted((r["student"], r["notebook"], r["kind"]) for r in problems) == [
         ("mistakes", "01_scalar_wrt_scalar", "timed_out"),

@@ -16,8 +16,10 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import textwrap
 import time
@@ -29,7 +31,9 @@ from pathlib import Path
 import pytest
 from jupyter_client import BlockingKernelClient
 
-from autograder.sandbox import JailSpec, Limits, cgroups, default_read_only
+from autograder.kernels import python_view
+from autograder.kernels.jailed import kernel_base_jail
+from autograder.sandbox import JailSpec, Limits, cgroups, default_read_only, seccomp
 from autograder.sandbox.spec import MiB
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,6 +163,7 @@ def test_a_spec_survives_json_and_bad_json_is_refused():
     spec = JailSpec(
         read_only=("/usr", "/opt/x"),
         hidden=("/opt/x/y",),
+        filtered={"/opt/x/site": ("numpy", "__pycache__/six.pyc")},
         workdir_source="/srv/work",
         files={"/run/kernel/kernel.json": "{}"},
         env={"A": "b"},
@@ -176,6 +181,7 @@ def test_a_spec_survives_json_and_bad_json_is_refused():
         {"env": {"A": 1}},
         {"cwd": None},
         {"workdir_source": 5},
+        {"filtered": {"/usr/lib": "numpy"}},
     ]:
         with pytest.raises(ValueError):
             JailSpec.from_json(json.dumps(bad))
@@ -196,6 +202,12 @@ WRITABLE = "/etc, /tmp, /home/student, /run/kernel"
         ({"files": {"/usr/lib/x": ""}}, f"file /usr/lib/x is not inside {WRITABLE}"),
         ({"files": {"/tmp": ""}}, f"file /tmp is not inside {WRITABLE}"),
         ({"hidden": ("relative",)}, "jail paths must be absolute path strings, not 'relative'"),
+        ({"filtered": {"/opt/site": ("numpy",)}},
+         "filtered directory /opt/site is not in a read-only path"),
+        ({"filtered": {"/usr/lib": ("../../etc",)}},
+         "entries of /usr/lib must be plain relative paths, not '../../etc'"),
+        ({"filtered": {"/usr/lib": ("a/../../b",)}},
+         "entries of /usr/lib must be plain relative paths, not 'a/../../b'"),
     ],
 )
 def test_a_spec_the_jail_cannot_honour_is_refused_when_made(fields, message):
@@ -418,49 +430,67 @@ def test_a_jail_and_its_children_share_one_memory_limit_where_cgroups_allow(tmp_
     events = run(tmp_path, JailSpec(limits=Limits(memory_bytes=256 * MiB)), body)
     jail = events["jail"]
     limited = cgroups.jail_memory_limited()
-    assert limited == (os.geteuid() == 0 and cgroups.find_hierarchy() is not None)
+    memory = [h for h in cgroups.find_hierarchies() if "memory" in h.controllers]
+    assert limited == (os.geteuid() == 0 and memory != [])
     if limited:
         assert jail["held"] <= 240 and -signal.SIGKILL in jail["statuses"]
-        left = [name for name in os.listdir(cgroups.find_hierarchy().parent)
-                if name.startswith("jail-")]
+        left = [name for name in os.listdir(memory[0].parent) if name.startswith("jail-")]
         # released once reaped: what is left belongs to live jails (of another grading run)
         assert [name for name in left if not os.path.exists(f"/proc/{name[5:]}")] == []
     else:
         assert jail == {"held": 360, "statuses": [0, 0, 0]}
 
 
-def test_cgroup_v2_gets_the_memory_controller_enabled_and_a_cap(tmp_path):
+def test_cgroup_v2_gets_memory_and_cpu_enabled_and_caps(tmp_path):
     """The v2 set-up on a tree laid out as /sys/fs/cgroup is (its files are plain here)."""
     root = tmp_path / "cgroup"
     own = root / "grader.slice"
     own.mkdir(parents=True)
     (root / "cgroup.controllers").write_text("cpu io memory pids\n")
     (root / "cgroup.subtree_control").write_text("cpu memory\n")
-    (own / "cgroup.subtree_control").write_text("\n")
+    (own / "cgroup.subtree_control").write_text("memory\n")
     (tmp_path / "self").write_text("0::/grader.slice\n")
-    assert cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=False) is None
-    hierarchy = cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True)
-    assert hierarchy == cgroups.Hierarchy(str(own / cgroups.GROUP), 2)
-    assert (own / "cgroup.subtree_control").read_text() == "+memory"
+    assert cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=False) == ()
+    hierarchies = cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=True)
+    parent = own / cgroups.GROUP
+    assert hierarchies == (cgroups.Hierarchy(str(parent), 2, ("memory", "cpu")),)
+    assert (own / "cgroup.subtree_control").read_text() == "+cpu"  # memory was on already
+    assert (parent / "cgroup.subtree_control").read_text() == "+memory +cpu"
     assert (root / "cgroup.subtree_control").read_text() == "cpu memory\n"  # left as it was
-    (own / cgroups.GROUP / "memory.swap.max").write_text("max\n")
-    (own / cgroups.GROUP / "cgroup.subtree_control").write_text("memory\n")
-    assert cgroups.confine(4321, 5 << 20, hierarchy)
-    group = own / cgroups.GROUP / "jail-4321"
-    assert [(group / name).read_text() for name in ("memory.max", "memory.swap.max",
-                                                    "cgroup.procs")] == ["5242880", "0", "4321"]
+    assert (parent / "cpu.weight").read_text() == str(min(100 * os.cpu_count(), 10_000))
+    (parent / "memory.swap.max").write_text("max\n")
+    assert cgroups.confine(4321, Limits(memory_bytes=5 << 20, cpus=2), hierarchies)
+    group = parent / "jail-4321"
+    assert [(group / name).read_text() for name in (
+        "memory.max", "memory.swap.max", "cpu.max", "cgroup.procs")] == [
+        "5242880", "0", "200000 100000", "4321"]
+    (root / "cgroup.controllers").write_text("io memory\n")  # no cpu controller: memory only
+    assert cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=True) == (
+        cgroups.Hierarchy(str(parent), 2, ("memory",)),)
 
 
-def test_cgroup_v1_groups_nest_under_the_graders_own_memory_group(tmp_path):
+def test_cgroup_v1_groups_nest_under_the_graders_own_memory_and_cpu_groups(tmp_path):
     root = tmp_path / "cgroup"
     (root / "memory/grader").mkdir(parents=True)
     (root / "memory/memory.limit_in_bytes").write_text("9223372036854771712\n")
-    (tmp_path / "self").write_text("5:pids:/other\n4:memory:/grader\n0::/\n")
-    hierarchy = cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True)
-    assert hierarchy == cgroups.Hierarchy(str(root / "memory/grader" / cgroups.GROUP), 1)
-    assert hierarchy.settings(7) == [("memory.limit_in_bytes", "7")]  # no swap accounting
-    (root / "memory/memory.limit_in_bytes").unlink()  # no memory hierarchy, no v2: none
-    assert cgroups.find_hierarchy(str(root), str(tmp_path / "self"), as_root=True) is None
+    (root / "cpu,cpuacct/cpugroup").mkdir(parents=True)
+    (root / "cpu").symlink_to("cpu,cpuacct")  # as systemd mounts them
+    (root / "cpu/cpu.cfs_quota_us").write_text("-1\n")
+    (tmp_path / "self").write_text("5:pids:/other\n4:memory:/grader\n3:cpu,cpuacct:/cpugroup\n"
+                                   "0::/\n")
+    hierarchies = cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=True)
+    memory, cpu = hierarchies
+    assert memory == cgroups.Hierarchy(str(root / "memory/grader" / cgroups.GROUP), 1)
+    assert cpu == cgroups.Hierarchy(str(root / "cpu/cpugroup" / cgroups.GROUP), 1, ("cpu",))
+    limits = Limits(memory_bytes=7, cpus=3)
+    assert memory.settings(limits) == [("memory.limit_in_bytes", "7")]  # no swap accounting
+    assert cpu.settings(limits) == [("cpu.cfs_period_us", "100000"),
+                                    ("cpu.cfs_quota_us", "300000")]
+    assert Path(cpu.parent, "cpu.shares").read_text() == str(1024 * os.cpu_count())
+    (root / "memory/memory.limit_in_bytes").unlink()  # no memory hierarchy: cpu only
+    assert cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=True) == (cpu,)
+    (root / "cpu/cpu.cfs_quota_us").unlink()  # and no v2 controllers either: none
+    assert cgroups.find_hierarchies(str(root), str(tmp_path / "self"), as_root=True) == ()
 
 
 def test_killing_the_top_pid_ends_every_process_of_the_jail(tmp_path):
@@ -530,6 +560,323 @@ def test_a_setup_error_is_raised_in_the_parent_quickly_and_cleanly(tmp_path, spe
     assert error["seconds"] < 2
     assert error["children"] == "none"  # U was reaped
     assert error["fds_leaked"] is False
+
+
+# --- what the jail's program may not do: the seccomp filter -------------------------------
+
+ESCAPES = """
+    import ctypes, errno, os, platform, subprocess, threading
+    from autograder.sandbox import seccomp
+    libc = ctypes.CDLL(None, use_errno=True)
+    number = seccomp.ARCHITECTURES[platform.machine()].numbers
+    NEWUSER, NEWNET, SIGCHLD = 0x10000000, 0x40000000, 17
+
+    def outcome(result):
+        return errno.errorcode[ctypes.get_errno()] if result == -1 else "allowed"
+
+    def call(function, *args):
+        ctypes.set_errno(0)
+        return outcome(function(*args))
+
+    def syscall(name, *args):
+        return call(libc.syscall, ctypes.c_long(number[name]), *map(ctypes.c_long, args))
+
+    def raw_clone(name, *args):  # fork-like (no new stack): a child that got through leaves
+        ctypes.set_errno(0)
+        result = libc.syscall(ctypes.c_long(number[name]), *map(ctypes.c_long, args))
+        if result == 0:
+            os._exit(0)
+        if result > 0:
+            os.waitpid(result, 0x40000000)  # __WALL: a clone3 child sends no SIGCHLD
+        return outcome(result)
+
+    zeros = ctypes.create_string_buffer(256)
+    user_ns = os.open("/proc/self/ns/user", os.O_RDONLY)
+    go_r, go_w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.read(go_r, 1)
+        os._exit(0)
+    refused = {
+        "unshare user": call(libc.unshare, NEWUSER),
+        "unshare net": call(libc.unshare, NEWNET),
+        "setns": call(libc.setns, user_ns, 0),
+        "clone newuser": raw_clone("clone", NEWUSER | SIGCHLD, 0, 0, 0, 0),
+        "clone3": raw_clone("clone3", ctypes.addressof(zeros), 88),
+        "ptrace attach": call(libc.ptrace, 16, child, 0, 0),  # PTRACE_ATTACH: our own child
+        "io_uring_setup": syscall("io_uring_setup", 1, ctypes.addressof(zeros)),
+        "bpf": syscall("bpf", 0, ctypes.addressof(zeros), 72),
+        "perf_event_open": syscall("perf_event_open", ctypes.addressof(zeros), 0, -1, -1, 0),
+        "userfaultfd": syscall("userfaultfd", 0),
+        "add_key": syscall("add_key", ctypes.addressof(ctypes.create_string_buffer(b"user")),
+                           ctypes.addressof(ctypes.create_string_buffer(b"k")), 0, 0, -2),
+        "keyctl": syscall("keyctl", 0, -2, 0),
+        "mount": call(libc.mount, b"none", b"/tmp", b"tmpfs", 0, None),
+        "umount2": call(libc.umount2, b"/proc", 2),
+        "chroot": call(libc.chroot, b"/tmp"),
+        "open_tree": syscall("open_tree", -100, ctypes.addressof(ctypes.create_string_buffer(
+            b"/tmp")), 1),
+        "fsopen": syscall("fsopen", ctypes.addressof(ctypes.create_string_buffer(b"tmpfs")), 0),
+    }
+    os.write(go_w, b"x")
+    os.waitpid(child, 0)
+    # What a kernel needs still works: fork, threads, subprocesses, NumPy.
+    child = os.fork()
+    if child == 0:
+        os._exit(7)
+    ran = []
+    thread = threading.Thread(target=ran.append, args=[1])
+    thread.start()
+    thread.join()
+    import numpy
+    cli = subprocess.run(["unshare", "-U", "true"], capture_output=True, text=True)
+    emit(refused=refused, fork=os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]),
+         thread=ran, subprocess=subprocess.run(["true"]).returncode,
+         numpy=float(numpy.ones((3, 3)).dot(numpy.ones(3)).sum()),
+         cli=[cli.returncode, cli.stderr.strip()])
+"""
+
+
+def test_the_jail_refuses_namespaces_ptrace_io_uring_bpf_keys_and_mounts(tmp_path):
+    jail = run(tmp_path, JailSpec(), ESCAPES)["jail"]
+    expected = dict.fromkeys(jail["refused"], "EPERM")
+    expected["clone3"] = "ENOSYS"  # so that the C library falls back to clone
+    assert jail["refused"] == expected
+    assert len(expected) == 17
+    assert (jail["fork"], jail["thread"], jail["subprocess"], jail["numpy"]) == (7, [1], 0, 9.0)
+    assert jail["cli"] == [1, "unshare: unshare failed: Operation not permitted"]
+
+
+def run_filter(program: list[tuple[int, int, int, int]], nr: int, arch: int,
+               flags: int = 0) -> int:
+    """What a classic BPF seccomp ``program`` returns for a call (a small interpreter of the
+    instructions a filter may use: loads of seccomp_data, jeq/jge/jset, ret)."""
+    data = struct.pack("<iIQ6Q", nr, arch, 0, flags, 0, 0, 0, 0, 0)
+    accumulator, pc = 0, 0
+    while True:
+        code, jt, jf, k = program[pc]
+        if code == 0x20:
+            accumulator = struct.unpack_from("<I", data, k)[0]
+            pc += 1
+        elif code == 0x06:
+            return k
+        else:
+            taken = {0x15: accumulator == k, 0x35: accumulator >= k,
+                     0x45: bool(accumulator & k)}[code]
+            pc += 1 + (jt if taken else jf)
+
+
+@pytest.mark.parametrize("machine", sorted(seccomp.ARCHITECTURES))
+def test_the_filter_decides_by_architecture_number_and_clone_flags(machine):
+    program = seccomp.program(machine)
+    arch = seccomp.ARCHITECTURES[machine]
+    eperm = seccomp.RET_ERRNO | errno.EPERM
+
+    def verdict(name_or_nr: str | int, flags: int = 0, audit_arch: int = arch.audit_arch) -> int:
+        nr = arch.numbers[name_or_nr] if isinstance(name_or_nr, str) else name_or_nr
+        return run_filter(program, nr, audit_arch, flags)
+
+    assert {name: verdict(name) for name in seccomp.denied(machine)} == dict.fromkeys(
+        seccomp.denied(machine), eperm)
+    read = {"x86_64": 0, "aarch64": 63}[machine]
+    assert verdict(read) == verdict(9999) == seccomp.RET_ALLOW
+    assert verdict(read, audit_arch=0x40000003) == seccomp.RET_KILL_PROCESS  # e.g. i386
+    assert verdict("clone3") == seccomp.RET_ERRNO | errno.ENOSYS
+    thread = 0x3D0F00  # what pthread_create passes
+    assert verdict("clone", thread) == verdict("clone", 17) == seccomp.RET_ALLOW
+    for flag in (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
+                 0x40000000):
+        assert verdict("clone", thread | flag) == eperm, hex(flag)
+    assert verdict(0x40000000 | read) == (eperm if machine == "x86_64" else seccomp.RET_ALLOW)
+    with pytest.raises(OSError, match="knows the system calls of x86_64, aarch64 only"):
+        seccomp.program("riscv64")
+
+
+HEADERS = {"x86_64": ["/usr/include/x86_64-linux-gnu/asm/unistd_64.h",
+                      "/usr/include/asm/unistd_64.h"],
+           "aarch64": ["/usr/include/asm-generic/unistd.h"]}
+
+
+@pytest.mark.parametrize("machine", sorted(seccomp.ARCHITECTURES))
+def test_the_filters_numbers_are_the_kernel_headers(machine):
+    header = next((path for path in HEADERS[machine] if os.path.exists(path)), None)
+    if header is None:
+        pytest.skip(f"no kernel header of {machine} here ({', '.join(HEADERS[machine])})")
+    text = Path(header).read_text()
+    defined = {name: int(value) for name, value in re.findall(
+        r"#define __NR(?:3264)?_(\w+)\s+(\d+)\b", text)}
+    ours = seccomp.ARCHITECTURES[machine].numbers
+    known = {name: number for name, number in ours.items() if name in defined}
+    assert known == {name: defined[name] for name in known}
+    assert set(ours) - set(known) <= {"open_tree_attr"}  # newer than some headers
+
+
+# --- a CPU share per jail ----------------------------------------------------------------------
+
+
+def cpu_seconds(pid_namespace: str) -> float:
+    """CPU time (user and system) of the live processes of a PID namespace, in seconds."""
+    ticks = 0
+    for pid in jail_processes(pid_namespace):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def test_sixty_spinning_processes_keep_to_one_core_and_leave_a_jail_beside_them_its_share(
+        tmp_path):
+    if not cgroups.jail_cpu_limited():
+        pytest.xfail("not root, or no cgroup cpu controller here: a jail's processes share "
+                     "the machine with the others as any processes do")
+    hog = """
+        import os, time
+        for _ in range(60):
+            if os.fork() == 0:
+                os.setsid()  # each in a scheduling group of its own, where autogroups are on
+                while True:
+                    pass
+        emit(role="ready")
+        time.sleep(600)
+    """
+    honest = """
+        emit(role="ready")
+        while True:
+            pass
+    """
+    (tmp_path / "hog").mkdir()
+    (tmp_path / "honest").mkdir()
+    with start(tmp_path / "hog", JailSpec(), hog) as hogging, \
+            start(tmp_path / "honest", JailSpec(), honest) as working:
+        namespaces = []
+        for process in (hogging, working):
+            top = read_until(process, lambda e: {"parent", "ready"} <= set(e))["parent"]["pid"]
+            namespaces.append(os.readlink(f"/proc/{top}/ns/pid_for_children"))
+        assert len(jail_processes(namespaces[0])) == 62  # its init, K and 60 spinners
+        started = time.monotonic()
+        before = [cpu_seconds(namespace) for namespace in namespaces]
+        deadline = started + 60
+        while cpu_seconds(namespaces[0]) - before[0] < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        used = [cpu_seconds(namespace) - spent
+                for namespace, spent in zip(namespaces, before, strict=True)]
+        wall = time.monotonic() - started
+    print(f"CPU seconds in {wall:.1f} s: hog {used[0]:.2f}, honest {used[1]:.2f}")
+    assert used[0] >= 2  # the hog ran...
+    assert used[0] <= 1.25 * wall  # ...on one core at most (its quota, and a period's slack)
+    assert used[1] >= used[0] / 3  # and the honest jail kept a share (1/60 without cgroups)
+
+
+# --- the Python a jail sees ---------------------------------------------------------------------
+
+
+def test_a_kernels_jail_shows_its_own_packages_and_no_other(tmp_path):
+    spec = kernel_base_jail({})
+    hidden_site = [path for path in spec.hidden if path.endswith(("site-packages",
+                                                                  "dist-packages"))]
+    body = f"""
+        import importlib, os, sys
+        def imports(name):
+            try:
+                importlib.import_module(name)
+                return "ok"
+            except ImportError as exc:
+                return type(exc).__name__
+        sys.path += {hidden_site!r}
+        emit(imports={{name: imports(name) for name in (
+                 "numpy", "ipykernel.kernelapp", "zmq", "IPython", "jacobian_checks",
+                 "nbgrader", "dask", "distributed", "sympy", "autograder.grading", "course")}},
+             hidden={{path: os.listdir(path) for path in {hidden_site!r}}})
+    """
+    jail = run(tmp_path, spec, body)["jail"]
+    assert jail["imports"] == {
+        "numpy": "ok", "ipykernel.kernelapp": "ok", "zmq": "ok", "IPython": "ok",
+        "jacobian_checks": "ok", "nbgrader": "ModuleNotFoundError",
+        "dask": "ModuleNotFoundError", "distributed": "ModuleNotFoundError",
+        "sympy": "ModuleNotFoundError", "autograder.grading": "ModuleNotFoundError",
+        "course": "ModuleNotFoundError"}
+    assert base_site_packages() in hidden_site  # where the instructor's sympy may live
+    assert jail["hidden"] == dict.fromkeys(hidden_site, [])
+
+
+def base_site_packages() -> str:
+    return os.path.realpath(sysconfig.get_path("purelib", vars={"base": sys.base_prefix}))
+
+
+def write_distribution(site: Path, name: str, files: dict[str, str],
+                       requires: tuple[str, ...] = (), record: bool = True) -> None:
+    """A distribution installed in ``site`` as pip does: its files, METADATA and RECORD."""
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
+                                   + "".join(f"Requires-Dist: {r}\n" for r in requires))
+    for path, text in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text)
+    if record:
+        listed = [*files, f"{info.name}/METADATA", f"{info.name}/RECORD"]
+        (info / "RECORD").write_text("".join(f"{path},,\n" for path in listed))
+
+
+def test_the_view_shows_the_required_distributions_files_only(tmp_path):
+    site = tmp_path / "site-packages"
+    write_distribution(site, "kernelpkg", {"kernelpkg/__init__.py": "", "ns/x.py": "",
+                                           "__pycache__/kp.pyc": "", "../../bin/kp": ""},
+                       requires=("helper", "extra_only; extra == 'plot'",
+                                 "never; python_version < '3'"))
+    write_distribution(site, "helper", {"helper.py": "", "__pycache__/helper.pyc": ""})
+    write_distribution(site, "extra_only", {"extra_only/__init__.py": ""})
+    write_distribution(site, "never", {"never.py": ""})
+    write_distribution(site, "sympy", {"sympy/__init__.py": "", "ns/y.py": "",
+                                       "__pycache__/sympy.pyc": ""})
+    (site / "stray.pth").write_text("")
+    dists = python_view.kernel_distributions(["kernelpkg"], path=[str(site)])
+    assert sorted(d.metadata["Name"] for d in dists) == ["helper", "kernelpkg"]
+    other_site = tmp_path / "dist-packages"
+    other_site.mkdir()
+    view = python_view.view_of(dists, [str(site), str(other_site)])
+    assert view.filtered == {str(site): (
+        "__pycache__/helper.pyc", "__pycache__/kp.pyc", "helper-1.0.dist-info", "helper.py",
+        "kernelpkg", "kernelpkg-1.0.dist-info", "ns/x.py")}  # ns and __pycache__ are shared
+    assert view.hidden == (str(other_site),)
+    with pytest.raises(python_view.PythonViewError, match=r"'missing'.*`make venv`"):
+        python_view.kernel_distributions(["missing"], path=[str(site)])
+    write_distribution(site, "unrecorded", {"unrecorded.py": ""}, record=False)
+    unrecorded = python_view.kernel_distributions(["unrecorded"], path=[str(site)])
+    with pytest.raises(python_view.PythonViewError, match="no record of its files"):
+        python_view.view_of(unrecorded, [])
+
+
+def test_a_filtered_directory_shows_its_entries_read_only(tmp_path, host_dir):
+    tree = host_dir / "tree"
+    (tree / "pkg").mkdir(parents=True)
+    (tree / "pkg" / "a.py").write_text("A")
+    (tree / "hidden_pkg").mkdir()
+    (tree / "cache").mkdir()
+    (tree / "cache" / "mine.pyc").write_text("M")
+    (tree / "cache" / "theirs.pyc").write_text("T")
+    (tree / "link").symlink_to(tree / "hidden_pkg")
+    spec = JailSpec(read_only=(*default_read_only(), str(tree)),
+                    filtered={str(tree): ("pkg", "cache/mine.pyc", "link", "gone")})
+    body = f"""
+        import os
+        tree = {str(tree)!r}
+        def attempt(path):
+            try:
+                open(path, "w").close()
+                return "written"
+            except OSError as exc:
+                return exc.errno
+        emit(top=sorted(os.listdir(tree)), cache=os.listdir(tree + "/cache"),
+             a=open(tree + "/pkg/a.py").read(),
+             writes=[attempt(tree + "/new"), attempt(tree + "/pkg/new"),
+                     attempt(tree + "/cache/new")])
+    """
+    jail = run(tmp_path, spec, body)["jail"]
+    assert jail == {"top": ["cache", "pkg"], "cache": ["mine.pyc"], "a": "A",
+                    "writes": [errno.EROFS] * 3}
 
 
 # --- the launcher and a real kernel ----------------------------------------------------------
@@ -628,6 +975,10 @@ if sys.argv[1] == "refuse":  # the probe itself, in this process, with unshare r
     syscalls.unshare = refuse
     print(json.dumps({{"message": str(preflight._probe()), "cached": True}}))
     sys.exit(0)
+if sys.argv[1] == "foreign":  # a kernel that needs a package the jail does not show
+    preflight.KERNEL_IMPORTS = "import nbgrader"
+    print(json.dumps({{"message": str(preflight._probe()), "cached": True}}))
+    sys.exit(0)
 errors = []
 for _ in range(2):  # check() probes in a new process, once
     try:
@@ -639,8 +990,8 @@ print(json.dumps({{"message": str(errors[0]), "cached": errors[0] is errors[1]}}
 """
 
 
-@pytest.mark.parametrize("mode", ["real", "refuse"])
-def test_preflight_passes_here_and_names_user_namespaces_when_they_are_refused(tmp_path, mode):
+@pytest.mark.parametrize("mode", ["real", "refuse", "foreign"])
+def test_preflight_passes_here_and_names_what_is_missing_otherwise(tmp_path, mode):
     script = tmp_path / "preflight.py"
     script.write_text(PREFLIGHT.format(repo=str(REPO)))
     out = subprocess.run(
@@ -652,6 +1003,11 @@ def test_preflight_passes_here_and_names_user_namespaces_when_they_are_refused(t
         return
     assert result["cached"] is True  # the same exception: probed once
     message = result["message"]
+    if mode == "foreign":  # what the jail's interpreter said, and how to set one up
+        assert message.startswith("A student's kernel cannot import what it needs in the "
+                                  "sandbox.\n")
+        assert "No module named 'nbgrader'" in message and "`make venv`" in message
+        return
     assert message.startswith("Linux user namespaces are turned off on this machine, so "
                               "student kernels cannot be sandboxed.\n")
     assert "/proc/sys/user/max_user_namespaces" in message

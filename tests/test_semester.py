@@ -10,16 +10,15 @@ the solutions may be released at the end).
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from autograder.course_config import with_scripts_on_path
 from cases.registry import cases_of
 from course.classroom import fill, solution_answers
 from course.documents import FULL_NOTEBOOK
@@ -52,8 +51,7 @@ class Semester:
         self.exchange = tmp / "exchange"
         self.cwd = self.home
         self.due = due
-        self.env = {**os.environ, "HOME": str(self.home),
-                    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        self.env = {**with_scripts_on_path(), "HOME": str(self.home)}
 
     def run(self, block: str) -> str:
         script = block.replace(EXCHANGE, str(self.exchange)).replace(FIRST_DUE, self.due)

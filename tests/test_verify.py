@@ -14,6 +14,7 @@ import io
 import json
 import os
 import stat
+import struct
 import zlib
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from autograder.verify.replies import (
     parse_user_expression,
 )
 from cases.registry import CASES
-from course.answer_bank import ANSWERS, PREDICTED_SHAPES
+from course.answer_bank import every_case
 from jacobian_checks import JacobianCheckError, check_jacobian_shape
 from jacobian_checks.coerce import NotAnArray
 from jacobian_checks.hidden_messages import CHECK_KINDS, hidden_message, hidden_texts
@@ -111,11 +112,101 @@ def test_a_reply_that_is_not_what_the_probe_writes_is_unreadable(reply):
     assert isinstance(found, NoReply) and found.reason.startswith("the grader could not read")
 
 
-def test_a_compressed_bomb_is_too_large_not_a_crash():
-    bomb = zlib.compress(b"\0" * (MAX_ARRAY_BYTES + 1), 9)
-    found = parse_reply(json.dumps({"status": "array",
-                                    "npy": base64.b64encode(bomb).decode()}), "array")
+
+
+def npy(header: str, data: bytes = b"", version: bytes = b"\x01\x00") -> str:
+    """A reply's ``npy`` field holding a ``.npy`` file with this header text and data."""
+    text = header.encode("latin1")
+    length = struct.pack("<H" if version == b"\x01\x00" else "<I", len(text))
+    return base64.b64encode(zlib.compress(b"\x93NUMPY" + version + length + text + data)
+                            ).decode()
+
+
+def reply_of(packed_npy: str, shape: tuple[int, ...] | None = None):
+    return parse_reply(json.dumps({"status": "array", "npy": packed_npy}), "array", shape)
+
+
+@pytest.mark.parametrize("shape", ["(1099511627776,)", "(2147483647, 2147483647, 0)"])
+def test_a_header_claiming_terabytes_is_too_large_before_anything_is_allocated(shape):
+    claim = npy(f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}")
+    for expected in (None, (1099511627776,), (2, 2)):
+        found = reply_of(claim, expected)
+        assert isinstance(found, NotAnArray) and found.kind == "too_large"
+
+
+def test_an_empty_array_is_read_back():
+    found = reply_of(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 10), }"),
+                     (0, 10))
+    assert isinstance(found, np.ndarray) and found.shape == (0, 10)
+
+
+def test_an_array_of_another_shape_than_expected_is_judged_on_its_header_alone():
+    """Its data is not read, not even allocated: a stand-in of the claimed shape holds none."""
+    claim = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4096, 2048), }")  # no data
+    found = reply_of(claim, (256, 1, 10))
+    assert isinstance(found, np.ndarray) and found.shape == (4096, 2048)
+    assert found.base is not None and found.strides == (0, 0)  # a view of one zero
+    assert isinstance(reply_of(claim, (4096, 2048)), NoReply)  # that shape: its data is short
+
+
+def test_an_array_of_the_expected_shape_is_read_in_any_layout_and_byte_order():
+    array = np.arange(24, dtype=">f4").reshape(2, 3, 4)
+    for ordered in (array, np.asfortranarray(array)):
+        buffer = io.BytesIO()
+        np.save(buffer, ordered)
+        found = reply_of(base64.b64encode(zlib.compress(buffer.getvalue())).decode(), (2, 3, 4))
+        assert isinstance(found, np.ndarray) and found.dtype == np.dtype(">f4")
+        np.testing.assert_array_equal(found, array)
+        assert found.flags.writeable and found.flags.c_contiguous
+
+
+HEADER = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }"
+
+
+BROKEN = {
+    "truncated": npy(HEADER, bytes(47)),
+    "longer than it says": npy(HEADER, bytes(49)),
+    "negative axes": npy(HEADER.replace("(2, 3)", "(-2, -3)"), bytes(48)),
+    "a bool axis": npy(HEADER.replace("(2, 3)", "(True, 3)"), bytes(24)),
+    "17 axes": npy(HEADER.replace("(2, 3)", "(" + "1, " * 17 + ")"), bytes(8)),
+    "objects (a pickle)": npy(HEADER.replace("'<f8'", "'|O'"), bytes(48)),
+    "records": npy(HEADER.replace("'<f8'", "[('a', '<f8')]"), bytes(48)),
+    "a sub-array dtype": npy(HEADER.replace("'<f8'", "('<f8', (2,))"), bytes(96)),
+    "no dtype": npy(HEADER.replace("'<f8'", "'not a dtype'"), bytes(48)),
+    "a key missing": npy("{'descr': '<f8', 'shape': (2, 3), }", bytes(48)),
+    "nested": npy("(" * 5000 + ")" * 5000, bytes(48)),
+    "a long header": npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'x': '"
+                         + "a" * 20000 + "'}", bytes(48)),
+    "version 3": npy(HEADER, bytes(48), version=b"\x03\x00"),
+    "cut compressed": npy(HEADER, bytes(48))[:-8],
+}
+
+
+@pytest.mark.parametrize("packed_npy", BROKEN.values(), ids=list(BROKEN))
+def test_a_broken_array_reply_is_unreadable_not_an_exception(packed_npy):
+    for expected in (None, (2, 3)):
+        found = reply_of(packed_npy, expected)
+        assert isinstance(found, NoReply) and found.reason.startswith("the grader could not "
+                                                                      "read"), expected
+
+
+def test_a_compressed_bomb_is_never_inflated():
+    items = MAX_ARRAY_BYTES // 8 + 1
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({items},), }}"
+    found = reply_of(npy(header, bytes(8 * items)), (items,))
     assert isinstance(found, NotAnArray) and found.kind == "too_large"
+    deflater = zlib.compressobj(1)  # a header of 6 numbers, then 128 MiB of zeros
+    bomb = deflater.compress(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(HEADER))
+                             + HEADER.encode())
+    bomb += b"".join(deflater.compress(bytes(1 << 24)) for _ in range(8)) + deflater.flush()
+    assert isinstance(reply_of(base64.b64encode(bomb).decode(), (2, 3)), NoReply)
+
+
+@pytest.mark.parametrize(("descr", "kind"), [("'<c16'", "complex"), ("'<U3'", "non_numeric"),
+                                             ("'<M8[s]'", "non_numeric")])
+def test_an_array_of_other_than_real_numbers_is_not_an_array(descr, kind):
+    found = reply_of(npy(HEADER.replace("'<f8'", descr), bytes(96)), (2, 3))
+    assert isinstance(found, NotAnArray) and found.kind == kind
 
 
 def test_a_complex_array_is_not_an_array_of_reals():
@@ -330,7 +421,7 @@ def test_the_same_run_is_judged_the_same_in_every_cell():
 
 def _load(source: str) -> dict:
     namespace: dict = {"np": np}
-    exec(compile(source, "<answer>", "exec"), namespace)  # noqa: S102 -- the bank's own text
+    exec(compile(source, "<attack>", "exec"), namespace)  # noqa: S102 -- tests/hostile's own text
     return namespace
 
 
@@ -342,11 +433,12 @@ HOSTILE = ("leak_through_exception", "leak_through_shape", "leak_through_diagnos
 def _hidden_judgements():
     """``(case, check, rejection)`` of every wrong answer of the bank and of the leaking
     attacks, judged as hidden runs of three students: every way of failing that we know."""
-    sources = [(a.case, a.source) for a in ANSWERS + PREDICTED_SHAPES if a.expect != "pass"]
-    sources += [("scalar_wrt_vector", (HOSTILE_FOLDER / f"{name}.py").read_text())
-                for name in HOSTILE]
-    for case_key, source in sources:
-        namespace, case = _load(source), CASES[case_key]
+    namespaces = [(a.case, a.namespace()) for bank in every_case()
+                  for a in bank.answers + bank.predicted_shapes if a.expect != "pass"]
+    namespaces += [("scalar_wrt_vector", _load((HOSTILE_FOLDER / f"{name}.py").read_text()))
+                   for name in HOSTILE]
+    for case_key, namespace in namespaces:
+        case = CASES[case_key]
         namespace.setdefault("jacobian_shape", lambda *sizes: (0,))
         checks = ["predicted_shape"] if case.function not in namespace else [
             "predicted_shape", "shape", "values"]

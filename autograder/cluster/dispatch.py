@@ -27,18 +27,13 @@ from ..course_config import CommandError, load_course_config
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.progress import Progress
 from ..grading.worker import Grader, WorkerSettings, log_nbgrader_to
-from .kit import pack_kit, read_files, read_links, regular_files, write_files
+from .kit import pack_kit, read_files, read_links, write_files
 from .replay import replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
 
 IN_FLIGHT_PER_WORKER = 2
 """Tasks handed to the scheduler per worker at once: enough to keep workers busy, few enough
 that a large class's files are not all in memory."""
-
-MAX_SUBMISSION_BYTES = 256 << 20
-"""The most a student's files may weigh to travel to a worker (a jail's scratch space holds
-no more either)."""
-
 
 def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
                      students: list[str], jobs: int, student_timeout: float,
@@ -79,20 +74,12 @@ def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
         waiting = list(reversed(students))
         futures: dict[Any, str] = {}
 
-        refused: list[Outcome] = []
-
         def top_up() -> None:
             """Keep IN_FLIGHT_PER_WORKER tasks per worker, counting workers that joined."""
             target = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
             while waiting and len(futures) < target:
                 student = waiting.pop()
                 folder = submitted / student / settings.assignment
-                size = sum(path.stat().st_size for path in regular_files(folder))
-                if size > MAX_SUBMISSION_BYTES:
-                    refused.append(Outcome(student, "failed", failures=[NotebookFailure(
-                        "*", f"the submission holds {size / 2**20:.0f} MiB of files, over the "
-                             f"{MAX_SUBMISSION_BYTES >> 20} MiB a cluster task carries")]))
-                    continue
                 future = client.submit(
                     grade_remotely, kit, station, student, read_files(folder),
                     read_links(folder), pure=False,
@@ -104,17 +91,12 @@ def grade_on_cluster(address: str, settings: WorkerSettings, submitted: Path,
         progress = Progress(len(students), stream)
         try:
             top_up()
-            while futures or refused:
-                for outcome in refused:
-                    progress.finished(outcome)
-                    yield outcome
-                refused.clear()
-                if futures:
-                    future = next(running)
-                    student = futures.pop(future)
-                    outcome = recorder.record(student, _result(future, KilledWorker))
-                    progress.finished(outcome)
-                    yield outcome
+            while futures:
+                future = next(running)
+                student = futures.pop(future)
+                outcome = recorder.record(student, _result(future, KilledWorker))
+                progress.finished(outcome)
+                yield outcome
                 top_up()
         finally:
             progress.close()

@@ -14,36 +14,29 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..course_secret import SECRET_FILE
+from ..submission_files import RefusedFile, read_file, walk
 
 Files = dict[str, bytes]
 """Regular files under a folder, by path relative to it (``"sub/name.ipynb"``)."""
 
 
 def read_files(folder: Path) -> Files:
-    """The regular files under ``folder``; symbolic links are left behind (no link is
-    graded: see ``RefuseLinks``)."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in regular_files(folder)}
-
-
-def regular_files(folder: Path) -> list[Path]:
-    """The regular files under ``folder``, none of them a link or under a linked folder."""
-    return [path for path in _entries(folder) if path.is_file() and not path.is_symlink()]
+    """The regular files under ``folder`` that :func:`autograder.submission_files.walk`
+    admits, read without following a link; links, special files and files beyond its bounds
+    are left behind (the scan reports them), and so is a file that changed since it was
+    listed."""
+    files = {}
+    for path in walk(folder).files:
+        try:
+            files[path] = read_file(folder, path)
+        except RefusedFile:
+            continue
+    return files
 
 
 def read_links(folder: Path) -> list[str]:
     """The symbolic links under ``folder`` (not under a linked folder), relative to it."""
-    return [path.relative_to(folder).as_posix() for path in _entries(folder)
-            if path.is_symlink()]
-
-
-def _entries(folder: Path) -> list[Path]:
-    """Everything under ``folder`` that is not under a linked folder, sorted."""
-    if not folder.is_dir():
-        return []
-    return [path for path in sorted(folder.rglob("*"))
-            if not any((folder / parent).is_symlink()
-                       for parent in path.relative_to(folder).parents if parent != Path("."))]
+    return [link.path for link in walk(folder).links]
 
 
 def write_files(files: Files, folder: Path) -> None:
@@ -74,14 +67,20 @@ def _inside(folder: Path, name: str) -> Path:
     return folder.joinpath(*relative.parts)
 
 
-def pack_kit(root: Path, assignment: str) -> bytes:
-    """The kit of ``assignment``: the course's ``nbgrader_config.py``, its source notebooks
-    (the tests) and its secret (the hidden inputs), as a tar (the same bytes for the same
-    files)."""
+def kit_files(root: Path, assignment: str) -> Files:
+    """What grading ``assignment`` needs of the course at ``root``: its ``nbgrader_config.py``,
+    its source notebooks (the tests) and its secret (the hidden inputs), by path relative to
+    the course directory."""
     files = {"nbgrader_config.py": (root / "nbgrader_config.py").read_bytes(),
              SECRET_FILE: (root / SECRET_FILE).read_bytes()}
-    files |= {f"source/{assignment}/{name}": data
-              for name, data in read_files(root / "source" / assignment).items()}
+    return files | {f"source/{assignment}/{name}": data
+                    for name, data in read_files(root / "source" / assignment).items()}
+
+
+def pack_kit(root: Path, assignment: str) -> bytes:
+    """The kit of ``assignment`` (:func:`kit_files`) as a tar (the same bytes for the same
+    files)."""
+    files = kit_files(root, assignment)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         for name, data in sorted(files.items()):

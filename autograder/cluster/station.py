@@ -35,6 +35,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
+
+from ..course_config import load_course_config
 from ..grading.inputs import checks_fingerprint
 from ..grading.outcome import NotebookFailure, Outcome, process_died, took_too_long
 from ..grading.worker import LOGGER, WorkerSettings, log_nbgrader_to
@@ -123,6 +127,29 @@ def grading_stack() -> str:
             f"{numpy.__version__} nbgrader {nbgrader.__version__}")
 
 
+def make_local_gradebook(root: Path, assignment: str) -> CourseDirectory:
+    """Make the copy of a course at ``root`` (its kit's files, :mod:`.kit`) gradable here: a
+    local sqlite gradebook holding ``assignment``, made by nbgrader from the kit's source
+    notebooks (the course's own gradebook may be a database server). Returns the copy's
+    course directory; nbgrader's log goes to the :data:`LOGGER` of the grading worker."""
+    coursedir = use_local_gradebook(root)
+    coursedir.assignment_id = assignment
+    with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
+        warnings.simplefilter("ignore")
+        GenerateAssignment(coursedir=coursedir, config=coursedir.config, force=True,
+                           log=logging.getLogger(LOGGER)).start()
+    return coursedir
+
+
+def use_local_gradebook(root: Path) -> CourseDirectory:
+    """Point the ``nbgrader_config.py`` of the course copy at ``root`` to its own gradebook,
+    ``root/gradebook.db``; the copy's course directory."""
+    with (root / "nbgrader_config.py").open("a") as file:
+        file.write(f"\n# This copy's own gradebook.\nc.CourseDirectory.db_url = "
+                   f"{'sqlite:///' + str(root / 'gradebook.db')!r}\n")
+    return CourseDirectory(config=load_course_config(root))
+
+
 class Station:
     """A private copy of the course and a grading process, in this process's machine."""
 
@@ -154,27 +181,11 @@ class Station:
         return None
 
     def _make_gradebook(self) -> None:
-        """A local sqlite gradebook holding the assignment, made by nbgrader from the kit's
-        source notebooks (the course's own gradebook may be a database server)."""
-        from nbgrader.converters import GenerateAssignment
-        from nbgrader.coursedir import CourseDirectory
-
-        from ..course_config import load_course_config
-
-        config_file = self.root / "nbgrader_config.py"
-        with config_file.open("a") as file:
-            file.write(f"\n# This station's own gradebook.\nc.CourseDirectory.db_url = "
-                       f"{'sqlite:///' + str(self.root / 'gradebook.db')!r}\n")
-        config = load_course_config(self.root)
-        coursedir = CourseDirectory(config=config)
+        """The course copy's own gradebook (:func:`make_local_gradebook`)."""
+        log_nbgrader_to(self.root / "grading.log")
+        coursedir = make_local_gradebook(self.root, self.settings.assignment)
         self.submitted = self.root / coursedir.submitted_directory
         self.autograded = self.root / coursedir.autograded_directory
-        coursedir.assignment_id = self.settings.assignment
-        log_nbgrader_to(self.root / "grading.log")
-        with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
-            warnings.simplefilter("ignore")
-            GenerateAssignment(coursedir=coursedir, config=config, force=True,
-                               log=logging.getLogger(LOGGER)).start()
 
     def grade(self, student: str, files: Files, links: Sequence[str] = ()) -> Recording:
         """Grade one student; an :class:`Outcome` that says why if it could not.

@@ -5,7 +5,10 @@ Starting ``python -m ipykernel_launcher`` costs ~0.5 s of imports per notebook. 
 process, which has already imported ipykernel, numpy and the student package
 ``jacobian_checks``, to ``fork()`` a fresh kernel process for every notebook -- into a new
 jail of its own (:mod:`autograder.sandbox`) when the provisioner's ``jail`` is set.  Each
-kernel is still a new process with fresh state; the zygote never runs user code.
+kernel is still a new process with fresh state; the zygote never runs user code, is started
+with the kernels' environment rather than the grader's, and never sees what a kernel is for
+(each forked child alone receives its kernel's request), so that no kernel inherits anything
+of the grader or of another kernel.
 
 Modules:
 

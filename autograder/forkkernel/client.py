@@ -7,18 +7,28 @@ status of every kernel the zygote reaps, so ``poll()`` needs no ``waitpid`` of o
 
 Protocol: newline-delimited JSON both ways.  Requests carry an ``id`` that the reply echoes:
 
-* ``{"op": "spawn", "module", "args", "cmd", "env", "cwd", "nfds": 2}``, with the kernel's
-  stdout and stderr descriptors attached (SCM_RIGHTS)  ->  ``{"pid": 1234}`` or ``{"error"}``;
-* ``{"op": "signal", "pid", "signum"}`` (to the kernel's process group)  ->  ``{"ok": bool}``.
+* ``{"op": "fork", "jail": bool, "nfds": 1}``, with one end of a new socket pair attached
+  (SCM_RIGHTS)  ->  ``{"pid": 1234}`` (the forked child) or ``{"error"}``;
+* ``{"op": "signal", "pid", "signum"}`` (to the kernel's process group, or to the jail below
+  a jailed child)  ->  ``{"ok": bool}``.
 
 Events: ``{"event": "ready", "pid", "preloaded", "errors", "output", "env_changes"}`` once,
-and ``{"event": "exit", "pid", "returncode"}`` per reaped kernel (``-N``: killed by signal N).
+and ``{"event": "exit", "pid", "returncode"}`` per reaped child (``-N``: killed by signal N).
+
+The zygote never learns what a kernel is for: :meth:`ZygoteClient.spawn` sends the kernel's
+request -- ``{"module", "args", "cmd", "cwd", "env"}`` with its stdout and stderr
+descriptors, or ``{"module", "args", "cmd", "jail"}`` (a jail spec, which holds the
+environment) with its stdout, stderr and work directory -- on the other end of the socket
+pair, to the forked child alone, which answers there ``{"pid": N}`` (itself, or the top
+process of its jail) or ``{"error"}``.
 
 Zygotes are shared per process through :func:`get_zygote`, keyed by the interpreter, the
-preload list and the environment variables that act at interpreter start-up or import
-time (``PYTHON*``, ``OMP_*``...): kernels whose env differs there get their own zygote.
-:func:`shutdown_zygotes` (also run at exit) closes them all; a grader process forked
-after a zygote was started forgets the parent's zygotes and starts its own.
+preload list and the zygote's whole environment, which the caller chooses and which holds
+nothing else: no variable of the grader's reaches a zygote unless the caller passes it (for
+an unjailed kernel, :func:`startup_env` picks those that act at interpreter start-up or
+import time, ``PYTHON*``, ``OMP_*``...). :func:`shutdown_zygotes` (also run at exit) closes
+them all; a grader process forked after a zygote was started forgets the parent's zygotes
+and starts its own.
 """
 
 from __future__ import annotations
@@ -58,7 +68,7 @@ class ZygoteClient:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         cmd = [python, ZYGOTE_SCRIPT, str(theirs.fileno()), ",".join(preload)]
         try:
-            self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=env,
+            self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=env, cwd="/",
                                          stdin=subprocess.DEVNULL, start_new_session=True)
         except OSError as exc:
             ours.close()
@@ -97,6 +107,51 @@ class ZygoteClient:
                 del self._pending[rid]
                 raise ZygoteError(f"lost the kernel zygote (pid {self.pid}): {exc}") from exc
         return fut
+
+    def spawn(self, request: dict[str, Any], fds: tuple[int, ...], *, jail: bool) -> Future:
+        """Have the zygote fork a child that receives ``request`` and the kernel's (stdout,
+        stderr[, work directory]) ``fds`` on a channel of its own; the Future gets ``{"pid":
+        the zygote's child, "kernel": the kernel's pid (the jail's top process for a jail)}``.
+
+        Raises :class:`ZygoteError` at once if the zygote is gone; the Future's exception is
+        one if the zygote or the child failed.
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            forked = self.request("fork", (theirs.fileno(),), jail=jail)
+            data = json.dumps(request).encode() + b"\n"
+            sent = socket.send_fds(ours, [data], list(fds))  # kept until the child reads it
+            ours.sendall(data[sent:])
+        except (OSError, ZygoteError) as exc:
+            ours.close()
+            raise ZygoteError(f"cannot send a kernel's request: {exc}") from exc
+        finally:
+            theirs.close()
+        result: Future[dict[str, Any]] = Future()
+        threading.Thread(target=self._await_child, args=(forked, ours, result), daemon=True,
+                         name=f"forkkernel-spawn-{self.proc.pid}").start()
+        return result
+
+    def _await_child(self, forked: Future, channel: socket.socket, result: Future) -> None:
+        """Wait for the zygote's reply, then for the child's; resolve ``result``."""
+        with channel:
+            try:
+                reply = forked.result()
+                if "pid" not in reply:
+                    raise ZygoteError(f"the kernel zygote could not fork: {reply.get('error')}")
+                answer = _read_line(channel)
+            except (ZygoteError, OSError, ValueError) as exc:
+                _resolve(result, exception=exc if isinstance(exc, ZygoteError)
+                         else ZygoteError(f"the zygote's child did not answer: {exc}"))
+                return
+        if "pid" not in answer:
+            _resolve(result, exception=ZygoteError(str(answer.get("error"))))
+        elif not _resolve(result, result={"pid": reply["pid"], "kernel": answer["pid"]}):
+            # Nobody waits for this kernel any more (launch timed out): don't leak it.
+            try:
+                self.request("signal", pid=reply["pid"], signum=int(signal.SIGKILL))
+            except ZygoteError:
+                pass  # the zygote is gone, and takes its kernels with it
 
     def returncode(self, pid: int) -> int | None:
         """The exit status of a kernel the zygote has reaped, else None."""
@@ -141,12 +196,8 @@ class ZygoteClient:
         else:
             with self._lock:
                 fut = self._pending.pop(msg["id"], None)
-            if fut is not None and not _resolve(fut, result=msg) and "pid" in msg:
-                # Nobody waits for this kernel any more (launch timed out): don't leak it.
-                try:
-                    self.request("signal", pid=msg["pid"], signum=int(signal.SIGKILL))
-                except ZygoteError:
-                    pass  # the zygote is gone, and takes its kernels with it
+            if fut is not None:
+                _resolve(fut, result=msg)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the zygote (it terminates its remaining kernels) and reap it."""
@@ -171,6 +222,17 @@ class ZygoteClient:
         self.sock.close()
 
 
+def _read_line(channel: socket.socket, limit: int = 1 << 16) -> dict[str, Any]:
+    """One JSON line from ``channel`` (a child's answer); ValueError at EOF or past ``limit``."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = channel.recv(limit)
+        if not chunk or len(data) + len(chunk) > limit:
+            raise ValueError("it ended before it answered" if not chunk else "answer too long")
+        data += chunk
+    return json.loads(data)
+
+
 def _resolve(fut: Future, result: Any = None, exception: BaseException | None = None) -> bool:
     """Complete a Future unless it is already done or cancelled; True if this did it."""
     try:
@@ -188,14 +250,15 @@ _abandoned: list[ZygoteClient] = []  # kept referenced so their Popen is never f
 _registry_lock = threading.Lock()
 
 
-def startup_env(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The part of a kernel's environment that must match the zygote's."""
-    return tuple(sorted((k, v) for k, v in env.items() if k.startswith(STARTUP_ENV_PREFIXES)))
+def startup_env(env: dict[str, str]) -> dict[str, str]:
+    """The part of a kernel's environment that must match its zygote's."""
+    return {k: v for k, v in env.items() if k.startswith(STARTUP_ENV_PREFIXES)}
 
 
 def get_zygote(python: str, preload: list[str], env: dict[str, str]) -> ZygoteClient:
-    """This process's zygote for (python, preload, start-up env); started on first use."""
-    key = (python, tuple(preload), startup_env(env))
+    """This process's zygote for (python, preload, env), started on first use with exactly
+    ``env`` as its environment."""
+    key = (python, tuple(preload), tuple(sorted(env.items())))
     with _registry_lock:
         zygote = _zygotes.get(key)
         if zygote is None or not zygote.alive:

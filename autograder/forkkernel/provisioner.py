@@ -10,10 +10,16 @@ LocalProvisioner's closed pipe).  If the zygote cannot be started or dies during
 the launch, the launch fails with :class:`ZygoteError` (no silent fallback); the next
 launch starts a new zygote.
 
-The kernel is the zygote's child: its exit status comes from the zygote, which reaps it, and
-signals are delivered by the zygote to the kernel's process group, so there is no pid reuse
-race.  If the zygote itself dies, running kernels exit through ipykernel's parent poller and
-are then signalled/polled directly (through a pidfd where available).
+The kernel is the zygote's child (a jailed kernel: the jail's, whose parent is the zygote's
+child): its exit status comes from the zygote, which reaps it, and signals are delivered by
+the zygote to the kernel's process group (or the jail's top process), so there is no pid
+reuse race.  If the zygote itself dies, unjailed kernels exit through ipykernel's parent
+poller and are then signalled/polled directly (through a pidfd where available); jails die
+with it.
+
+The zygote is started with an environment of its own, which is all its kernels find in
+``/proc/self/environ``: a jailed kernel's (:meth:`JailSpec.environment`), or for an unjailed
+kernel only the variables that act at start-up (:func:`.client.startup_env`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
@@ -36,7 +43,7 @@ from traitlets import Dict, Float, List, Unicode
 
 from ..kernels.jailed import KernelLog, host_ip, kernel_command, kernel_jail
 from ..sandbox.spec import Limits
-from .client import ZygoteClient, ZygoteError, get_zygote
+from .client import ZygoteClient, ZygoteError, get_zygote, startup_env
 
 #: Kernel modules the zygote can run (``python -m <module> ...``).
 KERNEL_MODULES = ("ipykernel_launcher", "ipykernel")
@@ -97,7 +104,22 @@ class ForkProvisioner(LocalProvisioner):
         cwd = os.fspath(options.get("cwd") or os.getcwd())
         if not os.path.isdir(cwd):  # what Popen(cwd=...) would raise
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), cwd)
-        zygote = get_zygote(cmd[0], list(self.preload_modules), env)
+        request: dict[str, Any] = {"module": module, "args": cmd[3:], "cmd": cmd}
+        if self.jail is not None:
+            spec = kernel_jail(self.connection_info, workdir=cwd,
+                               limits=Limits(**self.jail.get("limits", {})), env=env,
+                               protected=self.jail.get("protected", []))
+            zygote_env = spec.environment()  # the jail's, and nothing of the grader's
+            cmd = kernel_command(cmd)
+            # The work directory goes as a descriptor: no host path in the kernel's memory.
+            spec = replace(spec, workdir_source=None)
+            request.update(cmd=cmd, args=cmd[3:], jail=spec.to_json())
+            self._kernel_log = KernelLog()
+            options = {**options, "stdout": self._kernel_log.fd, "stderr": self._kernel_log.fd}
+        else:
+            zygote_env = startup_env(env)
+            request.update(cwd=cwd, env=env)
+        zygote = get_zygote(cmd[0], list(self.preload_modules), zygote_env)
         try:
             ready = await self._await(zygote.ready, "start")
         except ZygoteError:
@@ -107,23 +129,16 @@ class ForkProvisioner(LocalProvisioner):
             self.log.warning("ForkProvisioner: zygote preload problems: %s", ready["errors"])
         if ready["output"]:
             self.log.debug("ForkProvisioner: zygote preload output: %s", ready["output"])
-        jail: dict[str, Any] = {}
-        if self.jail is not None:
-            spec = kernel_jail(self.connection_info, workdir=cwd,
-                               limits=Limits(**self.jail.get("limits", {})), env=env,
-                               protected=self.jail.get("protected", []))
-            cmd, jail = kernel_command(cmd), {"jail": spec.to_json()}
-            self._kernel_log = KernelLog()
-            options = {**options, "stdout": self._kernel_log.fd, "stderr": self._kernel_log.fd}
-        with _stdio_fds(options) as fds:
-            request = zygote.request("spawn", fds, module=module, args=cmd[3:], cmd=cmd,
-                                     env=env, cwd=cwd, **jail)
-        reply = await self._await(request, "fork a kernel")
-        if "pid" not in reply:
-            raise ZygoteError(f"the kernel zygote could not fork a kernel: {reply.get('error')}")
+        with _stdio_fds(options) as fds, ExitStack() as stack:
+            if self.jail is not None:
+                workdir = os.open(cwd, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+                stack.callback(os.close, workdir)
+                fds = (*fds, workdir)
+            spawned = zygote.spawn(request, fds, jail=self.jail is not None)
+        reply = await self._await(spawned, "fork a kernel")
         self._zygote, self.pid, self.pgid, self.cwd = zygote, reply["pid"], reply["pid"], cwd
-        if jail:
-            self.connection_info = {**self.connection_info, "ip": host_ip(self.pid)}
+        if self.jail is not None:
+            self.connection_info = {**self.connection_info, "ip": host_ip(reply["kernel"])}
         self._pidfd = _pidfd_open(self.pid)
         self.log.debug("ForkProvisioner: kernel %s forked by zygote %s", self.pid, zygote.pid)
         return self.connection_info
@@ -243,7 +258,7 @@ def _pidfd_open(pid: int) -> int | None:
 
 
 @contextmanager
-def _stdio_fds(options: dict[str, Any]) -> Iterator[tuple[int, int]]:
+def _stdio_fds(options: dict[str, Any]) -> Iterator[tuple[int, ...]]:
     """The (stdout, stderr) descriptors a Popen with these options would give the kernel."""
     with ExitStack() as stack:
 

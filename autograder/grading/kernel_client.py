@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from queue import Empty
 
-from jupyter_client.asynchronous import AsyncKernelClient
+from ..kernels.channels import BoundedKernelClient
 
 REPLY_SECONDS = 1.0
 """How long one ``kernel_info`` attempt waits for the reply on shell."""
@@ -24,8 +24,9 @@ milliseconds once IOPub is connected. Messages the kernel sent before the subscr
 connected are lost; the next attempt's arrive."""
 
 
-class ReadyOnIdleKernelClient(AsyncKernelClient):
-    """``AsyncKernelClient`` whose ``wait_for_ready`` ends on the ``kernel_info`` idle status."""
+class ReadyOnIdleKernelClient(BoundedKernelClient):
+    """``AsyncKernelClient`` with bounded sockets (:mod:`autograder.kernels.channels`) whose
+    ``wait_for_ready`` ends on the ``kernel_info`` idle status."""
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Return when the kernel answers ``kernel_info`` on shell and IOPub.

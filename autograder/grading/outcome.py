@@ -39,8 +39,6 @@ class Outcome:
     score, max_score : float or None
         From the gradebook after grading (``None`` if the submission has no row); ``score``
         is the total after the late penalty, as ``nbgrader export`` has it.
-    late_penalty : float
-        The late-submission penalty subtracted from ``score`` (0 if none).
     failures : list of NotebookFailure
         Notebooks not graded, with the reason (``notebook="*"`` for the whole submission).
     timed_out : list of str
@@ -52,18 +50,20 @@ class Outcome:
     attempts : int
         How many times the whole submission was tried (a kernel that fails to start is
         retried once).
+    late_penalty : float
+        The late-submission penalty subtracted from ``score`` (0 if none).
     """
 
     student: str
     status: Status
     score: float | None = None
     max_score: float | None = None
-    late_penalty: float = 0.0
     failures: list[NotebookFailure] = field(default_factory=list)
     timed_out: list[str] = field(default_factory=list)
     flags: list[NotebookFlag] = field(default_factory=list)
     seconds: float = 0.0
     attempts: int = 1
+    late_penalty: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

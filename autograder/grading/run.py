@@ -29,7 +29,7 @@ from typing import TextIO
 
 from ..course_config import CommandError, open_course, require_assignment
 from ..course_secret import course_secret
-from ..sandbox.cgroups import jail_memory_limited
+from ..sandbox.cgroups import limit_notes
 from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox
 from .inputs import grading_inputs, what_changed
@@ -49,11 +49,6 @@ from .worker import WorkerSettings, serve
 NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT the sandbox (--no-sandbox): student code runs "
                       "with your rights and can read the course directory, change the gradebook "
                       "and other students' files, and reach the network.")
-
-PROCESS_MEMORY_NOTE = ("Note: the memory limit holds each process of a student's kernel, not "
-                       "the kernel and the processes it starts together; grade as root on a "
-                       "host with a cgroup memory controller for one limit per kernel.")
-
 
 @dataclass
 class GradeRun:
@@ -135,8 +130,8 @@ def grade_assignment(root: Path, assignment: str, *, jobs: int | None = None,
         except SandboxUnavailable as exc:
             raise CommandError(f"{exc.reason} {FALLBACK.format(switch='pass --no-sandbox')}"
                                f"\n{exc.details}") from None
-        if not jail_memory_limited():
-            stream.write(PROCESS_MEMORY_NOTE + "\n")
+        for note in limit_notes():  # what the host cannot limit per kernel
+            stream.write(note + "\n")
     course_secret(root)  # created once, before the workers start
     submitted = root / coursedir.submitted_directory
     autograded = root / coursedir.autograded_directory

@@ -7,14 +7,15 @@ lists every such finding, per notebook, in words an instructor can act on.
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from ..notebook_files import read_notebook_json, short_reason
+from ..submission_files import RefusedFile, SubmissionFiles, walk
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class Finding:
         Notebook name without ``.ipynb`` (for a linked file that is not a notebook, its path
         in the submission).
     kind : str
-        ``linked_file``, ``missing_notebook``, ``unknown_notebook``, ``invalid_notebook``,
-        ``malformed_cell``, ``duplicate_cell``, ``unknown_cell``, ``deleted_test``,
-        ``edited_test``.
+        ``linked_file``, ``refused_file`` (a file neither read nor copied: not a regular
+        file, or beyond the bounds of :mod:`autograder.submission_files`),
+        ``missing_notebook``, ``unknown_notebook``, ``invalid_notebook``, ``malformed_cell``,
+        ``duplicate_cell``, ``unknown_cell``, ``deleted_test``, ``edited_test``.
     detail : str
         One sentence for the instructor.
     """
@@ -67,8 +69,12 @@ def read_release(directory: Path) -> dict[str, dict[str, ReleasedCell]]:
 
 def scan(submission: Path, release: Release) -> list[Finding]:
     """Findings for the submission directory ``submitted/<student>/<assignment>``."""
-    findings = _links(submission)
-    submitted = {path.stem: path for path in submission.glob("*.ipynb")}
+    found = walk(submission)
+    findings = _unread(found)
+    top = {*found.files, *(link.path for link in found.links),
+           *(refused.path for refused in found.refused)}
+    submitted = {name.removesuffix(".ipynb") for name in top
+                 if name.endswith(".ipynb") and "/" not in name}
     for name in sorted(set(release) - set(submitted)):
         findings.append(Finding(name, "missing_notebook",
                                 f"{name}.ipynb was not submitted (nbgrader scores it 0)"))
@@ -77,37 +83,40 @@ def scan(submission: Path, release: Release) -> list[Finding]:
                                 f"{name}.ipynb is not part of the assignment (renamed?); "
                                 "nbgrader does not grade it"))
     for name in sorted(set(submitted) & set(release)):
-        if not submitted[name].is_symlink():
-            findings += _scan_notebook(name, submitted[name], release[name])
+        if f"{name}.ipynb" in found.files:
+            findings += _scan_notebook(name, submission, release[name])
     return findings
 
 
-def _links(submission: Path) -> list[Finding]:
-    """Every symbolic link in the submission: none is graded or copied (see
-    :class:`autograder.nbgrader_plugins.RefuseLinks`)."""
-    findings = []
-    for folder, directories, files in os.walk(submission):
-        for name in sorted([*directories, *files]):
-            path = Path(folder, name)
-            if path.is_symlink():
-                where = path.relative_to(submission)
-                findings.append(Finding(
-                    path.stem if path.suffix == ".ipynb" and folder == str(submission)
-                    else str(where), "linked_file",
-                    f"{where} is a symbolic link (to {os.readlink(path)}), not a file: it is "
-                    "neither graded nor copied"))
+def _unread(found: SubmissionFiles) -> list[Finding]:
+    """Every symbolic link and every refused entry of the submission: none is graded or copied
+    (see :mod:`autograder.submission_exporter`)."""
+    findings = [Finding(_notebook_or_path(link.path), "linked_file",
+                        f"{link.path} is a symbolic link (to {link.target}), not a file: it is "
+                        "neither graded nor copied") for link in found.links]
+    findings += [Finding(_notebook_or_path(refused.path), "refused_file", str(refused))
+                 for refused in found.refused]
     return findings
 
 
-def _scan_notebook(name: str, path: Path, released: Mapping[str, ReleasedCell]) -> list[Finding]:
+def _notebook_or_path(path: str) -> str:
+    """A notebook's name for a notebook of the submission folder, else the path."""
+    return path.removesuffix(".ipynb") if path.endswith(".ipynb") and "/" not in path else path
+
+
+def _scan_notebook(name: str, submission: Path,
+                   released: Mapping[str, ReleasedCell]) -> list[Finding]:
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = read_notebook_json(submission, f"{name}.ipynb")
         cells = notebook["cells"]
         if not isinstance(cells, list):
             raise TypeError("its cells are not a list")
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+    except RefusedFile as exc:
         return [Finding(name, "invalid_notebook",
-                        f"{name}.ipynb cannot be read as a notebook ({_short(exc)})")]
+                        f"{name}.ipynb cannot be read as a notebook: it {exc.reason}")]
+    except (KeyError, TypeError) as exc:
+        return [Finding(name, "invalid_notebook",
+                        f"{name}.ipynb cannot be read as a notebook ({short_reason(exc)})")]
     cells = [cell for cell in cells if isinstance(cell, dict)]
     grade_ids = [_grade_id(cell) for cell in cells]
     findings = []
@@ -155,8 +164,3 @@ def _grade_id(cell: dict) -> str | None | object:
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text if len(text) <= 80 else text[:77] + "..."

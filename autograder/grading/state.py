@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..submission_files import RefusedFile, read_chunks, walk
 from .outcome import Outcome
 from .scan import Finding
 
@@ -20,12 +21,28 @@ STATE_DIRECTORY = ".autograder"
 
 
 def fingerprint(submission: Path) -> str:
-    """SHA-256 over the names and contents of every file of a submission directory."""
+    """SHA-256 over what grading reads of a submission directory: the names and contents of
+    its files, the targets of its links (never followed) and why anything else is refused
+    (:func:`autograder.submission_files.walk`); bounded as the walk is."""
+    found = walk(submission)
     digest = hashlib.sha256()
-    for path in sorted(p for p in submission.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(submission).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for path in found.files:
+        digest.update(b"file\0" + _name(path))
+        try:
+            for chunk in read_chunks(submission, path):
+                digest.update(chunk)
+        except RefusedFile as exc:  # changed since it was listed
+            digest.update(b"\0refused\0" + _name(str(exc)))
+        digest.update(b"\0")
+    for link in found.links:
+        digest.update(b"link\0" + _name(link.path) + _name(link.target))
+    for refused in found.refused:
+        digest.update(b"refused\0" + _name(refused.path) + _name(refused.reason))
     return digest.hexdigest()
+
+
+def _name(text: str) -> bytes:
+    return text.encode(errors="surrogateescape") + b"\0"
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from statistics import mean, median
 
 from ..terminal import printable
-from ..verify.records import INTEGRITY, STOPPED
+from ..verify.records import INTEGRITY, NUMERICAL_DIFF, STOPPED
 from .progress import format_duration
 from .run import NO_SANDBOX_WARNING, GradeRun
 
@@ -42,6 +42,16 @@ def format_summary(run: GradeRun) -> str:
     if integrity:
         lines.append("Integrity (the grader's verdicts are scored; look at these notebooks):")
         lines += [f"  {student}: {flag.notebook}: {flag.detail}" for student, flag in integrity]
+    numerical = [(o.student, flag) for o in run.outcomes for flag in o.flags
+                 if flag.kind == NUMERICAL_DIFF]
+    if numerical:
+        lines.append("Numerical differentiation (scored as any answer; look at these notebooks):")
+        lines += [f"  {student}: {flag.notebook}: {flag.detail}" for student, flag in numerical]
+    flagged = {(o.student, notebook) for o in run.outcomes
+               for notebook in [*o.timed_out, *(flag.notebook for flag in o.flags)]}
+    if flagged:
+        lines.append(f"Flagged for you in the formgrader (its \"Flagged?\" column; the reason is "
+                     f"atop each autograded notebook): {len(flagged)} notebook(s).")
     findings = [(student, f) for student, found in sorted(run.findings.items()) for f in found]
     if findings:
         lines.append("Found in submissions:")

@@ -7,10 +7,11 @@ gradebook rows are nbgrader's. What this adds around it:
 - every notebook still runs in its own new kernel process, but with fork kernels on, that
   process is forked from a warm zygote (:mod:`autograder.forkkernel`) instead of started
   from scratch;
-- a failure is explained in one sentence (:mod:`.failures`); a kernel that failed to start
-  is retried once; a submission that still fails is graded notebook by notebook, so one
-  broken notebook does not cost the student the others; a notebook that cannot be graded
-  is flagged ``needs_manual_grade`` with score 0 in the gradebook.
+- a failure is explained in one sentence, from the exceptions nbgrader caught
+  (:mod:`.failures`); a kernel that failed to start is retried once; a submission that still
+  fails is graded notebook by notebook, so one broken notebook does not cost the student the
+  others; a notebook that cannot be graded is flagged ``needs_manual_grade`` with score 0 in
+  the gradebook.
 """
 
 from __future__ import annotations
@@ -25,16 +26,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from ..course_config import load_course_config
+from ..notebook_files import read_notebook
 from ..scores import after_penalty
-from ..verify.records import TIMED_OUT, notebook_flags
-from .failures import explain, with_one_retry
+from ..submission_files import RefusedFile
+from ..verify.records import INTEGRITY, TIMED_OUT, notebook_flags
+from .failures import (
+    ConverterError,
+    ErrorKeepingAutograde,
+    ErrorKeepingFeedback,
+    explain,
+    with_one_retry,
+)
 from .outcome import NotebookFailure, NotebookFlag, Outcome, Status
 
 LOGGER = "autograder.grading"
@@ -94,18 +101,26 @@ class Grader:
                        flags=[f for f in flags if f.kind != TIMED_OUT],
                        seconds=time.monotonic() - started, attempts=attempts)
 
-    def _autograde(self, student: str, notebook: str) -> str | None:
-        """Run nbgrader's Autograde; ``None`` on success, else its error log."""
-        coursedir = self._coursedir(student, notebook)
+    def _autograde(self, student: str, notebook: str) -> ConverterError | None:
+        """Run nbgrader's Autograde; ``None`` on success, else what failed."""
+        return self._run(ErrorKeepingAutograde, self._coursedir(student, notebook))
+
+    def _run(self, converter: type[ErrorKeepingAutograde | ErrorKeepingFeedback],
+             coursedir: CourseDirectory) -> ConverterError | None:
+        """Run an nbgrader converter with ``--force``; ``None`` on success, else the
+        exceptions it caught and raised, and its log."""
+        caught: list[BaseException] = []
         with _captured_log(self.log) as log:
             try:
-                Autograde(coursedir=coursedir, config=self.config, force=True,
-                          log=self.log).start()
+                run = converter(coursedir=coursedir, config=self.config, force=True,
+                                log=self.log)
+                caught = run.caught
+                run.start()
             except Exception as exc:  # nbgrader's failure, reported for this student
-                return "\n".join([*log, f"{type(exc).__name__}: {exc}"])
+                return ConverterError((*caught, exc), tuple(log))
         return None
 
-    def _grade_notebook_by_notebook(self, student: str, error: str,
+    def _grade_notebook_by_notebook(self, student: str, error: ConverterError,
                                     notebooks: list[str]) -> list[NotebookFailure]:
         """Salvage what can be graded; explain and flag the notebooks that cannot.
 
@@ -116,7 +131,7 @@ class Grader:
         submission = self.submitted / student / self.settings.assignment
         present = [name for name in notebooks if (submission / f"{name}.ipynb").exists()]
         if not present:
-            return [NotebookFailure("*", explain(error).reason)]
+            return [NotebookFailure("*", explain(error, notebooks_submitted=False).reason)]
         failures = []
         for notebook in present:
             notebook_error = self._autograde(student, notebook=notebook)
@@ -145,15 +160,10 @@ class Grader:
 
     def _feedback(self, student: str) -> list[NotebookFailure]:
         """Generate the student's feedback; a failure to report if nbgrader could not."""
-        with _captured_log(self.log) as log:
-            try:
-                GenerateFeedback(coursedir=self._coursedir(student, "*"), config=self.config,
-                                 force=True, log=self.log).start()
-            except Exception as exc:  # nbgrader's failure, reported for this student
-                error = "\n".join([*log, f"{type(exc).__name__}: {exc}"])
-                return [NotebookFailure("*", "no feedback was generated: "
-                                        + explain(error).reason)]
-        return []
+        error = self._run(ErrorKeepingFeedback, self._coursedir(student, "*"))
+        if error is None:
+            return []
+        return [NotebookFailure("*", "no feedback was generated: " + explain(error).reason)]
 
     def _score(self, student: str) -> tuple[float | None, float | None, float]:
         """The submission's total after the late penalty (as ``nbgrader export`` has it), its
@@ -168,11 +178,20 @@ class Grader:
                     float(submission.max_score), penalty)
 
     def _flags(self, student: str) -> list[NotebookFlag]:
-        """What the grader recorded in the student's autograded notebooks."""
+        """What the grader recorded in the student's autograded notebooks (whose outputs come
+        from the student's kernel: one that cannot be read back is flagged)."""
         directory = self.autograded / student / self.settings.assignment
-        return [NotebookFlag(path.stem, flag.kind, flag.detail)
-                for path in sorted(directory.glob("*.ipynb"))
-                for flag in notebook_flags(nbformat.read(path, as_version=4))]
+        flags = []
+        for path in sorted(directory.glob("*.ipynb")):
+            try:
+                notebook = read_notebook(directory, path.name)
+            except RefusedFile as exc:
+                flags.append(NotebookFlag(path.stem, INTEGRITY, f"the graded notebook cannot "
+                                          f"be read back: it {exc.reason}"))
+                continue
+            flags += [NotebookFlag(path.stem, flag.kind, flag.detail)
+                      for flag in notebook_flags(notebook)]
+        return flags
 
     def _coursedir(self, student: str, notebook: str) -> CourseDirectory:
         coursedir = CourseDirectory(config=self.config)

@@ -5,5 +5,6 @@ warm process (:mod:`autograder.forkkernel`) or started fresh, reached over IPC s
   the grader reaches the kernel's sockets inside it;
 - :mod:`.provisioner`: ``JailProvisioner``, fresh kernels in a jail;
 - :mod:`.manager`: ``SandboxKernelManager``, which picks the provisioner and interrupts by
-  message (a signal would reach the jail's launcher, not the kernel).
+  message (a signal would reach the jail's launcher, not the kernel);
+- :mod:`.channels`: the bounds of every socket the grader opens to a kernel.
 """

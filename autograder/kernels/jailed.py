@@ -14,10 +14,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..sandbox.spec import JailSpec, Limits, default_env, default_read_only, is_within, outermost
+from .python_view import python_view
 
 KERNEL_DIR = "/run/kernel"
 CONNECTION_FILE = f"{KERNEL_DIR}/kernel.json"
@@ -53,6 +55,8 @@ def kernel_jail(connection: Mapping[str, Any], *, workdir: str | None, limits: L
                 env: Mapping[str, str], protected: Iterable[str]) -> JailSpec:
     """The jail of a kernel whose host-side connection info is ``connection``.
 
+    It is :func:`kernel_base_jail` with the notebook's files and the connection file.
+
     Parameters
     ----------
     connection : mapping
@@ -69,10 +73,10 @@ def kernel_jail(connection: Mapping[str, Any], *, workdir: str | None, limits: L
     """
     if connection.get("transport") != "ipc":
         raise JailPolicyError("a jailed kernel needs the ipc transport (its network is off)")
-    read_only = outermost([*default_read_only(), *student_packages()])
+    base = kernel_base_jail(env)
     for path in protected:
         real = os.path.realpath(path)
-        exposing = [tree for tree in read_only if is_within(real, tree)]
+        exposing = [tree for tree in base.read_only if is_within(real, tree)]
         if exposing:
             raise JailPolicyError(
                 f"the sandbox would show {path} to student code, since it lies inside "
@@ -81,14 +85,34 @@ def kernel_jail(connection: Mapping[str, Any], *, workdir: str | None, limits: L
     inside = {key: value.decode() if isinstance(value, bytes) else value
               for key, value in connection.items()}
     inside["ip"] = IPC_PREFIX
+    return replace(base, workdir_source=workdir, workdir_skip=(".ipynb",),
+                   files={CONNECTION_FILE: json.dumps(inside)}, limits=limits)
+
+
+def kernel_base_jail(env: Mapping[str, str]) -> JailSpec:
+    """What the jail of every kernel holds: the system, the Python installation with only the
+    kernel's own packages (:func:`~autograder.kernels.python_view.python_view`), the
+    student package, and :func:`kernel_env`; no work directory, files or connection.
+
+    Raises
+    ------
+    PythonViewError
+        This interpreter's packages cannot be shown that way; the message says what to do.
+    """
+    view = python_view()
+    return JailSpec(read_only=outermost([*default_read_only(), *student_packages()]),
+                    hidden=(*grader_packages(), *view.hidden), filtered=view.filtered,
+                    env=kernel_env(env))
+
+
+def kernel_env(env: Mapping[str, str]) -> dict[str, str]:
+    """A jailed kernel's environment: :func:`~autograder.sandbox.spec.default_env`, the
+    :data:`PASSED_ENV` of ``env`` (the kernel manager's), and the student package's path."""
     kernel_env = default_env()
     kernel_env.update({name: env[name] for name in PASSED_ENV if name in env})
     # The kernel imports the checks the jail shows, the grader's own, before any other copy.
     kernel_env["PYTHONPATH"] = os.pathsep.join(map(os.path.dirname, student_packages()))
-    return JailSpec(read_only=read_only, hidden=tuple(grader_packages()),
-                    workdir_source=workdir, workdir_skip=(".ipynb",),
-                    files={CONNECTION_FILE: json.dumps(inside)},
-                    env=kernel_env, limits=limits)
+    return kernel_env
 
 
 def kernel_command(cmd: list[str]) -> list[str]:

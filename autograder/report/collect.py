@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..grading.scan import Release
 from ..grading.state import StudentRecord
 from ..scores import GradeRow, ScoreTable, score_table
+from ..verify.plan import PlanError, plan_cell
 from ..verify.records import Flag, notebook_flags
 from .mistakes import Mistake, count_mistakes, failed_cells
 from .problems import StudentProblem, student_problems
@@ -24,6 +26,10 @@ class CourseReport:
     Attributes
     ----------
     assignment : str
+    course : str
+        The course id (``CourseDirectory.course_id``), ``""`` if the course sets none.
+    cases : dict of str to tuple of str
+        The cases each notebook's test cells check, by notebook.
     scores : ScoreTable
         Per student and notebook, from the gradebook.
     cells : list of CellPassRate
@@ -35,16 +41,18 @@ class CourseReport:
     """
 
     assignment: str
+    course: str
+    cases: dict[str, tuple[str, ...]]
     scores: ScoreTable
     cells: list[CellPassRate]
     mistakes: list[Mistake]
     problems: list[StudentProblem]
 
 
-def collect_report(assignment: str, rows: Sequence[GradeRow],
-                   cell_order: Mapping[str, Sequence[str]], notebooks: AutogradedNotebooks,
-                   records: Mapping[str, StudentRecord],
-                   penalties: Mapping[str, float] | None = None) -> CourseReport:
+def collect_report(assignment: str, rows: Sequence[GradeRow], release: Release,
+                   notebooks: AutogradedNotebooks, records: Mapping[str, StudentRecord],
+                   penalties: Mapping[str, float] | None = None,
+                   course: str = "") -> CourseReport:
     """Build the report's content; pure.
 
     Parameters
@@ -52,21 +60,44 @@ def collect_report(assignment: str, rows: Sequence[GradeRow],
     assignment : str
     rows : sequence of GradeRow
         The assignment's gradebook rows (:func:`autograder.scores.read_grades`).
-    cell_order : mapping of str to sequence of str
-        ``{notebook: grade_ids in notebook order}``.
+    release : Release
+        The release notebooks' cells (:func:`autograder.grading.scan.read_release`): their
+        order, and the cases their test cells check.
     notebooks : AutogradedNotebooks
         The autograded notebooks, parsed.
     records : mapping of str to StudentRecord
         The grading records (:func:`autograder.grading.state.load_state`), maybe empty.
     penalties : mapping of str to float, optional
         Late-submission penalties by student (:func:`autograder.scores.read_penalties`).
+    course : str, optional
+        The course id.
     """
     flags: dict[str, list[tuple[str, Flag]]] = {}
     for (student, name), notebook in sorted(notebooks.items()):
         flags.setdefault(student, []).extend((name, flag) for flag in notebook_flags(notebook))
     failed = [cell for (student, name), notebook in sorted(notebooks.items())
               for cell in failed_cells(student, name, notebook)]
-    return CourseReport(assignment=assignment, scores=score_table(rows, penalties),
-                        cells=cell_pass_rates(rows, cell_order),
+    return CourseReport(assignment=assignment, course=course, cases=release_cases(release),
+                        scores=score_table(rows, penalties),
+                        cells=cell_pass_rates(rows, {name: list(cells)
+                                                     for name, cells in release.items()}),
                         mistakes=count_mistakes(failed),
                         problems=student_problems(records, flags))
+
+
+def release_cases(release: Release) -> dict[str, tuple[str, ...]]:
+    """The cases each notebook's test cells check, read from their sources as the grader reads
+    them (:func:`autograder.verify.plan.plan_cell`); a test cell the grader cannot plan names
+    none."""
+    cases: dict[str, tuple[str, ...]] = {}
+    for notebook, cells in release.items():
+        found: dict[str, None] = {}
+        for grade_id, cell in cells.items():
+            if cell.grade:
+                try:
+                    found.update(dict.fromkeys(check.case for check in plan_cell(
+                        cell.source, f"{notebook}, test cell {grade_id!r}")))
+                except PlanError:
+                    continue
+        cases[notebook] = tuple(found)
+    return cases

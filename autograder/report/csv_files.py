@@ -26,11 +26,11 @@ def cells_csv(report: CourseReport) -> str:
 
 
 def mistakes_csv(report: CourseReport) -> str:
-    """One row per mistake; ``students`` is space-separated."""
-    return _csv(["notebook", "case", "check", "kind", "mistake", "students_count", "failures",
+    """One row per mistake; ``checks`` and ``students`` are space-separated."""
+    return _csv(["notebook", "case", "checks", "kind", "mistake", "students_count", "failures",
                  "example", "students"],
-                ([m.notebook, m.case, m.check, m.kind, m.name, len(m.students), m.failures,
-                  m.example, " ".join(m.students)] for m in report.mistakes))
+                ([m.notebook, m.case, " ".join(m.checks), m.kind, m.name, len(m.students),
+                  m.failures, m.example, " ".join(m.students)] for m in report.mistakes))
 
 
 def problems_csv(report: CourseReport) -> str:

@@ -1,12 +1,15 @@
 """The mistakes behind failed test cells, read from autograded notebooks.
 
 The grader records its verdict on every test cell in ``cell.metadata.autograder``
-(:mod:`autograder.verify.executor`): failures are counted by ``(case, check, diagnosis)`` when
-the check diagnosed the mistake, else by ``(case, check, verdict)`` and the message's first
-line with its numbers normalised away. A failed cell without that record (a notebook graded
-otherwise) is counted by the name of its error. A hidden run's message is one of a few fixed
-texts that name no mistake (:mod:`jacobian_checks.hidden_messages`): a mistake's example is
-taken from public runs, or else is its diagnosis's title.
+(:mod:`autograder.verify.executor`): failures are counted by ``(case, diagnosis)`` when the
+check diagnosed the mistake, by ``(case, verdict)`` and the message's first line with its
+numbers normalised away when it did not, and by ``(case, exception name)`` when the student's
+code raised. One mistake is one row whatever check found it: a wrong shape fails both the
+shape test cell and the values test cell (which checks the shape first) with one diagnosis,
+said once, with both checks. A failed cell without that record (a notebook graded otherwise)
+is counted by the name of its error. A hidden run's message is one of a few fixed texts that
+name no mistake (:mod:`jacobian_checks.hidden_messages`): a mistake's example is taken from
+public runs, or else is its diagnosis's title.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from typing import Any, Literal
 from jacobian_checks.diagnosis import TITLES
 
 from ..timeouts import TIMEOUT_ERRORS
+from ..verify.plan import CHECKS
 from ..verify.records import METADATA_KEY
 
 MistakeKind = Literal["diagnosis", "verdict", "error"]
+_MistakeKey = tuple[str, str, MistakeKind, str, str]
+"""``(notebook, case, kind, name, normalised message or "")``."""
+_CHECK_ORDER = list(CHECKS.values())
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
 _NUMBERS_OF_SYMBOLS = re.compile(r"\s*=\s*\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
@@ -51,8 +58,11 @@ class Mistake:
     Attributes
     ----------
     notebook : str
-    case, check : str
-        From the tag line (``""`` for errors raised by the student's code).
+    case : str
+        The case whose check failed (``""`` for a failed cell without the grader's record).
+    checks : tuple of str
+        The checks that failed with this mistake, in the order a notebook runs them
+        (``predicted_shape``, ``shape``, ``values``); empty without the grader's record.
     kind : {"diagnosis", "verdict", "error"}
         What ``name`` is: a diagnosis key (``sign_flipped``), a check's verdict when no
         diagnosis was made (``wrong_values``), or an exception name (``NameError``).
@@ -68,7 +78,7 @@ class Mistake:
 
     notebook: str
     case: str
-    check: str
+    checks: tuple[str, ...]
     kind: MistakeKind
     name: str
     example: str
@@ -119,34 +129,42 @@ def count_mistakes(errors: Iterable[FailedCell]) -> list[Mistake]:
     Sorted by notebook; in a notebook, the checks' failures before the errors of the
     students' code, each by the number of students, most first.
     """
-    groups: dict[tuple[str, str, str, MistakeKind, str, str], list[FailedCell]] = (
-        defaultdict(list))
+    groups: dict[_MistakeKey, list[tuple[FailedCell, str]]] = defaultdict(list)
     for error in errors:
-        if error.ename in TIMEOUT_ERRORS:
-            continue
-        tag = error.verdict
-        key: tuple[str, str, str, MistakeKind, str, str]
-        if tag and tag.get("verdict") == "timed_out":
-            continue
-        if not tag or not tag.get("verdict"):
-            key = (error.notebook, "", "", "error", error.ename, "")
-        elif tag["verdict"] == "raised":
-            key = (error.notebook, "", "", "error", str(tag.get("error") or "an exception"), "")
-        elif tag.get("diagnosis"):
-            key = (error.notebook, str(tag["case"]), str(tag["check"]), "diagnosis",
-                   str(tag["diagnosis"]), "")
-        else:
-            key = (error.notebook, str(tag["case"]), str(tag["check"]), "verdict",
-                   str(tag["verdict"]), normalise_message(error.evalue))
-        groups[key].append(error)
+        keyed = _mistake_key(error)
+        if keyed is not None:
+            groups[keyed[0]].append((error, keyed[1]))
     mistakes = []
-    for (notebook, case, check, kind, name, _), members in groups.items():
+    for (notebook, case, kind, name, _), found in groups.items():
+        members = [error for error, _ in found]
         public = [e for e in members if not (e.verdict or {}).get("hidden")]
         examples = Counter(normalise_message(e.evalue) for e in public or members)
         example = examples.most_common(1)[0][0]
         if kind == "diagnosis" and not public:
             example = TITLES.get(name, example)
-        mistakes.append(Mistake(notebook, case, check, kind, name, example, len(members),
-                                tuple(sorted({e.student for e in members}))))
+        checks = sorted({check for _, check in found if check}, key=_check_position)
+        mistakes.append(Mistake(notebook, case, tuple(checks), kind, name, example,
+                                len(members), tuple(sorted({e.student for e in members}))))
     return sorted(mistakes, key=lambda m: (m.notebook, m.kind == "error", -len(m.students),
-                                           -m.failures, m.case, m.check, m.name, m.example))
+                                           -m.failures, m.case, m.checks, m.name, m.example))
+
+
+def _mistake_key(error: FailedCell) -> tuple[_MistakeKey, str] | None:
+    """The mistake a failed cell counts for and the check that failed; ``None`` for a
+    timeout."""
+    tag = error.verdict
+    if error.ename in TIMEOUT_ERRORS or (tag and tag.get("verdict") == "timed_out"):
+        return None
+    if not tag or not tag.get("verdict"):
+        return (error.notebook, "", "error", error.ename, ""), ""
+    case, check = str(tag.get("case") or ""), str(tag.get("check") or "")
+    if tag["verdict"] == "raised":
+        return (error.notebook, case, "error", str(tag.get("error") or "an exception"), ""), check
+    if tag.get("diagnosis"):
+        return (error.notebook, case, "diagnosis", str(tag["diagnosis"]), ""), check
+    return (error.notebook, case, "verdict", str(tag["verdict"]),
+            normalise_message(error.evalue)), check
+
+
+def _check_position(check: str) -> tuple[int, str]:
+    return (_CHECK_ORDER.index(check) if check in _CHECK_ORDER else len(_CHECK_ORDER), check)

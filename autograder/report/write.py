@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import astuple, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from nbgrader.coursedir import CourseDirectory
 
 from ..course_config import CommandError, open_course, require_assignment
 from ..grading.scan import read_release
 from ..grading.state import load_state
+from ..notebook_files import read_notebook_json
 from ..scores import read_grades, read_penalties
+from ..submission_files import RefusedFile
 from .collect import CourseReport, collect_report
 from .csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
+from .links import feedback_links
 from .page import render_page
 from .plots import draw_report_images
 
@@ -51,7 +56,8 @@ def write_report(root: Path, assignment: str, out_dir: Path | None = None) -> Re
     CommandError
         If ``root`` is not a directory or the gradebook has no submission of ``assignment``.
     """
-    report = read_report(root, assignment)
+    coursedir = open_course(root.resolve())
+    report = read_report(coursedir, assignment)
     directory = out_dir if out_dir is not None else root.resolve() / REPORTS_DIRECTORY
     directory.mkdir(parents=True, exist_ok=True)
     files = ReportFiles(*(directory / f"{assignment}{suffix}" for suffix in (
@@ -61,15 +67,20 @@ def write_report(root: Path, assignment: str, out_dir: Path | None = None) -> Re
     for path, text in tables.items():
         path.write_text(text, encoding="utf-8", newline="")
     downloads = {path.name: path.name for path in tables}
-    files.page.write_text(render_page(report, draw_report_images(report), downloads),
+    links = feedback_links(Path(coursedir.root) / coursedir.feedback_directory, directory,
+                           assignment, [(student.student, notebook)
+                                        for student in report.scores.students
+                                        for notebook in report.scores.notebooks])
+    files.page.write_text(render_page(report, draw_report_images(report), downloads,
+                                      made=datetime.now(UTC), feedback=links),
                           encoding="utf-8")
     return files
 
 
-def read_report(root: Path, assignment: str) -> CourseReport:
-    """Read the gradebook, the release, the autograded notebooks and the grading records."""
-    root = root.resolve()
-    coursedir = open_course(root)
+def read_report(coursedir: CourseDirectory, assignment: str) -> CourseReport:
+    """Read the gradebook, the release, the autograded notebooks and the grading records of
+    the course (:func:`autograder.course_config.open_course`)."""
+    root = Path(coursedir.root)
     require_assignment(coursedir, assignment)
     rows = read_grades(str(coursedir.db_url), assignment)
     if not rows:
@@ -80,15 +91,17 @@ def read_report(root: Path, assignment: str) -> CourseReport:
     autograded = root / coursedir.autograded_directory
     notebooks = {(path.parent.parent.name, path.stem): notebook
                  for path in sorted(autograded.glob(f"*/{assignment}/*.ipynb"))
-                 if (notebook := _read_json(path)) is not None}
-    return collect_report(assignment, rows, {name: list(cells) for name, cells in release.items()},
-                          notebooks, load_state(root, assignment),
-                          read_penalties(str(coursedir.db_url), assignment))
+                 if (notebook := _read_notebook(path)) is not None}
+    return collect_report(assignment, rows, release, notebooks, load_state(root, assignment),
+                          read_penalties(str(coursedir.db_url), assignment),
+                          course=coursedir.course_id)
 
 
-def _read_json(path: Path) -> Any:
-    """The parsed file, or ``None`` if unreadable (the grading records say what went wrong)."""
+def _read_notebook(path: Path) -> Any:
+    """The parsed notebook, or ``None`` if unreadable (the grading records say what went
+    wrong); read as a student's file is (:mod:`autograder.notebook_files`): its outputs come
+    from the student's kernel."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        return read_notebook_json(path.parent, path.name)
+    except RefusedFile:
         return None

@@ -14,9 +14,11 @@ U (the pid ``spawn()`` returns) ends the whole jail.
 The jail has its own user, mount, PID, network, IPC and UTS namespaces: no network but a
 loopback that is down, a read-only view of the host trees of ``spec.read_only`` only, a
 scratch tmpfs for ``/home/student`` and ``/tmp``, and the limits of ``spec.limits`` (its memory
-limit for each process and, where control groups allow, for the whole jail: :mod:`.cgroups`). I
-builds the file view (:func:`autograder.sandbox.rootfs.build_root`); failures before
-the child is ready come back to P as JSON over a pipe and are raised as :class:`SandboxError`.
+limit for each process and, where control groups allow, its memory and cores for the whole
+jail: :mod:`.cgroups`). I builds the file view (:func:`autograder.sandbox.rootfs.build_root`);
+K installs the seccomp filter (:mod:`.seccomp`) last, so that nothing it runs may make a new
+namespace, mount, ptrace, io_uring... Failures before the child is ready come back to P as
+JSON over a pipe and are raised as :class:`SandboxError`.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ import sys
 import time
 from typing import Any
 
-from . import cgroups
+from . import cgroups, seccomp
 from . import syscalls as sc
 from .rootfs import build_root
-from .spec import GID, HOME, UID, JailSpec
+from .spec import GID, UID, JailSpec, Limits
 from .steps import SetupFailure, step
 
 _HOST_ID_BASE = 0x10000000  #: a root parent maps uid 1000 to this + U's pid on the host
@@ -69,7 +71,8 @@ def host_uid(pid: int) -> int:
     return _HOST_ID_BASE + pid if os.geteuid() == 0 else os.geteuid()
 
 
-def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10.0) -> int:
+def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, workdir_fd: int | None = None,
+          timeout: float = 10.0) -> int:
     """Fork a jailed child; return 0 in the child and the jail's top pid (U) in the parent.
 
     Parameters
@@ -78,6 +81,9 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
         File view, files, environment and limits of the jail.
     stdout_fd, stderr_fd : int
         Open descriptors that become the child's fds 1 and 2 (stdin is /dev/null).
+    workdir_fd : int, optional
+        An open directory copied as ``spec.workdir_source`` would be (which must then be
+        None): the jail, and the memory its program inherits, never hold its host path.
     timeout : float
         Seconds the whole setup may take before the jail is killed.
 
@@ -108,7 +114,10 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
         spec.validate()  # again: its dicts may have changed since it was made
     except ValueError as exc:
         raise SandboxError(str(exc), step="spec") from None
-    for fd in (stdout_fd, stderr_fd):
+    if workdir_fd is not None and spec.workdir_source is not None:
+        raise SandboxError("a jail copies one work directory, not a path and a descriptor",
+                           step="spec")
+    for fd in (stdout_fd, stderr_fd, *([] if workdir_fd is None else [workdir_fd])):
         os.fstat(fd)  # fail in the caller, not in the jail, on a closed descriptor
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
@@ -122,7 +131,8 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
         try:
             os.close(status_r)
             os.close(go_w)
-            _run_outer(spec, parent, status_w, go_r, (stdout_fd, stderr_fd), nproc_base)
+            _run_outer(spec, parent, status_w, go_r, (stdout_fd, stderr_fd), workdir_fd,
+                       nproc_base)
         except BaseException as exc:  # noqa: B036 - a setup process must never return
             _report(status_w, exc)
             os._exit(_FAILED)
@@ -133,7 +143,7 @@ def spawn(spec: JailSpec, *, stdout_fd: int, stderr_fd: int, timeout: float = 10
     try:
         events.expect("U")
         _write_id_maps(pid)
-        _confine(pid, spec.limits.memory_bytes)
+        _confine(pid, spec.limits)
         os.write(go_w, b"g")
         events.expect("R")
     except BaseException as exc:  # noqa: B036 - never leave a half-built jail behind
@@ -234,13 +244,13 @@ def _write_proc(pid: int, name: str, text: str) -> None:
         os.close(fd)
 
 
-def _confine(pid: int, limit_bytes: int) -> None:
-    """Cap the memory of U and all it will start, where control groups allow it."""
+def _confine(pid: int, limits: Limits) -> None:
+    """Cap the memory and CPU of U and all it will start, where control groups allow it."""
     try:
-        cgroups.confine(pid, limit_bytes)
+        cgroups.confine(pid, limits)
     except OSError as exc:
-        raise SandboxError(f"sandbox memory limit: {exc}", step="cgroup", errno=exc.errno,
-                           path=exc.filename) from exc
+        raise SandboxError(f"sandbox memory or CPU limit: {exc}", step="cgroup",
+                           errno=exc.errno, path=exc.filename) from exc
 
 
 def _kill_and_reap(pid: int) -> int | str:
@@ -251,7 +261,7 @@ def _kill_and_reap(pid: int) -> int | str:
     except (ChildProcessError, ProcessLookupError):
         return "unknown"
     finally:
-        cgroups.release(pid)
+        cgroups.release(pid, grace=1.0)
 
 
 # --- the setup processes -------------------------------------------------------------------
@@ -269,7 +279,8 @@ def _report(fd: int, exc: BaseException) -> None:
 
 
 def _run_outer(
-    spec: JailSpec, parent: int, status_w: int, go_r: int, stdio: tuple[int, int], nproc: int
+    spec: JailSpec, parent: int, status_w: int, go_r: int, stdio: tuple[int, int],
+    workdir_fd: int | None, nproc: int
 ) -> None:  # fmt: skip
     """U: enter the new namespaces, wait for P's id maps, fork I and wait for it."""
     global _role
@@ -279,7 +290,7 @@ def _run_outer(
     if os.getppid() != parent:
         os._exit(_FAILED)  # P died before PDEATHSIG was armed
     signals = _reset_signals()  # P's, for K
-    _close_fds_except({status_w, go_r, *stdio})
+    _close_fds_except({status_w, go_r, *stdio, *([] if workdir_fd is None else [workdir_fd])})
     with step("unshare"):
         sc.unshare(_NAMESPACES)
     # Any change of credentials clears PDEATHSIG, and unshare's full set of capabilities in
@@ -295,7 +306,7 @@ def _run_outer(
     pid = os.fork()  # I: the first process in the new PID namespace
     if pid == 0:
         os.close(lifeline_w)
-        _run_init(spec, status_w, lifeline_r, stdio, nproc, signals)
+        _run_init(spec, status_w, lifeline_r, stdio, workdir_fd, nproc, signals)
         return  # in K
     _close_fds_except({lifeline_w}, low=0)
     os._exit(_exit_code(os.waitpid(pid, 0)[1]))
@@ -306,6 +317,7 @@ def _run_init(
     status_w: int,
     lifeline_r: int,
     stdio: tuple[int, int],
+    workdir_fd: int | None,
     nproc: int,
     signals: _Signals,
 ) -> None:
@@ -314,7 +326,7 @@ def _run_init(
     _role = "I"
     _arm_pdeathsig(lifeline_r)
     os.umask(0o022)  # directories made for the file view must be traversable by the student
-    build_root(spec)
+    build_root(spec, workdir_fd)
     with step("drop privileges"):
         sc.drop_bounding_set(sc.last_cap())  # needs CAP_SETPCAP: before the uid change
         try:
@@ -371,10 +383,8 @@ def _become_program(
             hard = resource.getrlimit(which)[1]
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)
             resource.setrlimit(which, (value, value))  # hard = soft: no raising it back
-    env = {k: v for k, v in spec.env.items() if k != "JPY_PARENT_PID"}
-    env.update(HOME=HOME, IPYTHONDIR=HOME + "/.ipython")
     os.environ.clear()
-    os.environ.update(env)
+    os.environ.update(spec.environment())
     with step("chdir", spec.cwd):
         os.chdir(spec.cwd)
     with step("stdio"):
@@ -385,6 +395,8 @@ def _become_program(
             os.dup2(source, target, inheritable=True)
     _restore_signals(signals)  # as P had them (but no wakeup fd: U cleared it)
     _close_fds_except({status_w})
+    with step("seccomp"):
+        seccomp.install()  # last: from here on, no namespace, mount, ptrace, io_uring...
     os.write(status_w, b"R\n")
     os.close(status_w)
 

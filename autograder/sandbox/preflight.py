@@ -1,10 +1,12 @@
 """Can this machine sandbox kernels? :func:`check` says what is missing, in actionable words.
 
-It starts a trivial jail (its child exits 0 at once) and translates what failed into advice
-for the instructor. The jail is started by a fresh interpreter (``python -m
-autograder.sandbox.preflight``), since :func:`~autograder.sandbox.jail.spawn` needs a
-single-threaded parent and the caller may be a server with threads. The result is cached for
-the life of the process.
+It starts the jail a kernel gets (:func:`autograder.kernels.jailed.kernel_base_jail`), in
+which a fresh interpreter imports what a kernel needs, and translates what failed into advice
+for the instructor: a jail that cannot be set up, or a Python installation whose kernel
+packages cannot be shown apart from the others. The jail is started by a fresh interpreter
+(``python -m autograder.sandbox.preflight``), since :func:`~autograder.sandbox.jail.spawn`
+needs a single-threaded parent and the caller may be a server with threads. The result is
+cached for the life of the process.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import sys
 
 from . import cgroups
 from .jail import SandboxError, spawn
-from .spec import JailSpec
 
+#: What a kernel imports first; the probe's jailed interpreter must manage it.
+KERNEL_IMPORTS = "import ipykernel.kernelapp, numpy, jacobian_checks"
 _TMPFS_STEPS = {
     "make mounts private",
     "mount root tmpfs",
@@ -79,21 +82,47 @@ def _probe() -> SandboxUnavailable | None:
         return SandboxUnavailable(
             f"The grader's sandbox needs Linux; this machine runs {platform.system()}.",
             "Grade on a Linux machine or virtual machine.")
-    null = os.open(os.devnull, os.O_WRONLY)
+    from ..kernels.jailed import kernel_base_jail
+    from ..kernels.python_view import SETUP_ADVICE, PythonViewError
+
     try:
-        pid = spawn(JailSpec(), stdout_fd=null, stderr_fd=null)
-        if pid == 0:
-            os._exit(0)  # in the jail: setting it up was the test
+        spec = kernel_base_jail({})
+    except PythonViewError as exc:
+        return SandboxUnavailable("The sandbox cannot show students' kernels their own "
+                                  "packages only.", str(exc))
+    read, write = os.pipe()
+    try:
+        pid = spawn(spec, stdout_fd=write, stderr_fd=write)
+        if pid == 0:  # in the jail: a kernel's imports, in a fresh interpreter as it has them
+            try:
+                os.execv(sys.executable, [sys.executable, "-c", KERNEL_IMPORTS])
+            finally:
+                os._exit(127)
+        os.close(write)
+        write = -1
+        output = _read_end(read)
         status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         cgroups.release(pid)
     except SandboxError as exc:
         return SandboxUnavailable(*_advice(exc))
     finally:
-        os.close(null)
+        os.close(read)
+        if write >= 0:
+            os.close(write)
     if status != 0:
-        return SandboxUnavailable("A test process could not run in the sandbox.",
-                                  f"A trivial sandboxed process exited with status {status}.")
+        return SandboxUnavailable(
+            "A student's kernel cannot import what it needs in the sandbox.",
+            f"In the sandbox's view of this Python, `{KERNEL_IMPORTS}` exited with status "
+            f"{status}: {output}. {SETUP_ADVICE}")
     return None
+
+
+def _read_end(fd: int, limit: int = 4000) -> str:
+    """The last ``limit`` characters written to the pipe ``fd``, on one line."""
+    data = b""
+    while chunk := os.read(fd, 65536):
+        data = (data + chunk)[-limit:]
+    return " ".join(data.decode(errors="replace").split())
 
 
 def _advice(exc: SandboxError) -> tuple[str, str]:
@@ -120,6 +149,10 @@ def _advice(exc: SandboxError) -> tuple[str, str]:
         return ("This machine forbids the mounts the sandbox makes.", (
             "The kernel, a security module or the container forbids mounts in user "
             f"namespaces. {failed}"))
+    if exc.step == "seccomp":
+        return ("This machine cannot install the sandbox's system-call filter.", (
+            "It needs Linux with seccomp filters (CONFIG_SECCOMP_FILTER) on x86-64 or "
+            f"AArch64. {failed}"))
     if exc.step in ("bind", "open read-only path"):
         return (f"The sandbox could not show {exc.path} read-only.", failed)
     return ("The sandbox could not be set up on this machine.", failed)

@@ -2,7 +2,9 @@
 
 A tmpfs becomes the new root. In it: the host trees of ``spec.read_only``, bound read-only
 at their own paths (symlinked top-level directories such as ``/lib -> usr/lib`` recreated;
-a tree inside ``/tmp`` or ``/home/student`` bound over the scratch, after it);
+a tree inside ``/tmp`` or ``/home/student`` bound over the scratch, after it), with the
+directories of ``spec.filtered`` covered by a read-only tmpfs holding only their listed
+entries;
 a few device nodes; a minimal ``/etc``; one scratch tmpfs for ``/home/student`` and ``/tmp``;
 a small ``/run/kernel``; the files of ``spec.files``; and a copy of the workdir's regular
 files. ``/proc`` is mounted before ``pivot_root`` (a user namespace may mount a proc only
@@ -39,8 +41,10 @@ _COPY_MAX_FILES, _COPY_MAX_DEPTH = 4096, 16
 _READ_ONLY = sc.MOUNT_ATTR_RDONLY | sc.MOUNT_ATTR_NOSUID | sc.MOUNT_ATTR_NODEV
 
 
-def build_root(spec: JailSpec) -> None:
-    """Replace this mount namespace's root by the jail's file view (see the module doc)."""
+def build_root(spec: JailSpec, workdir_fd: int | None = None) -> None:
+    """Replace this mount namespace's root by the jail's file view (see the module doc);
+    ``workdir_fd``, an open directory, is copied in place of ``spec.workdir_source`` (and
+    closed)."""
     with step("make mounts private", "/"):
         sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)  # nothing propagates to the host
     # 1. Open every host source while the host view is intact.
@@ -55,9 +59,11 @@ def build_root(spec: JailSpec) -> None:
             continue
         with step("open read-only path", path):
             sources[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    shown = {directory: _open_entries(directory, entries)
+             for directory, entries in spec.filtered.items()}
     devices = {p: os.open(p, os.O_PATH | os.O_CLOEXEC) for p in _DEVICES if os.path.exists(p)}
     etc = {p: os.open(p, os.O_PATH | os.O_CLOEXEC) for p in _HOST_ETC if os.path.exists(p)}
-    workdir = None
+    workdir = workdir_fd
     if spec.workdir_source is not None:
         with step("open workdir", spec.workdir_source):
             workdir = os.open(spec.workdir_source, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -83,6 +89,8 @@ def build_root(spec: JailSpec) -> None:
     for path, fd in sources.items():
         if in_scratch(path):  # e.g. a virtualenv under /tmp: over the scratch, read-only
             _bind(fd, root + path, path, _READ_ONLY)
+    for directory, entries in shown.items():
+        _show_only(root, directory, entries)
     for path, text in sorted(spec.files.items()):
         with step("write file", path):
             _makedirs_owned(os.path.dirname(root + os.path.normpath(path)))
@@ -94,7 +102,8 @@ def build_root(spec: JailSpec) -> None:
             _copy_tree(workdir, root + HOME + "/work", _COPY_MAX_DEPTH, budget,
                        spec.workdir_skip)
             os.close(workdir)
-    for fd in [*sources.values(), *devices.values(), *etc.values()]:
+    for fd in [*sources.values(), *devices.values(), *etc.values(),
+               *(fd for entries in shown.values() for fd in entries.values())]:
         os.close(fd)
     # 3. proc must be mounted before the old root goes: a user namespace may only mount a
     # proc while a fully visible one exists in its mount namespace.
@@ -149,6 +158,38 @@ def _bind(fd: int, target: str, label: str, attrs: int) -> None:
             ]
             flags = sum(ms for st, ms in keep if have & st)
             sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | attrs | flags)
+
+
+def _open_entries(directory: str, entries: tuple[str, ...]) -> dict[str, int]:
+    """O_PATH descriptors of the ``entries`` of host ``directory`` that exist and are no
+    symbolic links (those are left out)."""
+    opened = {}
+    with step("open filtered directory", directory):
+        fd = os.open(directory, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for entry in entries:
+            try:
+                opened[entry] = os.open(entry, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                        dir_fd=fd)
+            except OSError:
+                continue  # gone since the spec was made
+            if stat.S_ISLNK(os.fstat(opened[entry]).st_mode):
+                os.close(opened.pop(entry))
+    finally:
+        os.close(fd)
+    return opened
+
+
+def _show_only(root: str, directory: str, entries: dict[str, int]) -> None:
+    """Cover ``directory`` with an empty tmpfs, bind ``entries`` into it, freeze it."""
+    with step("mount filtered tmpfs", directory):
+        sc.mount("tmpfs", root + directory, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV,
+                 "size=1m,mode=0755")
+    for entry, fd in entries.items():
+        _bind(fd, f"{root}{directory}/{entry}", f"{directory}/{entry}", _READ_ONLY)
+    with step("remount filtered read-only", directory):
+        flags = sc.MS_REMOUNT | sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV
+        sc.mount(None, root + directory, None, flags)
 
 
 def _make_dev(root: str, devices: dict[str, int], scratch_bytes: int) -> None:

@@ -49,6 +49,9 @@ class Limits:
         Total size of the writable scratch space, shared by ``/home/student`` and ``/tmp``.
     scratch_inodes : int
         Files and directories the scratch space may hold.
+    cpus : int
+        Cores the whole jail may keep busy at once, where control groups allow it
+        (:mod:`.cgroups`, which also gives every jail an equal share beside the others).
     """
 
     memory_bytes: int = 2 * GiB
@@ -57,6 +60,7 @@ class Limits:
     open_files: int = 256
     scratch_bytes: int = 256 * MiB
     scratch_inodes: int = 16384
+    cpus: int = 1
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -123,6 +127,11 @@ class JailSpec:
     hidden : tuple of str
         Paths inside the read-only trees that must look empty inside (e.g. the grader's own
         package in site-packages).
+    filtered : dict of str to tuple of str
+        Directories inside the read-only trees that show only some of their entries
+        (relative paths, e.g. ``numpy`` or ``__pycache__/six.cpython-311.pyc``), read-only;
+        every other entry looks absent. E.g. a site-packages with only the kernel's
+        packages.
     workdir_source : str or None
         A host directory whose directories and regular files (never symlinks, devices or
         fifos; at most 4096 files, 16 levels and half the scratch space; anything unreadable
@@ -144,6 +153,7 @@ class JailSpec:
 
     read_only: tuple[str, ...] = field(default_factory=default_read_only)
     hidden: tuple[str, ...] = ()
+    filtered: dict[str, tuple[str, ...]] = field(default_factory=dict)
     workdir_source: str | None = None
     workdir_skip: tuple[str, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
@@ -156,7 +166,7 @@ class JailSpec:
 
     def validate(self) -> None:
         """Raise ValueError on paths a jail cannot honour (run on construction, and by spawn)."""
-        paths = [*self.read_only, *self.hidden, *self.files, self.cwd]
+        paths = [*self.read_only, *self.hidden, *self.filtered, *self.files, self.cwd]
         if self.workdir_source is not None:
             paths.append(self.workdir_source)
         for path in paths:
@@ -166,9 +176,24 @@ class JailSpec:
             for own in JAIL_PATHS:
                 if is_within(path, own) and not in_scratch(path) or is_within(own, path):
                     raise ValueError(f"read-only path {path} overlaps the jail's own {own}")
+        for directory, entries in self.filtered.items():
+            if not any(is_within(os.path.normpath(directory), tree) for tree in self.read_only):
+                raise ValueError(f"filtered directory {directory} is not in a read-only path")
+            for entry in entries:
+                if (not isinstance(entry, str) or os.path.isabs(entry) or not entry
+                        or os.path.normpath(entry) != entry or entry.split("/")[0] == ".."):
+                    raise ValueError(f"entries of {directory} must be plain relative paths, "
+                                     f"not {entry!r}")
         for path in map(os.path.normpath, self.files):
             if not any(is_within(path, place) and path != place for place in WRITABLE_PATHS):
                 raise ValueError(f"file {path} is not inside {', '.join(WRITABLE_PATHS)}")
+
+    def environment(self) -> dict[str, str]:
+        """The program's whole environment: ``env`` with the scratch home, without
+        JPY_PARENT_PID."""
+        env = {k: v for k, v in self.env.items() if k != "JPY_PARENT_PID"}
+        env.update(HOME=HOME, IPYTHONDIR=HOME + "/.ipython")
+        return env
 
     def to_json(self) -> str:
         """This spec as a JSON object (tuples become lists)."""
@@ -192,4 +217,9 @@ class JailSpec:
             value = data.get(key, {})
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ValueError(f"{key} must be an object of strings, not {value!r}")
+        filtered = data.get("filtered", {})
+        if not isinstance(filtered, dict) or not all(isinstance(v, list)
+                                                     for v in filtered.values()):
+            raise ValueError(f"filtered must be an object of lists, not {filtered!r}")
+        data["filtered"] = {key: tuple(value) for key, value in filtered.items()}
         return cls(limits=Limits(**limits), **data)  # the constructor validates the rest

@@ -47,7 +47,9 @@ MOUNT_ATTR_NODEV = 0x4  # the MOUNT_ATTR_* bits above equal the MS_* flags of th
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
+PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
+SECCOMP_MODE_FILTER = 2
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 
@@ -156,6 +158,15 @@ def set_no_new_privs() -> None:
 def set_dumpable(dumpable: bool) -> None:
     """Set whether others of the same uid may ptrace us and read our /proc/PID files."""
     _prctl(PR_SET_DUMPABLE, int(dumpable), f"prctl(PR_SET_DUMPABLE, {int(dumpable)})")
+
+
+def set_seccomp_filter(program_address: int) -> None:
+    """Install the seccomp filter whose ``struct sock_fprog`` is at ``program_address`` (needs
+    no_new_privs or CAP_SYS_ADMIN)."""
+    zero = ctypes.c_ulong(0)
+    result = _libc.prctl(ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(SECCOMP_MODE_FILTER),
+                         ctypes.c_ulong(program_address), zero, zero)
+    _check(result, "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER)")
 
 
 def last_cap() -> int:

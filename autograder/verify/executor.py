@@ -148,6 +148,9 @@ class VerifiedExecute(Execute):
             except DeadKernelError:
                 return (f"the kernel died while running cell {index + 1} of the notebook "
                         "(the code crashed or exited the process)")
+            except (RecursionError, ValueError):  # jupyter_client reading a kernel's message
+                return (f"cell {index + 1} of the notebook sent the grader a message it could "
+                        "not read (forged, or nesting too deep)")
         return None
 
     async def _verify(self, cells: list[TestCell], stopped: str | None, secret: bytes,
@@ -162,10 +165,11 @@ class VerifiedExecute(Execute):
         def runs(case: Any) -> list:
             return hidden_runs(secret, ids["assignment"], ids["student"], case, count)
 
-        async def call(function: str, expect: str, arguments: Any) -> Returned:
+        async def call(function: str, expect: str, arguments: Any,
+                       shape: tuple[int, ...] | None) -> Returned:
             if calls.stopped is not None:
                 return NoReply(calls.stopped, calls.timed_out)
-            return await calls.call(function, expect, arguments)
+            return await calls.call(function, expect, arguments, shape)
 
         return await Judge(call, runs).verify(cells)
 

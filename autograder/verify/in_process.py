@@ -33,8 +33,8 @@ def in_process(namespace: dict[str, Any]) -> Call:
     What the functions print is swallowed, and the global NumPy random state is restored
     after each call (some answers reseed it).
     """
-    async def call(function: str, expect: str, arguments: Sequence[int | np.ndarray]
-                   ) -> Returned:
+    async def call(function: str, expect: str, arguments: Sequence[int | np.ndarray],
+                   shape: tuple[int, ...] | None) -> Returned:
         request = json.dumps({"function": function, "expect": expect,
                               "arguments": [encode_argument(a) for a in arguments]})
         state = np.random.get_state()
@@ -43,7 +43,7 @@ def in_process(namespace: dict[str, Any]) -> Call:
                 reply = answer(namespace, request)
         finally:
             np.random.set_state(state)
-        return parse_reply(reply, expect)
+        return parse_reply(reply, expect, shape)
     return call
 
 

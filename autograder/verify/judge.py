@@ -36,8 +36,10 @@ from ..hidden import HiddenRun
 from .plan import PlannedCheck
 from .replies import NoReply, Predicted, Raised, Returned, Unavailable, builtin_exception
 
-Call = Callable[[str, str, Sequence[int | np.ndarray]], Awaitable[Returned]]
-"""``call(function name, "array" | "shape", arguments)``: one call in the student's kernel."""
+Call = Callable[[str, str, Sequence[int | np.ndarray], tuple[int, ...] | None],
+                Awaitable[Returned]]
+"""``call(function name, "array" | "shape", arguments, shape)``: one call in the student's
+kernel; ``shape`` is the shape the check expects of an array (``None`` for ``"shape"``)."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,9 @@ class Judge:
     async def _call(self, run: Run, expect: str, arguments: list, seed: int) -> Returned:
         key = (run.function, expect, run.case.key, tuple(sorted(run.sizes.items())), seed)
         if key not in self._returned:
-            self._returned[key] = await self.call(run.function, expect, arguments)
+            shape = (get_case(run.case.key).jacobian_shape(run.sizes) if expect == "array"
+                     else None)
+            self._returned[key] = await self.call(run.function, expect, arguments, shape)
         return self._returned[key]
 
 

@@ -1,9 +1,13 @@
 """What a student's kernel may answer to a call, parsed and checked on arrival.
 
 The answer comes from the kernel that ran the student's code, so nothing in it is believed
-without a check: it must be JSON of the shape :mod:`jacobian_checks.probe` writes, arrays are
-read with ``allow_pickle=False`` under size limits, and every text field is either one of a
-few known words or dropped. What comes out is one of the plain values of :data:`Returned`.
+without a check: it must be JSON of the shape :mod:`jacobian_checks.probe` writes, and every
+text field is either one of a few known words or dropped. An array's ``.npy`` header is read
+first and checked before anything is allocated for its data: a real dtype (no objects, no
+records), at most :data:`MAX_DIMENSIONS` axes and :data:`MAX_ARRAY_BYTES` of data; of an array
+whose shape is not the one the check expects, nothing but the header is read (its shape is
+all a wrong shape is judged on); the data of one of the right shape must be exactly as long
+as the header says. What comes out is one of the plain values of :data:`Returned`.
 """
 
 from __future__ import annotations
@@ -14,17 +18,27 @@ import binascii
 import builtins
 import io
 import json
+import math
 import re
+import warnings
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.lib import format as npy
 
-from jacobian_checks.coerce import NOT_A_SHAPE, NOT_AN_ARRAY, NotAnArray, as_array
+from jacobian_checks.coerce import NOT_A_SHAPE, NOT_AN_ARRAY, NotAnArray
 
 MAX_ARRAY_BYTES = 64 * 2**20
-"""The largest ``.npy`` payload read, uncompressed: far above any Jacobian of the course."""
+"""The largest array data read, uncompressed: far above any Jacobian of the course."""
+
+MAX_REPLY_CHARS = 2 * MAX_ARRAY_BYTES
+"""The longest reply text parsed: an array of :data:`MAX_ARRAY_BYTES` that does not compress,
+in base64, fits."""
+
+MAX_HEADER_BYTES = 16 * 2**10
+"""The most of an ``.npy`` file read to find its header (NumPy writes fewer than 200 bytes)."""
 
 MAX_DIMENSIONS = 16
 
@@ -80,7 +94,7 @@ def parse_user_expression(value: Any) -> str | None:
     if not isinstance(value, dict) or value.get("status") != "ok":
         return None
     text = value.get("data", {}).get("text/plain") if isinstance(value.get("data"), dict) else None
-    if not isinstance(text, str) or len(text) > 4 * MAX_ARRAY_BYTES:
+    if not isinstance(text, str) or len(text) > MAX_REPLY_CHARS:
         return None
     try:
         literal = ast.literal_eval(text)
@@ -89,8 +103,11 @@ def parse_user_expression(value: Any) -> str | None:
     return literal if isinstance(literal, str) else None
 
 
-def parse_reply(text: str | None, expect: str) -> Returned:
-    """The call's result from the probe's JSON reply; ``expect`` is ``"array"`` or ``"shape"``."""
+def parse_reply(text: str | None, expect: str, shape: tuple[int, ...] | None = None) -> Returned:
+    """The call's result from the probe's JSON reply; ``expect`` is ``"array"`` or ``"shape"``.
+
+    ``shape``: the shape the check expects of an array; an array of any other shape comes back
+    as a stand-in of its claimed shape that holds no data (see the module)."""
     try:
         reply = json.loads(text) if text is not None else None
     except (ValueError, RecursionError):
@@ -108,7 +125,7 @@ def parse_reply(text: str | None, expect: str) -> Returned:
     if status == "not_an_array" and reply.get("kind") in NOT_AN_ARRAY:
         return NotAnArray(reply["kind"])
     if status == "array" and isinstance(reply.get("npy"), str):
-        return _array(reply["npy"])
+        return _array(reply["npy"], shape)
     return UNREADABLE
 
 
@@ -123,19 +140,63 @@ def _predicted(reply: dict[str, Any]) -> Returned:
     return UNREADABLE
 
 
-def _array(packed: str) -> Returned:
+def _array(packed: str, expected: tuple[int, ...] | None) -> Returned:
+    """The array of a reply's ``npy`` field: base64 of zlib-compressed ``.npy`` bytes."""
     try:
-        compressed = base64.b64decode(packed, validate=True)
         inflater = zlib.decompressobj()
-        data = inflater.decompress(compressed, MAX_ARRAY_BYTES)
-        if inflater.unconsumed_tail:
-            return NotAnArray("too_large")
-        array = np.load(io.BytesIO(data), allow_pickle=False)
-    except (binascii.Error, zlib.error, ValueError, OSError, EOFError):
+        head = inflater.decompress(base64.b64decode(packed, validate=True), MAX_HEADER_BYTES)
+        shape, fortran_order, dtype, offset = _header(head)
+    except (binascii.Error, zlib.error, ValueError):
         return UNREADABLE
-    if not isinstance(array, np.ndarray) or array.ndim > MAX_DIMENSIONS:
+    kind = _unreal(dtype)
+    if kind is not None:
+        return kind
+    if len(shape) > MAX_DIMENSIONS or not all(type(dim) is int and dim >= 0 for dim in shape):
         return UNREADABLE
+    if math.prod(max(dim, 1) for dim in shape) * dtype.itemsize > MAX_ARRAY_BYTES:
+        return NotAnArray("too_large")  # an empty array's other axes too: NumPy would refuse
+    size = math.prod(shape) * dtype.itemsize
+    if expected is not None and shape != expected:
+        return np.broadcast_to(np.zeros((), dtype), shape)  # its data is never read
+    try:  # one byte more than the header says, to see a reply longer than it says
+        data = head[offset:] + inflater.decompress(inflater.unconsumed_tail,
+                                                   max(size + 1 - (len(head) - offset), 1))
+    except zlib.error:
+        return UNREADABLE
+    if len(data) != size:
+        return UNREADABLE
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
+    return array.copy(order="C")
+
+
+def _header(head: bytes) -> tuple[tuple[int, ...], bool, np.dtype, int]:
+    """Shape, Fortran order, dtype and length of the ``.npy`` header at the start of ``head``.
+
+    Raises
+    ------
+    ValueError
+        If there is no valid header of version 1 or 2 there.
+    """
+    stream = io.BytesIO(head)
     try:
-        return as_array(array)
-    except NotAnArray as exc:
-        return exc
+        version = npy.read_magic(stream)
+        read = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}.get(version)
+        if read is None:
+            raise ValueError(f"unknown .npy version {version}")
+        with warnings.catch_warnings():  # NumPy warns of headers written by Python 2
+            warnings.simplefilter("ignore")
+            shape, fortran_order, dtype = read(stream, max_header_size=MAX_HEADER_BYTES)
+    except (TypeError, SyntaxError, RecursionError, MemoryError) as exc:
+        raise ValueError(f"unreadable .npy header ({type(exc).__name__})") from None
+    return shape, fortran_order, dtype, stream.tell()
+
+
+def _unreal(dtype: np.dtype) -> Returned | None:
+    """Why an array of ``dtype`` is not one of real numbers, or ``None`` if it is (as
+    :func:`jacobian_checks.coerce.as_array` sees it; objects and records are never sent by the
+    probe)."""
+    if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
+        return UNREADABLE
+    if dtype.kind == "c":
+        return NotAnArray("complex")
+    return None if dtype.kind in "biuf" else NotAnArray("non_numeric")

@@ -1,60 +1,43 @@
-"""An independent bank of student answers for every case of the course.
+"""An independent bank of student answers for every case of the course, written as code.
 
-One module per case: the `jacobians` assignment's five (``scalar_wrt_scalar`` ...
-``elementwise_nonlinearity``) and the `backprop` assignment's six (``softmax`` ...
-``two_layer_network``). Each :class:`BankAnswer` is the text a student could leave in a
-solution cell, with what the grader should make of it (``expect``) and, for wrong answers, a
-label for the mistake.  The bank is used to test the autograder for false rejections and false
-acceptances.
+One module per case, in the case's folder, ``cases/<assignment>/<key>/answers.py``: each
+answer is a top-level function decorated with what the grader should make of it
+(:mod:`.declare`: ``@right``,
+``@wrong("sign_flipped")``, ``@right_prediction``, ...), and the notebook cell it stands for is
+cut from the module's source (:mod:`.cells`). The bank tests the grader for false rejections and
+false acceptances, and gives the diagnosis examples of ``docs/diagnoses.md``, the demo's
+mistakes and the end-to-end class their answers. A new case's module starts as a copy of
+``course/case_template/answers.py.tmpl`` (``python -m course new-case`` writes it). This
+package is the course builder's and the tests': the grader never imports it, nor a case's
+answers, and the student package holds none of them.
 
-- ``ANSWERS``: answers for the graded functions (``dloss_dyhat``, ``dyhat_dW``, ``dloss_dW``,
-  ``da_dh``; ``dloss_dh``, ``dz_dx``, ``dz_db``, ``dloss_dW1``), all cases together.
-- ``PREDICTED_SHAPES``: answers for each notebook's ``jacobian_shape``.
-- ``APPLICABLE_MISTAKES``: per case, the mistake labels that make sense there.
+- :func:`every_case`, :func:`case_answers`: the answers of each case (:class:`CaseAnswers`,
+  of :class:`BankAnswer`), checked for completeness.
+- :func:`answer`: one answer by its case and name.
+- The vocabulary of :mod:`.mistakes`, and the decorators.
 """
 
-from . import (
-    affine_wrt_bias,
-    affine_wrt_input,
-    elementwise_nonlinearity,
-    scalar_wrt_matrix,
-    scalar_wrt_scalar,
-    scalar_wrt_vector,
-    softmax,
-    softmax_cross_entropy,
-    tanh,
-    two_layer_network,
-    vector_wrt_matrix,
-)
-from ._core import EXPECTATIONS, MISTAKES, SHAPE_MISTAKES, VALUE_MISTAKES, BankAnswer
-
-_MODULES = (
-    # assignment `jacobians`
-    scalar_wrt_scalar,
-    scalar_wrt_vector,
-    vector_wrt_matrix,
-    scalar_wrt_matrix,
-    elementwise_nonlinearity,
-    # assignment `backprop`
-    softmax,
-    softmax_cross_entropy,
-    affine_wrt_input,
-    affine_wrt_bias,
-    tanh,
-    two_layer_network,
-)
-
-ANSWERS: tuple[BankAnswer, ...] = tuple(a for m in _MODULES for a in m.ANSWERS)
-PREDICTED_SHAPES: tuple[BankAnswer, ...] = tuple(a for m in _MODULES for a in m.PREDICTED_SHAPES)
-APPLICABLE_MISTAKES: dict[str, frozenset[str]] = {m.CASE: m.APPLICABLE_MISTAKES for m in _MODULES}
+from .bank import BankAnswer, CaseAnswers, answer, case_answers, every_case, load_case_answers
+from .cells import BankError, cell_text
+from .declare import OtherDiagnosis, right, right_prediction, wrong, wrong_prediction
+from .mistakes import EXPECTATIONS, MISTAKES, SHAPE_MISTAKES, VALUE_MISTAKES
 
 __all__ = [
-    "ANSWERS",
-    "APPLICABLE_MISTAKES",
     "EXPECTATIONS",
     "MISTAKES",
-    "PREDICTED_SHAPES",
     "SHAPE_MISTAKES",
     "VALUE_MISTAKES",
     "BankAnswer",
+    "BankError",
+    "CaseAnswers",
+    "OtherDiagnosis",
+    "answer",
+    "case_answers",
+    "cell_text",
+    "every_case",
+    "load_case_answers",
+    "right",
+    "right_prediction",
+    "wrong",
+    "wrong_prediction",
 ]

@@ -1,9 +1,4 @@
-"""The record type and the vocabularies shared by every module of the answer bank."""
-
-from __future__ import annotations
-
-import textwrap
-from dataclasses import dataclass
+"""What the grader should make of an answer of the bank, and the labels of its mistakes."""
 
 #: What the grader is expected to do with an answer.
 #: - ``pass``: accepted at the visible sizes (seed 0) and at every hidden size (seeds 1 and 2).
@@ -66,38 +61,3 @@ VALUE_MISTAKES = (
     "other",
 )
 MISTAKES = SHAPE_MISTAKES + VALUE_MISTAKES
-
-
-@dataclass(frozen=True)
-class BankAnswer:
-    """One answer a student could leave in a solution cell."""
-
-    case: str  # case key, e.g. "scalar_wrt_vector"
-    name: str  # short id, unique within the case
-    source: str  # the full solution-cell text (imports, helpers and the `def`)
-    expect: str  # one of EXPECTATIONS
-    mistake: str | None = None  # one of MISTAKES for wrong answers, None for right ones
-
-    def __post_init__(self) -> None:
-        if self.expect not in EXPECTATIONS:
-            raise ValueError(f"{self.case}/{self.name}: unknown expect {self.expect!r}")
-        if (self.expect == "pass") != (self.mistake is None):
-            raise ValueError(f"{self.case}/{self.name}: right answers have no mistake label")
-        if self.mistake is not None and self.mistake not in MISTAKES:
-            raise ValueError(f"{self.case}/{self.name}: unknown mistake {self.mistake!r}")
-
-
-def make_answers(
-    case: str, table: list[tuple[str, str, str | None, str]]
-) -> tuple[BankAnswer, ...]:
-    """Build a case's answers from ``(name, expect, mistake, source)`` rows."""
-    return tuple(
-        BankAnswer(
-            case=case,
-            name=name,
-            source=textwrap.dedent(source).strip() + "\n",
-            expect=expect,
-            mistake=mistake,
-        )
-        for name, expect, mistake, source in table
-    )
