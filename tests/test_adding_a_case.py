@@ -194,6 +194,66 @@ def test_an_incomplete_case_is_refused_naming_the_file_and_what_to_write(kit):
         "placeholder: write the function, in LaTeX")
 
 
+def test_the_skeletons_answers_are_refused_naming_the_file_and_what_they_lack(kit):
+    """After ``make notebooks``, the answers are the one part of the skeleton left: the bank
+    refuses them, naming ``answers.py`` and how many answers of each kind are missing."""
+    result = in_kit(kit, "-c", "from course.answer_bank import case_answers\n"
+                    "case_answers('cube')", check=False)
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0 and last.startswith(
+        "course.answer_bank.cells.BankError: cases/jacobians/cube/answers.py has 2 right "
+        "answers (at least 15: functions under @right)")
+
+
+@pytest.fixture(scope="module")
+def cases_copy(tmp_path_factory) -> Path:
+    """A copy of the cases, the student package and the course builder, to break."""
+    copy = tmp_path_factory.mktemp("cases") / "kit"
+    for name in ("cases", "course", "student"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns(
+            "__pycache__", "build", "*.egg-info"))
+    return copy
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    ("listed_without_folder",
+     "cases/jacobians/__init__.py lists the case 'ghost', but there is no folder "
+     "cases/jacobians/ghost/: write its skeleton with `python -m course new-case jacobians "
+     "ghost`"),
+    ("no_math",
+     "cases/jacobians/scalar_wrt_vector/math.py is missing: it defines CASE = Case(...), the "
+     "case's math (`python -m course new-case jacobians scalar_wrt_vector` writes a skeleton)"),
+    ("field_missing", "cases/jacobians/scalar_wrt_vector/math.py: "),
+    ("no_text",
+     "cases/jacobians/scalar_wrt_vector/text.py is missing: it defines TEXT = "
+     "NotebookText(...), what the notebook says (`python -m course new-case jacobians "
+     "scalar_wrt_vector` writes a skeleton)"),
+])
+def test_an_incomplete_case_names_the_file_and_what_is_missing(cases_copy, tmp_path, breakage,
+                                                               message):
+    kit = tmp_path / "kit"
+    shutil.copytree(cases_copy, kit)
+    folder = kit / "cases" / "jacobians" / "scalar_wrt_vector"
+    if breakage == "listed_without_folder":
+        listing = kit / "cases" / "jacobians" / "__init__.py"
+        listing.write_text(listing.read_text().replace("CASE_FOLDERS = (",
+                                                       'CASE_FOLDERS = ("ghost", '))
+    elif breakage == "no_math":
+        (folder / "math.py").unlink()
+    elif breakage == "field_missing":
+        math = folder / "math.py"
+        kept = [line for line in math.read_text().splitlines(keepends=True)
+                if not line.lstrip().startswith("layout=")]
+        math.write_text("".join(kept))
+    else:
+        (folder / "text.py").unlink()
+    result = in_kit(kit, "-c", "import course.content", check=False)
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0 and last.startswith(f"cases.registry.CaseError: {message}")
+    if breakage == "field_missing":
+        assert "layout" in last.removeprefix(message)
+
+
 def test_adding_a_case_touches_only_its_folder_the_list_and_what_is_generated(kit):
     found = changes(kit)
     assert not found["removed"]

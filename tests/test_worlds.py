@@ -11,7 +11,9 @@
 - A case's ``math.py``, and the shared modules of ``cases/``, import neither ``course`` nor
   another case's text or answers.
 
-The course builder reads everything; what reaches students is tested in ``test_wheel.py``.
+The course builder reads everything. What students install, the wheel of the student
+package, holds none of a case's answers (``answers.py``), solutions or notebook prose
+(``text.py``): built here as the bundle builds it, and read file by file.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from course.answer_bank import every_case
+from course.bundle import build_wheel
+from course.content import TEXTS
 from course.workspace import ROOT
 
 FORBIDDEN_IN_GRADER = re.compile(r"^course(\.|$)|^cases\.\w+\.\w+\.(text|answers)$")
@@ -103,3 +110,62 @@ def test_the_import_check_sees_the_imports_it_must_refuse(tmp_path):
     student.write_text("from .stored import get_case\nimport scipy\n")
     assert imported(student, tmp_path) == {"jacobian_checks.stored",
                                            "jacobian_checks.stored.get_case", "scipy"}
+
+
+# --- what students install ------------------------------------------------------------------------
+
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+
+LONG_ENOUGH = 24
+"""Lines shorter than this (``return J``, ``import numpy as np``) are common to any NumPy
+code; every longer line of an answer, a solution or the prose is the course's own."""
+
+
+def secret_lines() -> set[str]:
+    """Every line of the course that students must not install: the bank's answers, the
+    solutions of the notebooks' graded cells, and the notebooks' prose."""
+    answers = [answer.source for bank in every_case()
+               for answer in bank.answers + bank.predicted_shapes]
+    solutions = [found for text in TEXTS.values()
+                 for cell in (text.jacobian_shape, text.function, text.follow_up_code)
+                 for found in SOLUTION.findall(cell)]
+    prose = [part for text in TEXTS.values()
+             for part in (text.math, text.shape_hint, text.code_hint, text.follow_up)]
+    return {line.strip() for source in [*answers, *solutions, *prose]
+            for line in source.splitlines() if len(line.strip()) >= LONG_ENOUGH}
+
+
+def leaks(files: Iterable[tuple[str, bytes]], secrets: set[str]) -> dict[str, list[str]]:
+    """The secret lines each text file holds, by file name (binary files are not text)."""
+    found = {}
+    for name, content in files:
+        try:
+            text = content.decode()
+        except UnicodeDecodeError:
+            continue
+        lines = {line.strip() for line in text.splitlines()}
+        if lines & secrets:
+            found[name] = sorted(lines & secrets)
+    return found
+
+
+def test_the_wheel_holds_no_answer_no_solution_and_no_notebook_text(tmp_path):
+    secrets = secret_lines()
+    assert len(secrets) > 100  # the course has answers and texts to hide
+    with zipfile.ZipFile(build_wheel(tmp_path)) as wheel:
+        files = [(name, wheel.read(name)) for name in wheel.namelist()]
+    assert {"jacobian_checks/cases.json", "jacobian_checks/references.npz"} <= dict(files).keys()
+    assert not leaks(files, secrets)
+
+
+def test_the_leak_check_finds_an_answer_or_a_solution_line_planted_in_a_file():
+    secrets = secret_lines()
+    answer = next(line for line in every_case()[0].answers[0].source.splitlines()
+                  if len(line.strip()) >= LONG_ENOUGH)
+    solution = next(line for line in SOLUTION.findall(next(iter(TEXTS.values())).function)[0]
+                    .splitlines() if len(line.strip()) >= LONG_ENOUGH)
+    planted = [("jacobian_checks/a.py", f"x = 1\n{answer}\n".encode()),
+               ("jacobian_checks/b.json", f'{{"k": 1}}\n    {solution}\n'.encode()),
+               ("jacobian_checks/c.npz", b"\x93NUMPY\xff\xfe" + answer.encode())]
+    assert leaks(planted, secrets) == {"jacobian_checks/a.py": [answer.strip()],
+                                       "jacobian_checks/b.json": [solution.strip()]}
