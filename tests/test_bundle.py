@@ -280,7 +280,7 @@ CUBE = Case(
     function="da_dh", arguments=("h",), wrt="h", size_names=("B", "D"),
     layout=JacobianLayout(batch=("B",), output=("D",), input=("D",)), kind="per_example",
     forward=lambda h: h**3, input_shapes={"h": ("B", "D")}, visible_sizes={"B": 8, "D": 5},
-    second_sizes={"B": 3, "D": 7}, componentwise=True)
+    second_sizes={"B": 3, "D": 7}, hidden_sizes={"B": (3, 40), "D": (2, 13)}, componentwise=True)
 """A case the package does not know yet."""
 
 CUBE_CHECK = """
