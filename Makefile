@@ -54,7 +54,8 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Rebuild source/ from course/content, then release/ and solutions/ with nbgrader.
+# Rebuild source/ and the student package's data from the case folders (cases/), then release/
+# and solutions/ with nbgrader.
 notebooks: $(STAMP)
 	$(BIN)/python -m course.regenerate
 
