@@ -3,10 +3,13 @@
 On a copy of this kit, a toy case (an elementwise cube, with points of its own) is added by the
 README's steps: ``python -m course new-case jacobians cube`` writes its folder and lists it;
 ``make notebooks`` then refuses the skeleton, naming each file and what to write there; the
-case's math (``math.py``) and text (``text.py``) are written; ``make notebooks`` builds it. The
+case's math (``math.py``) and text (``text.py``) are written; ``make notebooks`` builds it,
+and the answer bank still refuses the skeleton's ``answers.py``, saying what it lacks. The
 copy's own commands then generate, grade and report it, with no other change: the case's
 folder and its assignment's list are the only files written by hand, and besides them only
-the generated notebooks and the student package's data and version change.
+the generated notebooks and the student package's data and version change. On copies of the
+cases, a listed folder that is missing, a missing ``math.py`` or ``text.py``, and a missing
+field are each refused with the file and what is missing.
 """
 
 from __future__ import annotations
