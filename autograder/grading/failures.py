@@ -59,8 +59,10 @@ class KeepsErrors:
     """An nbgrader converter that keeps the exceptions of its conversion in ``caught``.
 
     nbgrader's ``convert_notebooks`` catches what a submission raises (a notebook that is not
-    JSON, a kernel that died) and logs only its traceback; the two steps that raise them,
-    ``init_assignment`` and ``convert_single_notebook``, record it here first.
+    JSON, a kernel that died, a file the submission's guard refused) and logs only its
+    traceback; the steps that raise them, ``init_destination``, ``init_assignment`` and
+    ``convert_single_notebook``, record it here first -- as the converter runs them, guarded
+    (:mod:`autograder.submission_exporter` wraps the first two when the run starts).
     """
 
     caught: list[BaseException]
@@ -69,12 +71,19 @@ class KeepsErrors:
         self.caught = []
         super().__init__(*args, **kwargs)
 
-    def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        try:
-            super().init_assignment(assignment_id, student_id)  # type: ignore[misc]
-        except BaseException as exc:
-            self.caught.append(exc)
-            raise
+    def convert_notebooks(self) -> None:
+        for name in ("init_destination", "init_assignment"):
+            setattr(self, name, self._recording(getattr(self, name)))
+        super().convert_notebooks()  # type: ignore[misc]
+
+    def _recording(self, step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            try:
+                return step(*args)
+            except BaseException as exc:
+                self.caught.append(exc)
+                raise
+        return run
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
         try:
