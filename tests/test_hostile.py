@@ -893,7 +893,7 @@ def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grade
     assert cell_shows(graded[grader].course, "huge_npy_header", NB2,
                       "test_dloss_dyhat_shape") == (
         f"dloss_dyhat(y, yhat) returned {NOT_AN_ARRAY['too_large']}.\n"
-        "It should return a NumPy array of shape (B, 1, D).")
+        "It should return a NumPy array: the Jacobian, with the shape you predicted in part 1.")
 
 
 @pytest.mark.parametrize("grader", GRADERS)
