@@ -48,13 +48,14 @@ postgres:
 	  fi; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check autograder student course tests benchmarks nbgrader_config.py
+	$(BIN)/ruff check autograder cases student course tests benchmarks nbgrader_config.py
 	$(BIN)/mypy
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Rebuild source/ from course/content, then release/ and solutions/ with nbgrader.
+# Rebuild source/ and the student package's data from the case folders (cases/), then release/
+# and solutions/ with nbgrader.
 notebooks: $(STAMP)
 	$(BIN)/python -m course.regenerate
 

@@ -6,7 +6,8 @@ same runs each time they are graded (reproducible scores), and one student's run
 about another's. Nothing students receive holds them; messages about a hidden run hold no size
 (:mod:`jacobian_checks.verdicts`).
 
-Sizes are drawn so that messages can name axes by symbol: within a run, every size differs
+Sizes are drawn from the ranges of the case (:attr:`cases.case.Case.hidden_sizes`, in its
+folder's ``math.py``) so that messages can name axes by symbol: within a run, every size differs
 from the others, from 1 and from every size of the notebook's own test and of the case's
 second, public set (so a size typed in from either is caught, and a function that recognises
 the public sizes still meets new ones).
@@ -20,15 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jacobian_checks.cases import Case
+from cases.case import Case
 
 HIDDEN_RUNS = 2
 """Hidden runs per check."""
-
-SIZE_RANGES = {"B": (3, 40)}
-"""Inclusive range of each size name; names not listed use :data:`DEFAULT_RANGE`."""
-
-DEFAULT_RANGE = (2, 13)
 
 
 @dataclass(frozen=True)
@@ -52,10 +48,8 @@ def _draw_sizes(case: Case, rng: np.random.Generator) -> dict[str, int]:
     taken = {1, *case.visible_sizes.values(), *case.second_sizes.values()}
     sizes: dict[str, int] = {}
     for name in case.size_names:
-        low, high = SIZE_RANGES.get(name, DEFAULT_RANGE)
+        low, high = case.hidden_sizes[name]
         choices = [size for size in range(low, high + 1) if size not in taken]
-        if not choices:
-            raise ValueError(f"no size left for {name} of case {case.key!r} in [{low}, {high}]")
-        sizes[name] = int(rng.choice(choices))
+        sizes[name] = int(rng.choice(choices))  # never empty: cases/validation.py
         taken.add(sizes[name])
     return sizes

@@ -23,7 +23,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import parse_utc
 
 import autograder
-from jacobian_checks.cases import ASSIGNMENTS
+from cases.registry import ASSIGNMENTS
 
 from .course_config import CONFIG_FILE, CommandError, load_course_config
 from .course_secret import course_secret

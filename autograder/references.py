@@ -1,8 +1,8 @@
 """The grader's reference Jacobians: central differences of each case's math.
 
 Students never receive this: their package holds only the references of the notebooks' own
-inputs (``jacobian_checks/references.npz``, written from :func:`visible_reference` when the
-course is built).
+inputs, sealed with the key of the Jacobian's shape (``jacobian_checks/references.npz``,
+written from these functions when the course is built: ``course/student_data.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from typing import TypeVar
 
 import numpy as np
 
-from jacobian_checks.cases import VISIBLE_SEED, Case, Inputs, get_case
+from cases.case import Case
+from cases.registry import get_case
 from jacobian_checks.compare import Reference
+from jacobian_checks.public_case import VISIBLE_SEED, Inputs
 
 from .finite_diff import numerical_jacobian, numerical_jacobian_per_example
 
@@ -47,7 +49,7 @@ def example_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
 
 def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
     """The answer each of the case's known mistakes gives: ``(len(case.mistakes), *shape)``,
-    central differences of each :attr:`~jacobian_checks.case.KnownMistake.function`; ``None`` for
+    central differences of each :attr:`~cases.case.KnownMistake.function`; ``None`` for
     a case without known mistakes."""
     if not case.mistakes:
         return None
@@ -65,11 +67,6 @@ def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
 def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
     """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
     return _at_visible_inputs(example_jacobians, case_key, tuple(sorted(sizes.items())))
-
-
-def visible_mistakes(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
-    """:func:`mistake_jacobians` at the notebook's own inputs; computed once per process."""
-    return _at_visible_inputs(mistake_jacobians, case_key, tuple(sorted(sizes.items())))
 
 
 _Result = TypeVar("_Result")

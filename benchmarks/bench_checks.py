@@ -25,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder.hidden import hidden_runs  # noqa: E402
 from autograder.references import reference_jacobian  # noqa: E402
 from autograder.verify.in_process import judge_once  # noqa: E402
+from cases.registry import ASSIGNMENTS, CASES  # noqa: E402
 from course.classroom import solution_answers  # noqa: E402
 from course.workspace import ROOT  # noqa: E402
 from jacobian_checks import check_jacobian_values  # noqa: E402
-from jacobian_checks.cases import ASSIGNMENTS, CASES, VISIBLE_SEED  # noqa: E402
+from jacobian_checks.public_case import VISIBLE_SEED  # noqa: E402
 
 
 def best_time(action, repeat: int) -> float:

@@ -26,8 +26,8 @@ from autograder.course_config import gradebook_url  # noqa: E402
 from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
 from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_class, timed  # noqa: E402
+from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
 from course.workspace import new_course_dir, run  # noqa: E402
-from jacobian_checks.cases import ASSIGNMENTS, cases_of  # noqa: E402
 
 
 def main() -> int:

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder.course_config import gradebook_url  # noqa: E402
 from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
+from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
 from course.answer_bank import case_answers  # noqa: E402
 from course.classroom import write_submission  # noqa: E402
 from course.workspace import ROOT, copy_course, new_course_dir, run  # noqa: E402
-from jacobian_checks.cases import ASSIGNMENTS, cases_of  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 

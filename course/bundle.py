@@ -37,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from jacobian_checks.cases import ASSIGNMENTS, cases_of
+from cases.registry import ASSIGNMENTS, cases_of
 
 from .course_text import COURSE_TEXT, course_text_notebook
 from .documents import student_document

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograder.course_config import gradebook_url
 from autograder.scores import format_score_table, read_grades, read_penalties
-from jacobian_checks.cases import ASSIGNMENTS, CASES
+from cases.registry import ASSIGNMENTS, CASES
 
 from .answer_bank import answer
 from .classroom import Answers, solution_answers, write_submission

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from autograder.verify.in_process import judge_once
 from autograder.verify.plan import CHECKS
-from jacobian_checks.cases import CASES
+from cases.registry import CASES
 from jacobian_checks.verdicts import Rejection
 
 from .answer_bank import BankAnswer, answer

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from jacobian_checks.cases import cases_of
+from cases.registry import cases_of
 
 from .content import RULE, TEXTS
 

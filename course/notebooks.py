@@ -23,11 +23,11 @@ fills                        student's own)
 ungraded task's code cell carries no nbgrader metadata, like a cell the student added: it is
 the student's to change, and nbgrader grades nothing in it.
 
-The values test repeats the shape check, so a wrong shape earns nothing there; a right
-shape with wrong values keeps the shape point. A test cell holds only the check, called with
-the notebook's sizes; the check runs on those and then on the case's second, public sizes
-(:attr:`jacobian_checks.case.Case.second_sizes`), which the cell's comment names. When
-grading, the grader makes the same checks outside the student's kernel, on these sizes and
+The values test repeats the shape check, so a wrong shape earns nothing there; a right shape
+with wrong values keeps the shape point. A test cell holds only the check, called with the
+notebook's sizes; the check runs on those and then on the case's second, public sizes
+(:attr:`jacobian_checks.public_case.PublicCase.second_sizes`), which the cell's comment names.
+When grading, the grader makes the same checks outside the student's kernel, on these sizes and
 on hidden ones it draws in secret (``autograder.verify``).
 """
 
@@ -39,7 +39,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jacobian_checks.cases import ASSIGNMENTS, Case, cases_of
+from cases.case import Case
+from cases.registry import ASSIGNMENTS, cases_of
 
 from .content import HOW_TO_CHECK, RULE, TEXTS
 

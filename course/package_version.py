@@ -2,9 +2,10 @@
 
 A student who installs a new bundle's wheel over an older one gets the new package only if
 the version differs (pip keeps an installed distribution of the same version). So the version
-is tied to what a notebook needs from the package -- the case modules
-(``jacobian_checks/assignments/*.py``) and the stored references (``references.npz``) -- by a
-fingerprint of their content, recorded beside the version in ``jacobian_checks/_version.py``.
+is tied to what a notebook needs from the package -- its data, written from the course's cases
+by ``make notebooks`` (``cases.json`` and ``references.npz``: ``course/student_data.py``) --
+by a fingerprint of their content, recorded beside the version in
+``jacobian_checks/_version.py``.
 ``make notebooks`` and ``make bundle`` call :func:`record_version`: when the fingerprint
 differs from the recorded one, the last component of the version goes up by one (``0.1.0`` ->
 ``0.1.1``), which pip, ``pip install -U`` and every version specifier read as newer, and the
@@ -31,7 +32,7 @@ STUDENT = ROOT / "student"
 """The student package's project folder (``pip install -e ./student``)."""
 
 VERSION_MODULE = Path("jacobian_checks") / "_version.py"
-CASE_MODULES = Path("jacobian_checks") / "assignments"
+CASES_JSON = Path("jacobian_checks") / "cases.json"
 REFERENCES = Path("jacobian_checks") / "references.npz"
 
 _PIN = re.compile(r'"jacobian-checks==[^"]*"')
@@ -56,16 +57,16 @@ class Recorded:
 
 
 def content_fingerprint(student: Path = STUDENT) -> str:
-    """The SHA-256 of the case modules' text and of the stored reference arrays.
+    """The SHA-256 of the package's cases and of its stored reference arrays.
 
-    The modules are read with Unix line ends (a Windows checkout gives the same fingerprint);
-    the references by name, dtype, shape and bytes, not as the ``.npz`` file, whose zip
-    entries carry the time it was written.
+    ``cases.json`` is read with Unix line ends (a Windows checkout gives the same
+    fingerprint); the references by name, dtype, shape and bytes, not as the ``.npz`` file,
+    whose zip entries carry the time it was written.
     """
     digest = hashlib.sha256()
-    for path in sorted((student / CASE_MODULES).glob("*.py")):
-        digest.update(f"module {path.name}\n".encode())
-        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    cases = student / CASES_JSON
+    if cases.exists():
+        digest.update(b"cases\n" + cases.read_bytes().replace(b"\r\n", b"\n"))
     references = student / REFERENCES
     if references.exists():
         with np.load(references, allow_pickle=False) as data:

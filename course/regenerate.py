@@ -6,13 +6,13 @@ and ``solutions/`` come from the real ``nbgrader generate_assignment`` and
 course directory (so no gradebook is left behind). Generating the solutions executes them,
 and a solution whose tests fail stops the rebuild.
 
-It also writes the references the student package stores for the notebooks' own values tests
-(:mod:`course.stored_references`), raises the student package's version when its cases or
-references changed (:mod:`course.package_version`), and writes the full course text of each
-assignment, with its code, into ``solutions/<assignment>/`` (:mod:`course.documents`):
-``python -m autograder release-solutions`` releases it with the solution notebooks, after the
-due date; ``release/``, which students get, never holds it. Run ``make notebooks`` (or
-``python -m course.regenerate``) after changing a case or its text.
+It also writes what the student package stores for the notebooks' checks (its cases and,
+sealed, the references of the notebooks' public sizes: :mod:`course.student_data`), raises the
+student package's version when those changed (:mod:`course.package_version`), and writes the
+full course text of each assignment, with its code, into ``solutions/<assignment>/``
+(:mod:`course.documents`): ``python -m autograder release-solutions`` releases it with the
+solution notebooks, after the due date; ``release/``, which students get, never holds it. Run
+``make notebooks`` (or ``python -m course.regenerate``) after changing a case or its text.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from nbgrader.converters import GenerateAssignment, GenerateSolution
 from nbgrader.preprocessors import Execute
 
 from autograder.course_config import load_course_config
-from jacobian_checks.cases import ASSIGNMENTS
+from cases.registry import ASSIGNMENTS, CASES
 
 from .documents import FULL_NOTEBOOK, full_notebook
 from .notebooks import write_source
 from .package_version import record_version
-from .stored_references import needed_arrays, write_references
+from .student_data import package_data, write_package_data
 from .workspace import ROOT, convert
 
 GENERATED = ("source", "release", "solutions")
@@ -118,8 +118,8 @@ def _require_passing_solutions(solutions: dict[str, nbformat.NotebookNode]) -> N
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jacobians-course-") as scratch:
         write_source(Path(scratch) / "source")
-        if write_references(needed_arrays(Path(scratch) / "source")):
-            print("student/jacobian_checks/references.npz: written")
+        if write_package_data(package_data(CASES.values())):
+            print("student/jacobian_checks/cases.json, references.npz: written")
         if version := record_version():
             print(f"student package: version {version} (its cases or references changed)")
         rendered = render_course(Path(scratch))

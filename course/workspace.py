@@ -13,7 +13,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from autograder.course_config import load_course_config, with_scripts_on_path
-from jacobian_checks.cases import ASSIGNMENTS
+from cases.registry import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 

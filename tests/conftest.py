@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograder.course_secret import course_secret
+from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course, generate_assignments, new_course_dir, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.e2e_class import submit_class
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from cases.jacobians import ASSIGNMENT
 from course.answer_bank import answer, cell_text
 from course.classroom import solution_answers, write_submission
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 SIGN_FLIPPED = answer("scalar_wrt_vector", "forgot_minus").source
 ELEMENTWISE_ONLY = answer("elementwise_nonlinearity", "elementwise_derivative").source

@@ -9,7 +9,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.course_config import gradebook_url
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
+from cases.jacobians import ASSIGNMENT
 
 
 def gradebook_dump(course: Path) -> list[tuple]:

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from jacobian_checks.cases import VISIBLE_SEED, Case
+from cases.case import Case
+from jacobian_checks.public_case import VISIBLE_SEED
 from tests.trusted import visible_verdicts
 
 HELPERS = """\

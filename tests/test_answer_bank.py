@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from autograder.verify.in_process import judge_once
+from cases.registry import CASES
 from course.answer_bank import MISTAKES, BankAnswer, every_case
-from jacobian_checks.cases import CASES, VISIBLE_SEED
+from jacobian_checks.public_case import VISIBLE_SEED
 from tests.trusted import verdicts
 
 ANSWERS = tuple(answer for case in every_case() for answer in case.answers)

@@ -1,7 +1,8 @@
-"""The answer bank as code (course/answer_bank): its modules, and the cells cut from them.
+"""The answer bank as code (each case's answers.py, collected by course/answer_bank): its
+modules, and the cells cut from them.
 
 - Every case's module holds enough answers of every kind; a missing or incomplete one stops
-  with a message that names its file and what it lacks, and a copy of the template is a start.
+  with a message that names its file and what it lacks, and the scaffold's skeleton is a start.
 - Each answer's cell is what a student would write: the graded name, no trace of the bank,
   and it runs alone in a fresh namespace, where it computes what the answer's function
   computes in its module.
@@ -16,7 +17,7 @@ import ast
 import dataclasses
 import importlib
 import json
-import shutil
+import string
 import textwrap
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +28,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from cases.registry import CASES
 from course.answer_bank import (
     BankAnswer,
     BankError,
@@ -34,12 +36,13 @@ from course.answer_bank import (
     every_case,
     load_case_answers,
 )
-from course.answer_bank.bank import AT_LEAST, SETUP
+from course.answer_bank.bank import AT_LEAST, SETUP, answers_module
 from course.answer_bank.declare import NAMES
-from jacobian_checks.cases import CASES
 
 BANK = [(case, answer) for case in every_case() for answer in case.answers + case.predicted_shapes]
-TEMPLATE = Path(__file__).resolve().parents[1] / "course" / "answer_bank" / "TEMPLATE.py"
+TEMPLATE_FILE = Path(__file__).resolve().parents[1] / "course" / "case_template" / "answers.py.tmpl"
+TEMPLATE = string.Template(TEMPLATE_FILE.read_text()).substitute(key="cube")
+"""The answers the scaffold writes for the toy case (``python -m course new-case``)."""
 TOY = dataclasses.replace(CASES["elementwise_nonlinearity"], key="cube")
 """A case without answers: the cube of the template, ``da_dh(h)`` of shape (B, D, D)."""
 
@@ -53,22 +56,23 @@ def test_every_case_holds_enough_answers_of_every_kind():
         assert len(shapes) >= AT_LEAST["right predictions"], bank.case
         assert len(bank.predicted_shapes) - len(shapes) >= AT_LEAST["wrong predictions"]
         assert {"fails_shape", "fails_values", "fails_hidden"} <= {a.expect for a in bank.answers}
-        assert bank.path == f"course/answer_bank/{bank.case}.py"
+        assert bank.path == f"cases/{CASES[bank.case].assignment}/{bank.case}/answers.py"
 
 
-def test_a_missing_module_is_named_with_the_template_to_copy():
+def test_a_missing_module_is_named_with_the_command_that_writes_it():
     with pytest.raises(BankError) as raised:
         load_case_answers(TOY)
     assert str(raised.value) == (
-        "course/answer_bank/cube.py is missing: every case needs answers: copy "
-        "course/answer_bank/TEMPLATE.py to course/answer_bank/cube.py and write them")
+        "cases/jacobians/cube/answers.py is missing: every case needs answers: `python -m "
+        "course new-case jacobians cube` writes its skeleton (course/case_template/"
+        "answers.py.tmpl) into cases/jacobians/cube/")
 
 
 def test_a_copy_of_the_template_says_what_it_lacks(tmp_path, monkeypatch):
     package = _package(tmp_path, monkeypatch)
-    shutil.copy(TEMPLATE, tmp_path / package / "cube.py")
+    (tmp_path / package / "cube.py").write_text(TEMPLATE)
     with pytest.raises(BankError) as raised:
-        load_case_answers(TOY, package)
+        load_case_answers(TOY, f"{package}.cube")
     assert str(raised.value) == (
         f"{tmp_path / package / 'cube.py'} has 2 right answers (at least 15: functions under "
         "@right); 4 wrong answers (at least 15: functions under @wrong(mistake)); 1 right "
@@ -97,16 +101,16 @@ def test_a_copy_of_the_template_says_what_it_lacks(tmp_path, monkeypatch):
 ])
 def test_an_incomplete_module_names_what_it_lacks(tmp_path, monkeypatch, edit, lack):
     package = _package(tmp_path, monkeypatch)
-    (tmp_path / package / "cube.py").write_text(edit(_enough(TEMPLATE.read_text())))
+    (tmp_path / package / "cube.py").write_text(edit(_enough(TEMPLATE)))
     with pytest.raises(BankError) as raised:
-        load_case_answers(TOY, package)
+        load_case_answers(TOY, f"{package}.cube")
     assert str(raised.value) == f"{tmp_path / package / 'cube.py'} {lack}"
 
 
 def test_a_complete_copy_of_the_template_loads(tmp_path, monkeypatch):
     package = _package(tmp_path, monkeypatch)
-    (tmp_path / package / "cube.py").write_text(_enough(TEMPLATE.read_text()))
-    bank = load_case_answers(TOY, package)
+    (tmp_path / package / "cube.py").write_text(_enough(TEMPLATE))
+    bank = load_case_answers(TOY, f"{package}.cube")
     assert sum(a.expect == "pass" for a in bank.answers) == AT_LEAST["right answers"]
     assert len(bank.answers) == AT_LEAST["right answers"] + AT_LEAST["wrong answers"]
     assert {a.graded for a in bank.answers} == {"da_dh"}
@@ -150,7 +154,7 @@ def test_a_cell_runs_alone_and_computes_what_its_function_computes(bank, answer:
                 and node.id in NAMES], "the cell holds a decorator of the bank"
     alone: dict[str, Any] = {}
     exec(compile(answer.source, answer.name, "exec"), alone)  # no setup cell: alone
-    module = importlib.import_module(f"course.answer_bank.{bank.case}")
+    module = importlib.import_module(answers_module(CASES[bank.case]))
     arguments = _arguments(answer)
     in_cell = _outcome(alone[answer.graded], arguments)
     in_module = _outcome(getattr(module, answer.name), arguments)
@@ -215,7 +219,7 @@ def test_a_cell_with_more_than_its_function_runs_in_a_fresh_kernel(tmp_path):
                    resources={"metadata": {"path": str(Path(__file__).parents[1])}}).execute()
     for number, answer in enumerate(MORE_THAN_A_FUNCTION):
         (output,) = notebook.cells[4 * number + 3].outputs
-        module = importlib.import_module(f"course.answer_bank.{answer.case}")
+        module = importlib.import_module(answers_module(CASES[answer.case]))
         expected = _summary(getattr(module, answer.name)(*_arguments(answer)))
         assert np.allclose(json.loads(output.text), expected, rtol=1e-9), answer.name
 

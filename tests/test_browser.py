@@ -26,9 +26,9 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from cases.jacobians import ASSIGNMENT
 from course.bundle import bundle_folder, write_bundle
 from course.course_text import COURSE_TEXT
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.jupyter_servers import chromium
 from tests.student_lab import student_lab
 

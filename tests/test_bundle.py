@@ -25,6 +25,8 @@ from nbclient import NotebookClient
 from packaging.version import Version
 
 from autograder.course_config import with_scripts_on_path
+from cases.case import Case
+from cases.registry import ASSIGNMENTS, CASES
 from course.bundle import LAB_CONFIG, build_date, build_wheel, bundle_folder, write_bundle
 from course.classroom import fill, solution_answers
 from course.course_text import COURSE_TEXT, sections
@@ -38,11 +40,11 @@ from course.package_version import (
     recorded,
     require_current,
 )
+from course.student_data import package_data, write_package_data
 from course.workspace import ROOT
-from jacobian_checks.cases import ASSIGNMENTS
+from jacobian_checks.layout import JacobianLayout
 from jacobian_checks.verdicts import describe_inputs
 from tests.student_lab import http_status, install_wheel, page_config, student_lab
-from tests.test_adding_a_case import TOY_CASE
 
 pytestmark = pytest.mark.nbgrader
 
@@ -88,7 +90,7 @@ def test_the_wheel_needs_numpy_alone_and_holds_nothing_of_the_grader(bundle):
     assert requires == ["Requires-Dist: numpy>=1.24"]
     package = {f for f in files if not f.startswith("jacobian_checks-")}
     assert package and all(f.startswith("jacobian_checks/") for f in package)
-    assert "jacobian_checks/references.npz" in package
+    assert {"jacobian_checks/references.npz", "jacobian_checks/cases.json"} <= package
     modules = {Path(f).stem for f in package}
     assert not modules & {"finite_diff", "references_grader", "hidden", "course_secret"}
     assert not re.search(r"^\s*(?:from|import) autograder|^def (?:numerical_jacobian|"
@@ -273,6 +275,14 @@ def test_changed_references_raise_the_version_and_rewritten_ones_do_not(student_
     assert record_version(student_copy, pyproject) is None  # recorded once
 
 
+CUBE = Case(
+    key="cube", assignment="jacobians", notebook="06_cube", title="Elementwise cube",
+    function="da_dh", arguments=("h",), wrt="h", size_names=("B", "D"),
+    layout=JacobianLayout(batch=("B",), output=("D",), input=("D",)), kind="per_example",
+    forward=lambda h: h**3, input_shapes={"h": ("B", "D")}, visible_sizes={"B": 8, "D": 5},
+    second_sizes={"B": 3, "D": 7}, hidden_sizes={"B": (3, 40), "D": (2, 13)}, componentwise=True)
+"""A case the package does not know yet."""
+
 CUBE_CHECK = """
 import numpy as np
 from jacobian_checks import check_jacobian_shape
@@ -309,8 +319,7 @@ def test_a_new_case_raises_the_version_and_pip_replaces_the_older_package(studen
     """The old package, asked for a case it does not know, says to install the new bundle's
     wheel; ``pip install`` of that wheel replaces it, and the case is known."""
     old = build_wheel(tmp_path / "old", student_copy)
-    with open(student_copy / "jacobian_checks/assignments/jacobians.py", "a") as module:
-        module.write(TOY_CASE)
+    write_package_data(package_data([*CASES.values(), CUBE]), student_copy)
     version = record_version(student_copy, None)
     assert version is not None and Version(version) > Version(recorded(STUDENT).version)
     new = build_wheel(tmp_path / "new", student_copy)

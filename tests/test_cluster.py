@@ -44,8 +44,8 @@ from autograder.cluster.station import Recording, Station, StationSettings
 from autograder.course_config import CommandError, load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.settings import RunSettings
+from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 from tests.gradebooks import autograded_notebooks, gradebook_dump
 from tests.postgres_server import postgres_server
 

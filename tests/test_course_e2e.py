@@ -14,9 +14,9 @@ import pytest
 
 from autograder.course_config import gradebook_url
 from autograder.scores import GradeRow, read_grades
+from cases.jacobians import ASSIGNMENT
+from cases.registry import CASES, cases_of
 from course.notebooks import assignment_points, points_by_test_cell
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import CASES, cases_of
 
 pytestmark = pytest.mark.nbgrader
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from autograder.cli import main
+from cases.registry import ASSIGNMENTS, CASES, cases_of
 from course import documents
 from course.content import TEXTS
 from course.documents import (
@@ -24,7 +25,6 @@ from course.documents import (
     student_document,
 )
 from course.workspace import ROOT, copy_course
-from jacobian_checks.cases import ASSIGNMENTS, CASES, cases_of
 from tests.fragments import fenced_blocks
 from tests.trusted import verdicts
 

@@ -28,14 +28,15 @@ from autograder.cluster.station import Station, StationSettings, grading_stack
 from autograder.course_config import gradebook_url, load_course_config
 from autograder.grading.settings import RunSettings
 from autograder.verify.records import INSTRUCTOR_NOTE, METADATA_KEY, NUMERICAL_DIFF
+from cases.jacobians import ASSIGNMENT
+from cases.registry import CASES
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT, SCALAR_WRT_VECTOR
 from tests.test_numdiff import HELPER
 
 pytestmark = pytest.mark.nbgrader
 
-NOTEBOOK = SCALAR_WRT_VECTOR.notebook
+NOTEBOOK = CASES["scalar_wrt_vector"].notebook
 
 NUMERICAL = '''\
 def dloss_dyhat(y, yhat):

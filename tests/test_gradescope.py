@@ -60,10 +60,10 @@ from autograder.gradescope.submission import (
     read_submitter,
 )
 from autograder.hidden import hidden_runs
+from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of
 from course.classroom import fill, release_notebooks, solution_answers
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of
 from tests.e2e_class import SIGN_FLIPPED
 
 pytestmark = pytest.mark.nbgrader
@@ -261,10 +261,13 @@ def test_zip_holds_what_gradescope_needs_and_the_pinned_stack(exported):
         for path in (exported.course / "source" / ASSIGNMENT).glob("*.ipynb"):
             assert read(f"course/source/{ASSIGNMENT}/{path.name}") == path.read_bytes()
         # the grader that made the zip is the grader it installs
-        for package in (KIT / "autograder", KIT / "student" / "jacobian_checks"):
+        for package in (KIT / "autograder", KIT / "cases", KIT / "student" / "jacobian_checks"):
             for path in package.rglob("*.py"):
                 shipped = f"grader/{path.relative_to(KIT).as_posix()}"
-                assert read(shipped) == path.read_bytes(), shipped
+                if path.name in ("text.py", "answers.py") and package.name == "cases":
+                    assert shipped not in names  # a case's text and answers: not the grader's
+                else:
+                    assert read(shipped) == path.read_bytes(), shipped
         assert not [name for name in names if "__pycache__" in name or ".egg-info" in name]
         assert not [name for name in names if name.startswith(("course/submitted",
                                                                "course/autograded"))]

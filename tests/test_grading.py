@@ -23,12 +23,12 @@ from autograder.hidden import hidden_runs
 from autograder.scores import read_grades
 from autograder.verify.executor import read_test_cells
 from autograder.verify.in_process import verify_cells
+from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of
 from course.answer_bank import case_answers
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, new_course_dir, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of
 from tests.gradebooks import autograded_notebooks, gradebook_dump
 
 pytestmark = pytest.mark.nbgrader

@@ -36,8 +36,8 @@ from autograder.grading.settings import (
     options_config,
 )
 from autograder.grading.supervisor import GradingSupervisor
+from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 # --- the supervisor ------------------------------------------------------------------------------
 

@@ -39,10 +39,10 @@ from autograder.hidden import hidden_runs
 from autograder.sandbox.cgroups import jail_cpu_limited, jail_memory_limited
 from autograder.scores import GradeRow, read_grades
 from autograder.verify.kernel_calls import MAX_CALL_OUTPUT
+from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of, get_case
 from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of, get_case
 from jacobian_checks.coerce import NOT_AN_ARRAY
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.hidden_messages import hidden_message, hidden_texts
@@ -892,7 +892,7 @@ def test_a_header_claiming_terabytes_is_only_that_students_failure(graded, grade
     assert cell_shows(graded[grader].course, "huge_npy_header", NB2,
                       "test_dloss_dyhat_shape") == (
         f"dloss_dyhat(y, yhat) returned {NOT_AN_ARRAY['too_large']}.\n"
-        "It should return a NumPy array of shape (B, 1, D).")
+        "It should return a NumPy array: the Jacobian, with the shape you predicted in part 1.")
 
 
 @pytest.mark.parametrize("grader", GRADERS)

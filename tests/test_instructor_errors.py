@@ -16,9 +16,9 @@ from autograder.course_config import with_scripts_on_path
 from autograder.course_lock import LOCK_FILE
 from autograder.lms.export import RosterEntry, canvas_table
 from autograder.scores import GradeRow, score_table
+from cases.registry import ASSIGNMENTS
 from course.classroom import write_submission
 from course.workspace import copy_course, new_course_dir
-from jacobian_checks.cases import ASSIGNMENTS
 
 ASSIGNMENT = next(iter(ASSIGNMENTS))
 

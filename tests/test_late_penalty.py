@@ -11,10 +11,10 @@ from nbgrader.api import Gradebook
 
 from autograder.course_config import gradebook_url
 from autograder.late_penalty import policy_penalty, spread
+from cases.jacobians import ASSIGNMENT
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 HOUR = 3600
 

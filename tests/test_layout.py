@@ -17,14 +17,6 @@ def test_shape_is_batch_then_output_then_input():
     assert AVERAGED.shape({"n": 3, "m": 2}) == (1, 3, 2)
 
 
-def test_describe_names_each_group_in_symbols_and_numbers():
-    assert PER_EXAMPLE_LOSS.describe({"B": 256, "D": 10}) == (
-        "(B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), "
-        "then input (D,) = (10,)")
-    assert AVERAGED.describe({"n": 3, "m": 2}) == (
-        "(1, n, m) = (1, 3, 2): output (1,), then input (n, m) = (3, 2)")
-
-
 def test_split_index_labels_the_groups():
     assert LINEAR.split_index((7, 0, 2, 1)) == "batch (7,) | output (0,) | input (2, 1)"
     assert AVERAGED.split_index((0, 2, 1)) == "output (0,) | input (2, 1)"

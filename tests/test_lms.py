@@ -33,9 +33,9 @@ from autograder.lms.export import (
 )
 from autograder.lms.solutions import Deadline, refusal
 from autograder.scores import ScoreTable, StudentScores
+from cases.jacobians import ASSIGNMENT
 from course.classroom import fill, release_notebooks, solution_answers, write_submission
 from course.workspace import ROOT, copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 NOTEBOOKS = {"01_first.ipynb", "02_second-part.ipynb"}
 CANVAS_LAYOUT = ("its path does not follow Canvas's download layout "

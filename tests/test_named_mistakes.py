@@ -24,29 +24,23 @@ from functools import cache
 import numpy as np
 import pytest
 
-from autograder.references import (
-    example_jacobians,
-    mistake_jacobians,
-    reference_jacobian,
-)
+from autograder.expectation import CaseExpectation
 from autograder.verify.in_process import judge_once
+from cases.registry import CASES
 from course.answer_bank import BankAnswer, case_answers
-from jacobian_checks import check_jacobian_values, diagnosis_softmax, diagnosis_substitutions
-from jacobian_checks.cases import CASES
+from jacobian_checks import check_jacobian_values, diagnosis_named
 from jacobian_checks.coerce import as_answer, as_array
 from jacobian_checks.compare import tolerance_for
 from jacobian_checks.diagnosis import TITLES, Diagnosis, Failure
-from jacobian_checks.diagnosis_softmax import softmax_mistake
-from jacobian_checks.diagnosis_substitutions import known_mistake
+from jacobian_checks.diagnosis_named import named_mistake
 from jacobian_checks.diagnosis_values import diagnose_values
 from jacobian_checks.errors import JacobianCheckError
+from jacobian_checks.expected import Expected, NamedAnswer
 from jacobian_checks.hidden_messages import HIDDEN
 from tests.test_diagnosis import DIAGNOSED, HIDDEN_RUN, WRONG
 
-RULES: dict[str, Callable[[Failure], Diagnosis | None]] = {
-    **dict.fromkeys(diagnosis_softmax.KEYS, softmax_mistake),
-    **dict.fromkeys(diagnosis_substitutions.KEYS, known_mistake),
-}
+RULES: dict[str, Callable[[Failure], Diagnosis | None]] = dict.fromkeys(
+    (*diagnosis_named.SOFTMAX, *diagnosis_named.LISTED), named_mistake)
 """The rule naming each mistake of one kind of function; the others are general rules,
 which name an answer only when it is off by more than the checks' margin."""
 
@@ -86,15 +80,14 @@ def test_a_named_mistake_gets_its_diagnosis(case: str, key: str):
 @pytest.mark.parametrize(("case", "key"), NAMED, ids=[f"{case}-{key}" for case, key in NAMED])
 def test_no_right_answer_gets_a_named_mistake(case: str, key: str):
     rule = RULES.get(key)
-    for name, failure in _right_answers(case):
-        assert diagnose_values(failure.yours, failure.reference, failure.case, failure.sizes,
-                               failure.inputs, failure.tolerance, failure.examples,
-                               failure.mistakes) is None, name
+    for name, (failure, expected) in _right_answers(case):
+        assert diagnose_values(failure.yours, expected, failure.case, failure.sizes,
+                               failure.tolerance) is None, name
         if rule is not None:
             assert rule(failure) is None, name
 
 
-LISTED = [answer for answer in WRONG if answer.mistake in diagnosis_substitutions.KEYS
+LISTED = [answer for answer in WRONG if answer.mistake in diagnosis_named.LISTED
           and answer.expect == "fails_values"]
 
 
@@ -109,23 +102,24 @@ def test_a_listed_mistake_is_named_in_the_notebook_from_the_stored_answers(answe
     assert str(raised.value).splitlines()[0] == TITLES[str(answer.mistake)]
 
 
-def test_answers_stored_for_other_mistakes_are_not_compared():
-    """A package whose stored answers do not fit the case's mistakes (or these sizes) names
-    nothing from them, and does not fail."""
+def test_answers_stored_for_other_sizes_are_not_compared():
+    """A package whose stored answers do not fit these sizes names nothing from them, and
+    does not fail."""
     case = CASES["tanh"]
     inputs, failure_of = _evidence(case.key, tuple(case.visible_sizes.items()), 0)
     h = inputs["h"]
-    failure = failure_of(np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1])))
-    assert known_mistake(failure) is not None
-    answers = failure.mistakes()
-    for stored in (answers[:1], answers[:, :3]):
-        mismatched = Failure(failure.yours, failure.reference, case, failure.sizes, inputs,
-                             failure.tolerance, mistakes=lambda stored=stored: stored)
-        assert known_mistake(mismatched) is None
+    failure, _ = failure_of(np.einsum("bi,ij->bij", 1 - h**2, np.eye(h.shape[1])))
+    assert named_mistake(failure) is not None
+    assert failure.named is not None
+    cut = [[NamedAnswer(named.key, named.verdict, named.answer[:, :3]) for named in family]
+           for family in failure.named()]
+    mismatched = Failure(failure.yours, failure.reference, case, failure.layout, failure.sizes,
+                         failure.tolerance, named=lambda: cut)
+    assert named_mistake(mismatched) is None
 
 
 @cache
-def _right_answers(case: str) -> list[tuple[str, Failure]]:
+def _right_answers(case: str) -> list[tuple[str, tuple[Failure, Expected]]]:
     """Every right answer of ``case`` in the bank, judged on the notebook's sizes and on a
     hidden run (they pass), as the evidence a value rule gets."""
     the_case = CASES[case]
@@ -148,13 +142,17 @@ def _right_answers(case: str) -> list[tuple[str, Failure]]:
 
 @cache
 def _evidence(case: str, sizes: tuple[tuple[str, int], ...], seed: int
-              ) -> tuple[dict[str, np.ndarray], Callable[[np.ndarray], Failure]]:
-    """The inputs of a run, and the :class:`Failure` of any answer to it."""
+              ) -> tuple[dict[str, np.ndarray],
+                         Callable[[np.ndarray], tuple[Failure, Expected]]]:
+    """The inputs of a run, and the :class:`Failure` of any answer to it, with what the
+    answer is compared with (the grader's, every piece of evidence computed once)."""
     the_case = CASES[case]
     inputs = the_case.sample_inputs(dict(sizes), seed)
-    reference = reference_jacobian(the_case, inputs)
-    examples = example_jacobians(the_case, inputs)
-    mistakes = mistake_jacobians(the_case, inputs)
-    return inputs, lambda values: Failure(
-        values, reference.values, the_case, dict(sizes), inputs, tolerance_for(reference),
-        lambda: examples, lambda: mistakes)
+    computed = CaseExpectation(the_case, dict(sizes), seed, inputs).expected(
+        the_case.jacobian_shape(dict(sizes)))
+    examples = computed.examples() if computed.examples is not None else None
+    named = list(computed.named()) if computed.named is not None else []
+    expected = Expected(computed.layout, computed.reference, lambda: examples, lambda: named)
+    return inputs, lambda values: (Failure(
+        values, expected.reference.values, the_case, expected.layout, dict(sizes),
+        tolerance_for(expected.reference), expected.examples, expected.named), expected)

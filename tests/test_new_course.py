@@ -15,7 +15,7 @@ from autograder.course_config import CommandError, gradebook_url
 from autograder.doctor import examine
 from autograder.new_course import LatePolicy, new_course, parse_due_dates
 from autograder.sandbox.preflight import SandboxUnavailable
-from jacobian_checks.cases import ASSIGNMENTS
+from cases.registry import ASSIGNMENTS
 
 FIRST = next(iter(ASSIGNMENTS))
 

@@ -8,11 +8,11 @@ import nbformat
 import pytest
 
 from autograder.verify.plan import plan_cell
+from cases.registry import CASES
 from course.content import TEXTS
 from course.regenerate import GENERATED, normalize, render_course
-from course.stored_references import is_current, needed_arrays
+from course.student_data import is_current, package_data
 from course.workspace import ROOT
-from jacobian_checks.cases import CASES
 
 CHECKS = {"check_predicted_shape", "check_jacobian_shape", "check_jacobian_values"}
 
@@ -50,9 +50,9 @@ def test_source_release_and_solutions_are_in_sync(tmp_path):
             "run `make notebooks` and commit the result")
 
 
-def test_the_student_package_stores_exactly_the_references_the_notebooks_need():
-    assert is_current(needed_arrays(ROOT / "source")), (
-        "student/jacobian_checks/references.npz is stale: run `make notebooks`")
+def test_the_student_package_stores_exactly_what_the_notebooks_checks_need():
+    assert is_current(package_data(CASES.values())), (
+        "student/jacobian_checks/cases.json or references.npz is stale: run `make notebooks`")
 
 
 def nbgrader_cells(notebook):

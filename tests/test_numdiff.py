@@ -20,9 +20,9 @@ import pytest
 from autograder.numdiff import find_numerical_differentiation, notebook_sources
 from autograder.numdiff.program import MAX_CHARS, Source
 from autograder.numdiff.quotients import MAX_SUBTRACTIONS
+from cases.registry import ASSIGNMENTS, CASES, cases_of
 from course.answer_bank import every_case
 from course.workspace import ROOT
-from jacobian_checks.cases import ASSIGNMENTS, CASES, cases_of
 
 SETUP = Source("cell 2 (setup)", "import numpy as np")
 

@@ -20,10 +20,10 @@ from nbgrader.api import Gradebook
 from playwright.sync_api import Page, Route, sync_playwright
 
 from autograder.course_config import gradebook_url, with_scripts_on_path
+from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of
 from course.classroom import solution_answers, write_submission
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import cases_of
 from tests.jupyter_servers import chromium, running_server
 
 pytestmark = pytest.mark.nbgrader

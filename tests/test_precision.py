@@ -25,10 +25,12 @@ from hypothesis import strategies as st
 
 from autograder.hidden import hidden_runs
 from autograder.verify.in_process import judge_once
+from cases.case import Case
+from cases.registry import CASES
 from course.answer_bank import BankAnswer, every_case
 from course.classroom import solution_answers
 from course.workspace import ROOT
-from jacobian_checks.cases import CASES, VISIBLE_SEED, Case
+from jacobian_checks.public_case import VISIBLE_SEED
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])

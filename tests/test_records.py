@@ -41,8 +41,8 @@ from autograder.verify.records import (
     set_notebook_record,
     update_notebook_record,
 )
+from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
 
 RECORDS = {"ann": StudentRecord("abc", Outcome(
     "ann", "partial", 12.0, 20.0, [NotebookFailure("02", "died")], ["01"]), inputs={"s": "1"})}

@@ -42,11 +42,11 @@ from autograder.scores import GradeRow, StudentScores, read_grades, score_table
 from autograder.typed_json import stamped
 from autograder.verify.plan import plan_cell
 from autograder.verify.records import CellRecord, Flag, timed_out
+from cases.jacobians import ASSIGNMENT
+from cases.registry import ASSIGNMENTS, cases_of
 from course.classroom import solution_answers, write_submission
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import ROOT, copy_course, run
-from jacobian_checks.assignments.jacobians import ASSIGNMENT
-from jacobian_checks.cases import ASSIGNMENTS, cases_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -19,11 +19,11 @@ import nbformat
 import pytest
 
 from autograder.course_config import with_scripts_on_path
+from cases.registry import cases_of
 from course.classroom import fill, solution_answers
 from course.documents import FULL_NOTEBOOK
 from course.notebooks import assignment_points
 from course.workspace import ROOT
-from jacobian_checks.cases import cases_of
 
 pytestmark = pytest.mark.nbgrader
 

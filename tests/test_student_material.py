@@ -17,10 +17,10 @@ import zipfile
 import nbformat
 import pytest
 
+from cases.registry import ASSIGNMENTS, CASES
 from course.bundle import write_bundle
 from course.documents import student_document
 from course.workspace import ROOT
-from jacobian_checks.cases import ASSIGNMENTS, CASES
 from tests.fragments import file_fragments, markdown_fragments, notebook_fragments
 from tests.pasting import Pasted, passing
 

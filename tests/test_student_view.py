@@ -17,9 +17,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from cases.case import Case
+from cases.registry import CASES
 from course.classroom import fill, solution_answers
 from course.workspace import ROOT
-from jacobian_checks.cases import CASES, Case
 from jacobian_checks.display import WIDTH
 
 pytestmark = pytest.mark.nbgrader

@@ -36,9 +36,9 @@ from autograder.verify.replies import (
     parse_reply,
     parse_user_expression,
 )
+from cases.registry import CASES
 from course.answer_bank import every_case
 from jacobian_checks import JacobianCheckError, check_jacobian_shape
-from jacobian_checks.cases import CASES
 from jacobian_checks.coerce import NOT_AN_ARRAY, NotAnArray
 from jacobian_checks.hidden_messages import CHECK_KINDS, hidden_message, hidden_texts
 from jacobian_checks.probe import answer

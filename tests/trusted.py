@@ -9,8 +9,9 @@ from typing import Any
 from autograder.verify.in_process import in_process, verify_cells
 from autograder.verify.judge import CellVerdict, Judge, TestCell
 from autograder.verify.plan import plan_cell
+from cases.case import Case
+from cases.registry import CASES
 from course.notebooks import build_notebook
-from jacobian_checks.cases import Case, get_case
 
 SECRET = bytes(range(32))
 """A course secret for tests."""
@@ -24,7 +25,7 @@ def graded_cells(case: Case) -> tuple[TestCell, ...]:
 @cache
 def _graded_cells(key: str) -> tuple[TestCell, ...]:
     cells = []
-    for cell in build_notebook(get_case(key)).cells:
+    for cell in build_notebook(CASES[key]).cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             cells.append(TestCell(meta["grade_id"], tuple(plan_cell(cell.source, "test"))))

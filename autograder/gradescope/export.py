@@ -43,6 +43,9 @@ EXECUTABLE, PLAIN = 0o755, 0o644
 SKIPPED = ("__pycache__", ".egg-info", ".pyc")
 """Build leftovers that are not shipped."""
 
+NOT_THE_GRADERS = ("text.py", "answers.py")
+"""The files of a case folder the grader never reads: the course builder's and the tests'."""
+
 
 @dataclass(frozen=True)
 class AutograderZip:
@@ -112,13 +115,15 @@ def kit_folder() -> Path:
 
 def grader_sources() -> Files:
     """The files ``setup.sh`` installs the grader and the checks from, by path in
-    ``grader/``."""
+    ``grader/``: of the case folders (``cases/``), the math alone, which the grader reads --
+    not a case's notebook text or answers (:data:`NOT_THE_GRADERS`)."""
     folder = kit_folder()
     files = {name: (folder / name).read_bytes() for name in ("pyproject.toml", "README.md")}
-    for package in (folder / "autograder", folder / "student"):
+    for package in (folder / "autograder", folder / "cases", folder / "student"):
         for path in sorted(path for path in package.rglob("*") if path.is_file()):
             relative = path.relative_to(folder)
-            if not any(part.endswith(SKIPPED) for part in relative.parts):
+            if not any(part.endswith(SKIPPED) for part in relative.parts) and not (
+                    relative.parts[0] == "cases" and path.name in NOT_THE_GRADERS):
                 files[relative.as_posix()] = path.read_bytes()
     return files
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 import autograder
+import cases
 import jacobian_checks
 
 from ..course_secret import course_secret, secret_fingerprint
@@ -44,8 +45,9 @@ def grading_inputs(root: Path, assignment: str, db_url: str) -> dict[str, str]:
 
 
 def checks_fingerprint() -> str:
-    """A fingerprint of the code of the checks and of the grader, as installed here."""
-    return files_fingerprint(_package_files(jacobian_checks, autograder))
+    """A fingerprint of the code of the checks and of the grader, and of the cases' math, as
+    installed here."""
+    return files_fingerprint(_package_files(jacobian_checks, autograder, cases))
 
 
 def what_changed(recorded: Mapping[str, str], current: Mapping[str, str]) -> list[str]:

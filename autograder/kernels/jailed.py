@@ -41,11 +41,14 @@ def student_packages() -> list[str]:
 
 
 def grader_packages() -> list[str]:
-    """The grader's own package directory, which a kernel must not find even if it is installed
-    among the interpreter's packages."""
+    """The grader's own package directory, and that of the case folders (the Jacobians' layouts
+    and the solutions' texts), which a kernel must not find even if they are installed among
+    the interpreter's packages."""
     import autograder
+    import cases
 
-    return [os.path.dirname(os.path.realpath(autograder.__file__))]
+    return [os.path.dirname(os.path.realpath(package.__file__ or ""))
+            for package in (autograder, cases)]
 
 
 def kernel_jail(connection: Mapping[str, Any], *, workdir: str | None, limits: Limits,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from jacobian_checks.cases import get_case
+from cases.registry import get_case
 from jacobian_checks.probe import answer, encode_argument
 from jacobian_checks.verdicts import Rejection
 

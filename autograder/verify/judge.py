@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jacobian_checks.cases import VISIBLE_SEED, Case, get_case
+from cases.case import Case
+from cases.registry import get_case
 from jacobian_checks.coerce import NotAnArray
+from jacobian_checks.public_case import VISIBLE_SEED
 from jacobian_checks.verdicts import (
     Rejection,
     Run,
@@ -29,15 +31,8 @@ from jacobian_checks.verdicts import (
     reject_unavailable,
 )
 
+from ..expectation import CaseExpectation
 from ..hidden import HiddenRun
-from ..references import (
-    example_jacobians,
-    mistake_jacobians,
-    reference_jacobian,
-    visible_examples,
-    visible_mistakes,
-    visible_reference,
-)
 from .plan import PlannedCheck
 from .replies import NoReply, Predicted, Raised, Returned, Unavailable, builtin_exception
 
@@ -132,13 +127,17 @@ class Judge:
         public run on other sizes than the cell's is its second set."""
         case = get_case(check.case)
         second = not hidden and sizes != check.sizes
-        run = Run(case, check.check, sizes, hidden, passed_at=check.sizes if second else None)
+        passed_at = check.sizes if second else None
         if check.check == "predicted_shape":
+            run = Run(case, check.check, sizes, CaseExpectation(case, sizes, seed), hidden,
+                      passed_at)
             returned = await self._call(run, "shape", [sizes[n] for n in case.size_names], seed)
             if isinstance(returned, Predicted):
                 return judge_prediction(run, returned.shape, returned.kind)
             return _unusable(run, returned)
         inputs = case.sample_inputs(sizes, seed)
+        run = Run(case, check.check, sizes, CaseExpectation(case, sizes, seed, inputs), hidden,
+                  passed_at)
         returned = await self._call(run, "array", [inputs[n] for n in case.arguments], seed)
         if not isinstance(returned, np.ndarray | NotAnArray):
             return _unusable(run, returned)
@@ -146,19 +145,13 @@ class Judge:
         if rejection is not None or check.check == "shape":
             return rejection
         assert isinstance(returned, np.ndarray)
-        if seed == VISIBLE_SEED:
-            reference = visible_reference(case.key, sizes)
-            return judge_values(run, returned, inputs, reference,
-                                lambda: visible_examples(case.key, sizes),
-                                lambda: visible_mistakes(case.key, sizes))
-        return judge_values(run, returned, inputs, reference_jacobian(case, inputs),
-                            lambda: example_jacobians(case, inputs),
-                            lambda: mistake_jacobians(case, inputs))
+        return judge_values(run, returned)
 
     async def _call(self, run: Run, expect: str, arguments: list, seed: int) -> Returned:
         key = (run.function, expect, run.case.key, tuple(sorted(run.sizes.items())), seed)
         if key not in self._returned:
-            shape = run.case.layout.shape(run.sizes) if expect == "array" else None
+            shape = (get_case(run.case.key).jacobian_shape(run.sizes) if expect == "array"
+                     else None)
             self._returned[key] = await self.call(run.function, expect, arguments, shape)
         return self._returned[key]
 
@@ -178,6 +171,6 @@ def _unusable(run: Run, returned: Returned) -> Rejection:
 def _summary(cell: TestCell) -> str:
     """What the notebook's check prints when it passes, and the hidden tests: ``Passed:
     dloss_dyhat(y, yhat) has the shape (B, 1, D): ..., and on hidden tests ...``."""
-    parts = [confirmation(get_case(check.case), check.check, check.public_sizes)
-             for check in cell.checks]
+    parts = [confirmation(case, case.layout, check.check, check.public_sizes)
+             for check in cell.checks for case in [get_case(check.case)]]
     return f"Passed: {'; '.join(parts)}; and on hidden tests with other sizes and inputs."

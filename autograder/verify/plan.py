@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from jacobian_checks.cases import CASES
+from cases.registry import CASES
 
 CHECKS = {"check_predicted_shape": "predicted_shape", "check_jacobian_shape": "shape",
           "check_jacobian_values": "values"}
@@ -45,7 +45,8 @@ class PlannedCheck:
     @property
     def public_sizes(self) -> list[dict[str, int]]:
         """The sizes it runs on with the notebook's inputs, as the notebook's check does: the
-        cell's, then the case's second set (:meth:`jacobian_checks.case.Case.public_sizes`)."""
+        cell's, then the case's second set
+        (:meth:`jacobian_checks.public_case.PublicCase.public_sizes`)."""
         return CASES[self.case].public_sizes(self.sizes)
 
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from jacobian_checks.cases import CASES
+from cases.registry import CASES
 
 from ..numdiff import NumericalDifferentiation
 from ..typed_json import RecordError, read_stamped, stamped

@@ -1,12 +1,15 @@
 """An independent bank of student answers for every case of the course, written as code.
 
-One module per case, ``course/answer_bank/<case key>.py``: each answer is a top-level
-function decorated with what the grader should make of it (:mod:`.declare`: ``@right``,
+One module per case, in the case's folder, ``cases/<assignment>/<key>/answers.py``: each
+answer is a top-level function decorated with what the grader should make of it
+(:mod:`.declare`: ``@right``,
 ``@wrong("sign_flipped")``, ``@right_prediction``, ...), and the notebook cell it stands for is
 cut from the module's source (:mod:`.cells`). The bank tests the grader for false rejections and
 false acceptances, and gives the diagnosis examples of ``docs/diagnoses.md``, the demo's
 mistakes and the end-to-end class their answers. A new case's module starts as a copy of
-``TEMPLATE.py``.
+``course/case_template/answers.py.tmpl`` (``python -m course new-case`` writes it). This
+package is the course builder's and the tests': the grader never imports it, nor a case's
+answers, and the student package holds none of them.
 
 - :func:`every_case`, :func:`case_answers`: the answers of each case (:class:`CaseAnswers`,
   of :class:`BankAnswer`), checked for completeness.

@@ -1,6 +1,7 @@
 """Each case's answers, collected from its module, with what a case's bank must hold.
 
-A case's answers are the module ``course/answer_bank/<case key>.py``: its functions under the
+A case's answers are the module ``answers.py`` of its folder, ``cases/<assignment>/<key>/``
+(:func:`answers_module`): its functions under the
 decorators of :mod:`.declare`, ``APPLICABLE_MISTAKES`` (the labels of :mod:`.mistakes` that make
 sense for the case, each used by an answer) and ``OTHER_SIZES`` (runs on other sizes than the
 notebook's, some smaller and some larger, where the wrong answers are diagnosed too). A module
@@ -17,14 +18,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jacobian_checks.cases import CASES, Case
+from cases.case import Case
+from cases.registry import CASES, CASES_DIR, NEW_CASE, where
 
 from .cells import BankError, cell_text, shown_path
 from .declare import OtherDiagnosis, declaration
 from .mistakes import MISTAKES
 
-TEMPLATE = shown_path(Path(__file__).with_name("TEMPLATE.py"))
-"""The skeleton of a case's answers."""
+TEMPLATE = shown_path(Path(__file__).parents[1] / "case_template" / "answers.py.tmpl")
+"""The skeleton of a case's answers, which ``python -m course new-case`` writes."""
 
 SETUP = "import numpy as np"
 """The notebooks' setup cell, run before a graded cell."""
@@ -128,17 +130,28 @@ def answer(case: str, name: str) -> BankAnswer:
     raise BankError(f"{bank.path} has no answer {name}")
 
 
-def load_case_answers(case: Case, package: str = __package__) -> CaseAnswers:
-    """Collect and check the answers of ``case`` from ``package``'s module ``case.key``."""
-    name = f"{package}.{case.key}"
-    path = shown_path(Path(*importlib.import_module(package).__path__) / f"{case.key}.py")
+def answers_module(case: Case) -> str:
+    """The module of ``case``'s answers: ``answers`` in its folder."""
+    return f"cases.{case.assignment}.{case.key}.answers"
+
+
+def load_case_answers(case: Case, name: str | None = None) -> CaseAnswers:
+    """Collect and check the answers of ``case`` from the module ``name`` (by default
+    :func:`answers_module`, ``cases/<assignment>/<key>/answers.py``)."""
+    if name is None:
+        name = answers_module(case)
+        path = shown_path(CASES_DIR / case.assignment / case.key / "answers.py")
+    else:
+        package, _, last = name.rpartition(".")
+        path = shown_path(Path(*importlib.import_module(package).__path__) / f"{last}.py")
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name != name:
+        if error.name is None or not f"{name}.".startswith(f"{error.name}."):
             raise
-        raise BankError(f"{path} is missing: every case needs answers: copy {TEMPLATE} "
-                        f"to {path} and write them") from None
+        raise BankError(f"{path} is missing: every case needs answers: "
+                        f"`{NEW_CASE} {case.assignment} {case.key}` writes its skeleton "
+                        f"({TEMPLATE}) into {where(case.assignment, case.key)}/") from None
     declared = {key: (value, found) for key, value in vars(module).items()
                 if (found := declaration(value)) is not None
                 and getattr(value, "__module__", None) == name}

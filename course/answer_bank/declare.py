@@ -1,6 +1,6 @@
 """The decorators that declare a function of a case's module an answer of the bank.
 
-A case's module (``course/answer_bank/<case>.py``) holds its answers as top-level functions,
+A case's module (``cases/<assignment>/<key>/answers.py``) holds its answers as top-level functions,
 each under its own name, decorated with what the grader should make of it::
 
     @right

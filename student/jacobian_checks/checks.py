@@ -1,13 +1,14 @@
 """The checks that the notebooks' test cells call, in the student's own kernel.
 
-Each check calls the student's function on the notebook's sizes and inputs, then on the
-case's second, public sizes (:attr:`~jacobian_checks.case.Case.second_sizes`: a size typed
-in, or code right only at one set of sizes, fails here, before the student submits), and runs
-the verdicts of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness, values --
-stopping at the first failure with a :class:`~jacobian_checks.errors.JacobianCheckError`
-whose message says what was expected, what was found, and, if the answer matches a common
-mistake, names it. Values are compared with the references stored for these sizes
-(:mod:`jacobian_checks.references`). An exception raised inside the student's own function
+Each check calls the student's function on the notebook's sizes and inputs, then on the case's
+second, public sizes (:attr:`~jacobian_checks.public_case.PublicCase.second_sizes`: a size
+typed in, or code right only at one set of sizes, fails here, before the student submits), and
+runs the verdicts of :mod:`jacobian_checks.verdicts` in order -- type, shape, finiteness,
+values -- stopping at the first failure with a
+:class:`~jacobian_checks.errors.JacobianCheckError` whose message says what was found and what
+is wrong with it: the common mistake it matches, or the rule -- never the shape part 1 asks
+for. Values are compared with the references stored for these sizes
+(:mod:`jacobian_checks.stored`). An exception raised inside the student's own function
 propagates as it is, with a note saying how it was called, and shows their own frames only
 (:mod:`jacobian_checks.display`). A check that passes prints one line confirming what it
 checked, the Jacobian's shape in symbols and numbers included.
@@ -18,29 +19,26 @@ and judges the results with the same verdicts.
 
 Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)``)::
 
-    JacobianCheckError: Your Jacobian looks transposed: its axes are (B, D, 1) = (256, 10, 1),
-    input before output.
-    The axes go batch, then output, then input: check the order of the subscripts after ...
+    JacobianCheckError: Your Jacobian looks transposed: the input's axes come before the
+    output's.
+    The axes go in the rule's order: check the order of the subscripts after '->' in ...
     dloss_dyhat(y, yhat) returned an array of shape (256, 10, 1) (inputs: ...).
-    Expected (B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,), then input
-    (D,) = (10,).
-    ...
+    Rule: a leading batch axis B when the output is per example, then the axes of one
+    example's output, then the axes of the input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
 
 import numpy as np
 
-from .cases import VISIBLE_SEED, Case, get_case
 from .coerce import NotAnArray, as_array, shape_kind
-from .compare import Reference
 from .diagnosis import HARDCODED_POINTER
 from .display import passed, show_own_frames
 from .errors import JacobianCheckError
-from .references import stored_examples, stored_mistakes, stored_reference
+from .public_case import VISIBLE_SEED
+from .stored import get_case, stored_run
 from .verdicts import (
     Rejection,
     Run,
@@ -59,59 +57,55 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
     """Check the student's predicted Jacobian shape, ``jacobian_shape(*sizes)``."""
     __tracebackhide__ = True
     runs = _runs(case, "predicted_shape", sizes)
+    shapes = []
     for run in runs:
         _require_callable(run, jacobian_shape)
         predicted = _call_student(jacobian_shape, run,
                                   {name: run.sizes[name] for name in run.case.size_names})
-        _raise_if(run, judge_prediction(run, *shape_kind(predicted)))
-    _passed(runs)
+        shape, kind = shape_kind(predicted)
+        _raise_if(run, judge_prediction(run, shape, kind))
+        shapes.append(shape)
+    _passed(runs, shapes[0])
 
 
 def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: int) -> None:
     """Check the type and shape of what ``function`` returns on the case's inputs."""
     __tracebackhide__ = True
     runs = _runs(case, "shape", sizes)
-    for run in runs:
-        _returned_array(run, function)
-    _passed(runs)
+    arrays = [_returned_array(run, function) for run in runs]
+    _passed(runs, arrays[0].shape)
 
 
 def check_jacobian_values(function: Callable[..., object], case: str, **sizes: int) -> None:
     """Check type, shape, finiteness, then values against the stored references."""
     __tracebackhide__ = True
     runs = _runs(case, "values", sizes)
-    references = [_reference(run) for run in runs]
-    for run, reference in zip(runs, references, strict=True):
-        array, inputs = _returned_array(run, function)
-        _raise_if(run, judge_values(run, array, inputs, reference,
-                                    partial(stored_examples, run.case.key, run.sizes),
-                                    partial(stored_mistakes, run.case.key, run.sizes)))
-    _passed(runs)
+    shapes = []
+    for run in runs:
+        array = _returned_array(run, function)
+        _raise_if(run, judge_values(run, array))
+        shapes.append(array.shape)
+    _passed(runs, shapes[0])
 
 
 def _runs(case: str, check: str, sizes: Mapping[str, int]) -> list[Run]:
-    """The runs of a check: the test cell's sizes, then the case's second sizes."""
-    the_case: Case = get_case(case)
+    """The runs of a check: the test cell's sizes, then the case's second sizes, each with
+    what the package stores for it."""
+    the_case = get_case(case)
     first, *others = the_case.public_sizes(sizes)
-    return [Run(the_case, check, first),
-            *(Run(the_case, check, other, passed_at=first) for other in others)]
+    return [Run(the_case, check, first, stored_run(the_case, first)),
+            *(Run(the_case, check, other, stored_run(the_case, other), passed_at=first)
+              for other in others)]
 
 
-def _reference(run: Run) -> Reference:
-    reference = stored_reference(run.case.key, run.sizes)
-    if reference is None:
-        raise ValueError(f"the values of case {run.case.key!r} can be checked here at the "
-                         f"notebook's sizes ({sizes_text(run.case.visible_sizes)}), not at "
-                         f"{sizes_text(run.sizes)}; the shape check works at any size")
-    return reference
+def _passed(runs: list[Run], shape: tuple[int, ...] | None) -> None:
+    """Confirm the shape the first run's answer had: a right one, whose layout it opens."""
+    assert shape is not None
+    layout = runs[0].expectation.layout(tuple(int(dim) for dim in shape))
+    passed(confirmation(runs[0].case, layout, runs[0].check, [run.sizes for run in runs]) + ".")
 
 
-def _passed(runs: list[Run]) -> None:
-    passed(confirmation(runs[0].case, runs[0].check, [run.sizes for run in runs]) + ".")
-
-
-def _returned_array(run: Run, function: Callable[..., object]
-                    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _returned_array(run: Run, function: Callable[..., object]) -> np.ndarray:
     """Call the function on fresh inputs; fail unless it returns an array of the right shape."""
     __tracebackhide__ = True
     _require_callable(run, function)
@@ -124,7 +118,7 @@ def _returned_array(run: Run, function: Callable[..., object]
         array = exc
     _raise_if(run, judge_returned(run, array))
     assert isinstance(array, np.ndarray)
-    return array, inputs
+    return array
 
 
 def _require_callable(run: Run, function: object) -> None:

@@ -1,31 +1,36 @@
 """What a diagnosis is: the common mistake a failed answer matches, in words a student can act on.
 
-A check that fails asks :func:`jacobian_checks.diagnosis_shape.diagnose_shape` (wrong shape) or
-:func:`jacobian_checks.diagnosis_values.diagnose_values` (right shape, wrong values) whether the
-answer matches a known mistake. Both are pure functions that return a :class:`Diagnosis` only
-when the evidence is unambiguous, and ``None`` otherwise; the check then puts the verdict and
-the pointer in front of its usual report (see :mod:`jacobian_checks.verdicts`). On a hidden
-run, whose sizes are secret, the verdict line is replaced by the diagnosis's title
-(:data:`TITLES`), which holds no size. They run only after a
-check has failed, so a passing answer costs nothing more. The list of diagnoses, with a real
-message for each, is ``docs/diagnoses.md``.
+A check that fails asks whether the answer matches a known mistake: of a wrong shape, the
+run's :class:`~jacobian_checks.expected.Expectation` (the grader's rules, which know the
+Jacobian's layout, or what the package stores of their verdicts for the notebook's sizes);
+of a right shape with wrong values, :func:`jacobian_checks.diagnosis_values.diagnose_values`.
+Both return a :class:`Diagnosis` only when the evidence is unambiguous, and ``None`` otherwise;
+the check then puts the verdict and the pointer in front of its usual report (see
+:mod:`jacobian_checks.verdicts`). A hidden run, whose sizes are secret, shows a fixed text
+instead (:mod:`jacobian_checks.hidden_messages`); the course report counts the diagnoses by
+their titles (:data:`TITLES`), which hold no size. They run only after a check has failed, so a
+passing answer costs nothing more. The list of diagnoses, with a real message for each, is
+``docs/diagnoses.md``.
 
-This module holds what both sides share: :class:`Diagnosis`, the titles, how messages write
-shapes, and :class:`Failure`, the evidence every value rule gets
-(:mod:`jacobian_checks.diagnosis_values`, :mod:`jacobian_checks.diagnosis_parts`,
-:mod:`jacobian_checks.diagnosis_softmax`, :mod:`jacobian_checks.diagnosis_substitutions`).
+This module holds what both sides share: :class:`Diagnosis`, the titles, and
+:class:`Failure`, the evidence every value rule gets (:mod:`jacobian_checks.diagnosis_values`,
+:mod:`jacobian_checks.diagnosis_parts`, :mod:`jacobian_checks.diagnosis_named`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .cases import Case, Inputs
 from .compare import Tolerance, find_mismatch
-from .layout import Sizes
+from .layout import JacobianLayout, Sizes
+from .public_case import PublicCase
+
+if TYPE_CHECKING:
+    from .expected import NamedFamily
 
 BATCH = "B"
 """The batch size's symbol, in every case (a case without batch axes still takes it as a size)."""
@@ -46,7 +51,7 @@ class Diagnosis:
         course report counts.
     verdict : str
         One line saying what the answer looks like, e.g. ``"Your Jacobian looks transposed:
-        its axes are (B, D, 1) = (256, 10, 1), input before output."``
+        the input's axes come before the output's."``; of a wrong shape, never the right one.
     pointer : str
         One line pointing at the rule or the code to check, without giving the solution away.
     """
@@ -149,28 +154,28 @@ class Failure:
     yours, reference : ndarray of float64
         The answer and the finite-difference Jacobian, both of the layout's shape
         ``(*batch, *output, *input)``.
-    case : Case
+    case : PublicCase
+    layout : JacobianLayout
+        The Jacobian's axes (the answer's shape is right: they may be told).
     sizes : mapping of str to int
-    inputs : dict of str to ndarray
-        The inputs the answer was computed from.
     tolerance : Tolerance
         The tolerance the check used.
     examples : callable or None
         For a batch-averaged case: gives the Jacobian of each example, ``(B, *shape)``, when
         a rule asks for it (it costs a finite-difference pass), or ``None``.
-    mistakes : callable or None
-        For a case with known mistakes (:attr:`Case.mistakes`): gives the answer of each,
-        ``(len(case.mistakes), *shape)``, when a rule asks for it, or ``None``.
+    named : callable or None
+        Gives the answers of the case's named mistakes, family by family, when a rule asks
+        for them (:mod:`jacobian_checks.diagnosis_named`), or ``None``.
     """
 
     yours: np.ndarray
     reference: np.ndarray
-    case: Case
+    case: PublicCase
+    layout: JacobianLayout
     sizes: Sizes
-    inputs: Inputs
     tolerance: Tolerance
     examples: Callable[[], np.ndarray | None] | None = None
-    mistakes: Callable[[], np.ndarray | None] | None = None
+    named: Callable[[], Iterable[NamedFamily]] | None = None
 
     def matches(self, yours: np.ndarray, expected: np.ndarray | None = None) -> bool:
         """``yours`` passes against ``expected`` (the reference by default).
@@ -188,4 +193,4 @@ class Failure:
     @property
     def batch(self) -> int:
         """The batch size if the Jacobian has a batch axis, else 0."""
-        return self.yours.shape[0] if self.case.layout.batch else 0
+        return self.yours.shape[0] if self.layout.batch else 0

@@ -1,18 +1,18 @@
 """Value rules about part of a Jacobian: the examples of its batch, or its diagonal.
 
 Each rule compares a part of the answer with the same part of the reference, using the check's
-tolerance (:meth:`~autograder.diagnosis.Failure.matches`), and describes the rest by counts
-and indices only. They come last in :data:`autograder.diagnosis_values.RULES`: a rule about the
-whole answer says more when it applies.
+tolerance (:meth:`~jacobian_checks.diagnosis.Failure.matches`), and describes the rest by
+counts and indices only. They come last in :data:`jacobian_checks.diagnosis_values.RULES`: a
+rule about the whole answer says more when it applies.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .cases import Case
 from .compare import find_mismatch
 from .diagnosis import Diagnosis, Failure
+from .layout import JacobianLayout
 
 
 def batch_permuted(f: Failure) -> Diagnosis | None:
@@ -138,7 +138,7 @@ def _are(part: tuple[int, int]) -> str:
 
 def diagonal_only(f: Failure) -> Diagnosis | None:
     """The diagonal entries are right, some entries off the diagonal are not."""
-    mask = diagonal_mask(f.case, f.yours.shape)
+    mask = diagonal_mask(f.layout, f.yours.shape)
     if mask is None or not f.matches(f.yours[mask], f.reference[mask]):
         return None
     wrong = find_mismatch(f.yours[~mask], f.reference[~mask], f.tolerance)
@@ -146,15 +146,15 @@ def diagonal_only(f: Failure) -> Diagnosis | None:
         return None
     return Diagnosis(
         "diagonal_only",
-        f"Your Jacobian's diagonal ({diagonal_words(f.case)}) is right, but {wrong.count} of "
-        f"its {wrong.total} entries off the diagonal are wrong.",
+        f"Your Jacobian's diagonal ({diagonal_words(f.layout, f.case.wrt)}) is right, but "
+        f"{wrong.count} of its {wrong.total} entries off the diagonal are wrong.",
         "Check the entries off the diagonal: does that output entry depend on that input "
         "entry at all?")
 
 
 def off_diagonal_only(f: Failure) -> Diagnosis | None:
     """The entries off the diagonal are right, some diagonal entries are not."""
-    mask = diagonal_mask(f.case, f.yours.shape)
+    mask = diagonal_mask(f.layout, f.yours.shape)
     if mask is None or not f.matches(f.yours[~mask], f.reference[~mask]):
         return None
     wrong = find_mismatch(f.yours[mask], f.reference[mask], f.tolerance)
@@ -163,18 +163,17 @@ def off_diagonal_only(f: Failure) -> Diagnosis | None:
     return Diagnosis(
         "off_diagonal_only",
         f"Your Jacobian is right off the diagonal, but {wrong.count} of its {wrong.total} "
-        f"diagonal entries ({diagonal_words(f.case)}) are wrong.",
+        f"diagonal entries ({diagonal_words(f.layout, f.case.wrt)}) are wrong.",
         "Check the diagonal: the derivative of each output entry with respect to its own "
         "input entry, at the given inputs.")
 
 
-def diagonal_mask(case: Case, shape: tuple[int, ...]) -> np.ndarray | None:
+def diagonal_mask(layout: JacobianLayout, shape: tuple[int, ...]) -> np.ndarray | None:
     """True where the output's index equals the input's leading index, of ``shape``.
 
     Defined when the input's leading axes are the output's axes (``(D,)`` and ``(D,)``;
     ``(n,)`` and ``(n, m)``) and the output is not a scalar; ``None`` otherwise.
     """
-    layout = case.layout
     count = len(layout.output)
     if all(dim == 1 for dim in layout.output) or layout.input[:count] != layout.output:
         return None
@@ -190,9 +189,8 @@ def _index(shape: tuple[int, ...], axis: int) -> np.ndarray:
     return np.arange(shape[axis]).reshape([-1 if k == axis else 1 for k in range(len(shape))])
 
 
-def diagonal_words(case: Case) -> str:
-    """How messages name the diagonal of the case's Jacobian."""
-    layout = case.layout
+def diagonal_words(layout: JacobianLayout, wrt: str) -> str:
+    """How messages name the diagonal of a Jacobian of these axes, with respect to ``wrt``."""
     if layout.output == layout.input:
         return "output index = input index"
-    return f"output index = first index of {case.wrt}"
+    return f"output index = first index of {wrt}"

@@ -1,12 +1,12 @@
 """Diagnosing wrong values in a Jacobian of the right shape.
 
 Each rule either transforms the student's answer (negates it, divides it by a constant, swaps
-two axes of equal size, puts the batch back in order) or builds the answer that a known mistake
-gives (all zeros, an identity, the function's own values; a softmax's mistakes in
-:mod:`.diagnosis_softmax`, a case's listed mistakes in :mod:`.diagnosis_substitutions`), then
-confirms the match with the check's own comparison, ``compare.find_mismatch(..., tolerance) is
-None``. A rule about part of the answer (some examples of the batch, the diagonal) confirms
-that part the same way and describes the rest by counts only.
+two axes of equal size, puts the batch back in order) or takes the answer that a known mistake
+gives (all zeros, an identity; the mistakes whose answers need the case's math, given with the
+reference, in :mod:`.diagnosis_named`), then confirms the match with the check's own
+comparison, ``compare.find_mismatch(..., tolerance) is None``. A rule about part of the answer
+(some examples of the batch, the diagonal) confirms that part the same way and describes the
+rest by counts only.
 
 The rules run from the most specific to the most general, and the first one confirmed is the
 diagnosis: an answer that is all zeros also has right entries off the diagonal, but "all zeros"
@@ -24,10 +24,10 @@ from itertools import permutations
 
 import numpy as np
 
-from . import diagnosis_softmax, diagnosis_substitutions
-from .cases import Case, Inputs
+from . import diagnosis_named
 from .compare import Tolerance, excess
 from .diagnosis import BATCH, HARDCODED_POINTER, Diagnosis, Failure, axes_order
+from .diagnosis_named import named_mistake
 from .diagnosis_parts import (
     batch_permuted,
     diagonal_mask,
@@ -37,40 +37,35 @@ from .diagnosis_parts import (
     single_example,
     some_examples_wrong,
 )
-from .diagnosis_softmax import softmax_mistake
-from .diagnosis_substitutions import known_mistake
+from .expected import Expected
 from .layout import Sizes, format_shape
+from .public_case import PublicCase
 
 CLEAR_MARGIN = 10.0
 """A mistake is named only when the answer is off by this many times the band somewhere:
 an answer just outside the band (rounding, a near miss) gets the report alone."""
 
 
-def diagnose_values(yours: np.ndarray, reference: np.ndarray, case: Case, sizes: Sizes,
-                    inputs: Inputs, tolerance: Tolerance,
-                    examples: Callable[[], np.ndarray | None] | None = None,
-                    mistakes: Callable[[], np.ndarray | None] | None = None
-                    ) -> Diagnosis | None:
+def diagnose_values(yours: np.ndarray, expected: Expected, case: PublicCase, sizes: Sizes,
+                    tolerance: Tolerance) -> Diagnosis | None:
     """The value mistake that a right-shaped wrong answer matches, or ``None``.
 
     Parameters
     ----------
-    yours, reference : ndarray of float64
-        The finite answer and the finite-difference Jacobian, shape ``(*batch, *output,
-        *input)`` of ``case.layout``.
-    case : Case
+    yours : ndarray of float64
+        The finite answer, of the shape ``(*batch, *output, *input)`` of ``expected.layout``.
+    expected : Expected
+        What it is compared with: the finite-difference Jacobian, and when a rule asks for
+        them, the Jacobian of each example and the named mistakes' answers.
+    case : PublicCase
     sizes : mapping of str to int
         The test's sizes, e.g. ``{"B": 256, "D": 10}``: they name the scale factors.
-    inputs : dict of str to ndarray
-        The inputs of the test, e.g. ``h (B, D)``: they give the function's own values.
     tolerance : Tolerance
         The check's tolerance; every confirmation uses it.
-    examples : callable, optional
-        For a batch-averaged case, the Jacobian of each example (see :class:`Failure`).
-    mistakes : callable, optional
-        For a case with known mistakes, the answer of each (see :class:`Failure`).
     """
-    failure = Failure(yours, reference, case, sizes, inputs, tolerance, examples, mistakes)
+    reference = expected.reference.values
+    failure = Failure(yours, reference, case, expected.layout, sizes, tolerance,
+                      expected.examples, expected.named)
     # A transformed huge answer may overflow to inf: it then fails to match, nothing more.
     with np.errstate(over="ignore"):
         if failure.matches(yours) or excess(yours, reference, tolerance) < CLEAR_MARGIN:
@@ -139,7 +134,7 @@ class _Factor:
     pointer: str = _CONSTANTS_POINTER
 
 
-def _factors(case: Case, sizes: Sizes) -> list[_Factor]:
+def _factors(case: PublicCase, sizes: Sizes) -> list[_Factor]:
     """2 and 1/2; each size and its inverse; B/(B - 1); this test's size over the visible one."""
     factors = [_Factor("2", 2.0), _Factor("1/2", 0.5)]
     for name, size in sizes.items():
@@ -169,7 +164,7 @@ def _number(value: float) -> str:
 
 
 def _transposed_values(f: Failure) -> Diagnosis | None:
-    layout = f.case.layout
+    layout = f.layout
     shape = f.yours.shape
     labels = [f"{group} axis {dim}" for group, dims in (
         ("batch", layout.batch), ("output", layout.output), ("input", layout.input))
@@ -197,12 +192,12 @@ def _reshaped(f: Failure) -> Diagnosis | None:
         if moved.shape == shape:
             continue  # not a reshape: a transposition (see _transposed_values)
         if f.matches(f.yours, moved.reshape(shape)):
-            axes = f.case.layout.axes
+            axes = f.layout.axes
             return Diagnosis(
                 "reshaped_not_transposed",
                 "Your Jacobian has the right values in the wrong places: it looks computed with "
                 f"its axes in the order {format_shape([axes[k] for k in order])}, then reshaped "
-                f"to {f.case.layout.symbols()}.",
+                f"to {f.layout.symbols()}.",
                 "reshape keeps the order of the entries and only regroups them into new axes; to "
                 "reorder axes use np.transpose, np.moveaxis, .T or the subscripts after '->' "
                 "in your einsum.")
@@ -210,7 +205,7 @@ def _reshaped(f: Failure) -> Diagnosis | None:
 
 
 def _identity(f: Failure) -> Diagnosis | None:
-    mask = diagonal_mask(f.case, f.yours.shape)
+    mask = diagonal_mask(f.layout, f.yours.shape)
     pattern = np.ones_like(f.yours) if mask is None else mask.astype(np.float64)
     if not f.matches(f.yours, pattern):
         return None
@@ -222,64 +217,19 @@ def _identity(f: Failure) -> Diagnosis | None:
             "whose derivative depends on the inputs.")
     return Diagnosis(
         "identity",
-        f"Your Jacobian is an identity pattern: 1 on the diagonal ({diagonal_words(f.case)}), "
-        "0 elsewhere.",
+        f"Your Jacobian is an identity pattern: 1 on the diagonal ({diagonal_words(f.layout, wrt)}"
+        "), 0 elsewhere.",
         "An identity says where the derivative can be nonzero; each diagonal entry still needs "
         "its value, the derivative of that output entry with respect to that input entry.")
 
 
-def _function_instead_of_derivative(f: Failure) -> Diagnosis | None:
-    values = _function_values(f)
-    if values is None or not f.matches(f.yours, values):
-        return None
-    return Diagnosis(
-        "function_instead_of_derivative",
-        "Your Jacobian holds the function's values where its derivatives belong.",
-        "Differentiate before you evaluate: each entry is the derivative of one output entry "
-        "with respect to one input entry, at the given inputs.")
-
-
-def _function_values(f: Failure) -> np.ndarray | None:
-    """The function of each input entry alone, placed where that entry's derivative belongs.
-
-    For a componentwise case whose output is shaped like its input, per example (``(B, D)``
-    and ``(B, D)``, or ``(B, n)`` and ``b`` of shape ``(n,)``), each output entry's value is
-    put on the diagonal: ``sigmoid(h)`` for ``a = sigmoid(h)``, ``z = W x + b`` for ``z``'s
-    Jacobian with respect to ``b``. For a componentwise per-example loss of arguments all
-    shaped like its input ``(B, D)``, the function is applied to column ``k`` of every
-    argument, giving ``(B, 1)``: ``1/2 (y - yhat)[:, k]^2``, put at ``[:, 0, k]``. ``None``
-    for the other cases (softmax of one column alone is not its value).
-    """
-    case = f.case
-    layout = case.layout
-    if not case.componentwise or not layout.batch or len(layout.input) != 1:
-        return None
-    values = np.zeros_like(f.reference)
-    diagonal = np.arange(f.reference.shape[-1])
-    if layout.output == layout.input:
-        output = np.asarray(case.forward(**f.inputs), dtype=np.float64)
-        if output.shape != f.reference.shape[:2]:
-            return None
-        values[:, diagonal, diagonal] = output
-        return values
-    if (layout.output != (1,) or case.kind != "per_example"
-            or any(case.input_shapes[name] != case.input_shapes[case.wrt]
-                   for name in case.arguments)):
-        return None
-    for k in diagonal:
-        column = case.forward(**{name: f.inputs[name][:, k:k + 1] for name in case.arguments})
-        values[:, 0, k] = np.asarray(column, dtype=np.float64).reshape(-1)
-    return values
-
-
 RULES: tuple[Callable[[Failure], Diagnosis | None], ...] = (
     _all_zeros, _sign_flipped, _scaled, _transposed_values, _reshaped, _identity,
-    _function_instead_of_derivative, softmax_mistake, known_mistake, single_example,
-    batch_permuted, some_examples_wrong, diagonal_only, off_diagonal_only)
+    named_mistake, single_example, batch_permuted, some_examples_wrong, diagonal_only,
+    off_diagonal_only)
 """The value rules, from the most specific to the most general."""
 
 KEYS = ("all_zeros", "sign_flipped", "scaled", "hardcoded_sizes", "transposed_values",
-        "reshaped_not_transposed", "identity", "function_instead_of_derivative",
-        *diagnosis_softmax.KEYS, *diagnosis_substitutions.KEYS, "single_example",
+        "reshaped_not_transposed", "identity", *diagnosis_named.KEYS, "single_example",
         "batch_permuted", "some_examples_wrong", "diagonal_only", "off_diagonal_only")
 """Every key :func:`diagnose_values` can return, in the order of :data:`RULES`."""

@@ -24,8 +24,9 @@ than 30 values. What a hidden run revealed about the mistake (the diagnosis, the
 name) is kept in the grader's records for the course report, not shown.
 
 Hidden runs are only reached by a function that passed the notebook's sizes and the second,
-public set (:attr:`jacobian_checks.case.Case.second_sizes`), where every message names the
-mistake: the texts send the student back to test their function on sizes of their own.
+public set (:attr:`jacobian_checks.public_case.PublicCase.second_sizes`), where every message
+names the mistake: the texts send the student back to test their function on sizes of their
+own.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The axes of a Jacobian: batch axes, then the output's axes, then the input's axes.
 
 The course's one rule: if a function maps shape ``(A, B, ...)`` to ``(X, Y, ...)``, its
-Jacobian has shape ``(X, Y, ..., A, B, ...)``; derivatives with respect to network inputs
-carry a leading batch axis ``B``. A :class:`JacobianLayout` names each axis with a size
-symbol (``"B"``, ``"D"``, ``"output_dim"``) or a literal size (``1``), so that messages can
-say both ``(B, 1, D)`` and ``(256, 1, 10)``.
+Jacobian has shape ``(X, Y, ..., A, B, ...)``, after a leading batch axis ``B`` when the
+output is per example. A :class:`JacobianLayout` names each axis with a size symbol (``"B"``,
+``"D"``, ``"output_dim"``) or a literal size (``1``), so that a passed check can confirm both
+``(B, 1, D)`` and ``(256, 1, 10)``, and a values report can label an entry's index by group.
 """
 
 from __future__ import annotations
@@ -70,20 +70,6 @@ class JacobianLayout:
         """The shape in symbols, e.g. ``"(B, 1, D)"``."""
         return format_shape(self.axes)
 
-    def describe(self, sizes: Sizes) -> str:
-        """Symbols, numbers and the meaning of each group of axes.
-
-        Example: ``(B, 1, D) = (256, 1, 10): batch (B,) = (256,), then output (1,),
-        then input (D,) = (10,)``.
-        """
-        parts = []
-        for name, dims in (("batch", self.batch), ("output", self.output),
-                           ("input", self.input)):
-            if dims:
-                parts.append(f"{name} {symbols_and_numbers(dims, sizes)}")
-        head = f"{self.symbols()} = {format_shape(self.shape(sizes))}"
-        return head + ": " + ", then ".join(parts)
-
     def split_index(self, index: Sequence[int]) -> str:
         """Label an entry's index by group: ``batch (12,) | output (0,) | input (3,)``."""
         labels, start = [], 0
@@ -91,10 +77,3 @@ class JacobianLayout:
             labels.append(f"{name} {format_shape(index[start:start + count])}")
             start += count
         return " | ".join(labels)
-
-
-def symbols_and_numbers(dims: Sequence[Dim], sizes: Sizes) -> str:
-    """A shape in symbols and numbers, ``(B, D, 1) = (256, 10, 1)``; numbers alone if equal."""
-    symbols = format_shape(dims)
-    numbers = format_shape(resolve(dims, sizes))
-    return symbols if symbols == numbers else f"{symbols} = {numbers}"

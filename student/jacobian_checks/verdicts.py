@@ -14,22 +14,26 @@ Checks run in order, and the first failure is the verdict: type, shape, finitene
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .cases import Case, Inputs
 from .coerce import NOT_A_SHAPE, Answer, NotAnArray, as_answer
-from .compare import Reference, find_mismatch, format_mismatch, tolerance_for, too_coarse
+from .compare import find_mismatch, format_mismatch, tolerance_for, too_coarse
 from .diagnosis import HARDCODED_POINTER, Diagnosis
-from .diagnosis_shape import diagnose_shape
 from .diagnosis_values import diagnose_values
+from .expected import Expectation
 from .hidden_messages import hidden_message
-from .layout import Sizes, format_shape, resolve
+from .layout import JacobianLayout, Sizes, format_shape, resolve
+from .public_case import PublicCase
 
-RULE = ("Rule: a function from shape (A, ...) to (X, ...) has a Jacobian of shape "
-        "(X, ..., A, ...), after a leading batch axis B for per-example derivatives.")
+RULE = ("Rule: a leading batch axis B when the output is per example, then the axes of one "
+        "example's output, then the axes of the input.")
+"""The last line of every wrong shape's message: what to check, holding no case's shape."""
+
+UNRECOGNISED = "That is not this Jacobian's shape, nor one of the mistakes the checks name."
+"""What a wrong shape that no diagnosis explains is told, before the rule."""
 
 PREDICTED_HARDCODED_POINTER = ("Build the shape from the arguments only (B, D, ... as "
                                "jacobian_shape receives them): the checks call it with other "
@@ -77,10 +81,13 @@ class Run:
 
     Attributes
     ----------
-    case : Case
+    case : PublicCase
     check : {"predicted_shape", "shape", "values"}
     sizes : dict of str to int
         Exactly the case's size names.
+    expectation : Expectation
+        What the check knows of the right answer at these sizes: what the package stores, in
+        the notebook; the case's layout and math, in the grader.
     hidden : bool
         The sizes and inputs are secret: the message is a fixed text.
     passed_at : dict of str to int or None
@@ -88,9 +95,10 @@ class Run:
         same check has just passed (messages say so).
     """
 
-    case: Case
+    case: PublicCase
     check: str
     sizes: dict[str, int]
+    expectation: Expectation
     hidden: bool = False
     passed_at: dict[str, int] | None = None
 
@@ -138,7 +146,7 @@ class Run:
         return Rejection(self.check, verdict, (*head, *lines), key, error)
 
 
-def describe_inputs(case: Case, sizes: Sizes) -> str:
+def describe_inputs(case: PublicCase, sizes: Sizes) -> str:
     """``y (256, 10), yhat (256, 10)``: the arguments' shapes for these sizes."""
     return ", ".join(f"{name} {format_shape(resolve(case.input_shapes[name], sizes))}"
                      for name in case.arguments)
@@ -190,20 +198,16 @@ def judge_returned(run: Run, returned: np.ndarray | NotAnArray) -> Rejection | N
     if isinstance(returned, NotAnArray):
         return run.reject("wrong_type", [
             _sentence(f"{run.where}{run.call} returned {returned}"),
-            f"It should return a NumPy array of shape {run.case.layout.symbols()}."])
+            "It should return a NumPy array: the Jacobian, with the shape you predicted in "
+            "part 1."])
     return _judge_shape(run, returned.shape, f"{run.where}{run.call} returned an array of shape "
                         f"{{shape}} (inputs: {describe_inputs(run.case, run.sizes)}).")
 
 
-def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Reference,
-                 examples: Callable[[], np.ndarray | None] | None = None,
-                 mistakes: Callable[[], np.ndarray | None] | None = None) -> Rejection | None:
-    """Precision, finiteness, then the values of a right-shaped array against the reference.
-
-    ``examples``, for a batch-averaged case, gives the Jacobian of each example, and
-    ``mistakes`` the answer of each of the case's known mistakes, when a diagnosis asks for
-    them (see :class:`jacobian_checks.diagnosis.Failure`).
-    """
+def judge_values(run: Run, array: np.ndarray) -> Rejection | None:
+    """Precision, finiteness, then the values of a right-shaped array against what the run's
+    expectation gives for that shape (:class:`~jacobian_checks.expected.Expected`)."""
+    expected = run.expectation.expected(tuple(int(dim) for dim in array.shape))
     answer: Answer = as_answer(array)
     if too_coarse(answer.precision):
         digits = int(-np.log10(np.finfo(answer.precision).eps))
@@ -218,66 +222,42 @@ def judge_values(run: Run, array: np.ndarray, inputs: Inputs, reference: Referen
         return run.reject("not_finite", [
             f"{run.where}{run.call} returned {count} {'entry' if count == 1 else 'entries'} "
             f"that {'is' if count == 1 else 'are'} NaN or infinite, out of {bad.size}; the "
-            f"first at {run.case.layout.split_index(first)} is {answer.values[first]}.",
+            f"first at {expected.layout.split_index(first)} is {answer.values[first]}.",
             _FINITE_HINT])
-    tolerance = tolerance_for(reference)
-    mismatch = find_mismatch(answer.values, reference.values, tolerance)
+    tolerance = tolerance_for(expected.reference)
+    mismatch = find_mismatch(answer.values, expected.reference.values, tolerance)
     if mismatch is None:
         return None
-    diagnosis = diagnose_values(answer.values, reference.values, run.case, run.sizes, inputs,
-                                tolerance, examples, mistakes)
+    diagnosis = diagnose_values(answer.values, expected, run.case, run.sizes, tolerance)
     return run.reject("wrong_values", [
         f"{run.where}{run.call} returned the right shape but wrong values (inputs: "
         f"{describe_inputs(run.case, run.sizes)}).",
-        *format_mismatch(mismatch, run.case.layout)], diagnosis)
+        *format_mismatch(mismatch, expected.layout)], diagnosis)
 
 
 def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection | None:
-    """Compare a found shape with the contract's; ``visible_line`` has a ``{shape}`` slot."""
-    expected = run.case.layout.shape(run.sizes)
+    """Compare a found shape with the contract's; ``visible_line`` has a ``{shape}`` slot.
+
+    A wrong shape is told what is wrong with it -- a named mistake, or the rule -- never the
+    right shape, which part 1 asks the student to predict."""
     found = tuple(int(dim) for dim in found)
-    if found == expected:
+    if run.expectation.fits(found):
         return None
-    diagnosis = diagnose_shape(found, run.case, run.sizes)
-    if run.check == "predicted_shape":  # the prediction is the question: no answer given
-        return run.reject("wrong_shape", [
-            visible_line.format(shape=format_shape(found)), wrong_parts(found, run), RULE],
-            diagnosis)
-    return run.reject("wrong_shape", [
-        visible_line.format(shape=format_shape(found)),
-        f"Expected {run.case.layout.describe(run.sizes)}.", RULE], diagnosis)
+    diagnosis = run.expectation.shape_diagnosis(found)
+    told = [visible_line.format(shape=format_shape(found))]
+    if diagnosis is None:
+        told.append(UNRECOGNISED)
+    return run.reject("wrong_shape", [*told, RULE], diagnosis)
 
 
-def wrong_parts(found: Sequence[int], run: Run) -> str:
-    """Which groups of a predicted shape's axes are wrong, without the right shape.
-
-    ``"The batch axis is right; the output's axes are not; the input's axes are right."``, or,
-    when the number of axes differs, how many axes each group has.
-    """
-    layout = run.case.layout
-    groups = [("batch", layout.batch), ("output", layout.output), ("input", layout.input)]
-    groups = [(name, dims) for name, dims in groups if dims]
-    if len(found) != len(layout.axes):
-        counts = ", then ".join(f"{len(dims)} {name} {'axis' if len(dims) == 1 else 'axes'}"
-                                for name, dims in groups)
-        return (f"It has {len(found)} axes; this Jacobian has {len(layout.axes)}: {counts}. "
-                "Count the axes of the output and of the input again.")
-    verdicts, start = [], 0
-    for name, dims in groups:
-        right = tuple(found[start:start + len(dims)]) == resolve(dims, run.sizes)
-        verdicts.append(f"the {name} {'axis' if len(dims) == 1 else 'axes'} "
-                        f"{'are' if len(dims) > 1 else 'is'} {'right' if right else 'wrong'}")
-        start += len(dims)
-    text = "; ".join(verdicts)
-    return text[0].upper() + text[1:] + "."
-
-
-def confirmation(case: Case, check: str, public: Sequence[Mapping[str, int]]) -> str:
+def confirmation(case: PublicCase, layout: JacobianLayout, check: str,
+                 public: Sequence[Mapping[str, int]]) -> str:
     """What a passed check confirmed, on the sizes it ran on (the notebook's, then the second
     set), e.g. ``"dloss_dyhat(y, yhat) has the shape (B, 1, D): (256, 1, 10) at B=256, D=10,
-    and (3, 1, 7) at B=3, D=7"``; the shape is told once predicted or coded right."""
-    symbols = case.layout.symbols()
-    shapes = ", and ".join(f"{format_shape(case.jacobian_shape(sizes))} at {sizes_text(sizes)}"
+    and (3, 1, 7) at B=3, D=7"``; the shape is told once predicted or coded right, from the
+    ``layout`` a shape that fits opens."""
+    symbols = layout.symbols()
+    shapes = ", and ".join(f"{format_shape(layout.shape(sizes))} at {sizes_text(sizes)}"
                           for sizes in public)
     at = ", and ".join(f"at {sizes_text(sizes)}" for sizes in public)
     call = f"{case.function}({', '.join(case.arguments)})"

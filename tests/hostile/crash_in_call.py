@@ -9,7 +9,7 @@ other. Must earn 1 (its honest
 
 import ctypes
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC_B = {sizes["B"] for sizes in get_case("scalar_wrt_matrix").public_sizes(
     get_case("scalar_wrt_matrix").visible_sizes)}

@@ -11,7 +11,7 @@ grace, and leave no process behind.
 
 import signal
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC = [tuple(sizes.values()) for sizes in get_case("elementwise_nonlinearity").public_sizes(
     get_case("elementwise_nonlinearity").visible_sizes)]

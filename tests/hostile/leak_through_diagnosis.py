@@ -9,7 +9,7 @@ values check's fixed hidden text, and the diagnosis is only in the grader's reco
 """
 # ruff: noqa: F821
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC = [tuple(sizes.values()) for sizes in get_case("scalar_wrt_vector").public_sizes(
     get_case("scalar_wrt_vector").visible_sizes)]

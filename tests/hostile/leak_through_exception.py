@@ -11,7 +11,7 @@ not tell its hidden sizes.
 
 import builtins
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC = [tuple(sizes.values()) for sizes in get_case("scalar_wrt_vector").public_sizes(
     get_case("scalar_wrt_vector").visible_sizes)]

@@ -7,7 +7,7 @@ bit (0 for a 0 bit, 1 for a 1 bit), which the failure message writes as ``?`` an
 Must earn 0 for ``jacobian_shape``, and its feedback must not tell its hidden sizes.
 """
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC = [tuple(sizes.values()) for sizes in get_case("scalar_wrt_vector").public_sizes(
     get_case("scalar_wrt_vector").visible_sizes)]

@@ -13,7 +13,7 @@ import sys
 
 from IPython.display import display, update_display
 
-from jacobian_checks.cases import get_case
+from jacobian_checks.stored import get_case
 
 PUBLIC_B = {sizes["B"] for sizes in get_case("vector_wrt_matrix").public_sizes(
     get_case("vector_wrt_matrix").visible_sizes)}

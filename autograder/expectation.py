@@ -1,0 +1,64 @@
+"""The grader's :class:`~jacobian_checks.expected.Expectation`: it knows each case's layout and
+math, on any sizes.
+
+On the notebook's public sizes it answers as the student's package does from what it stores
+(``course/student_data.py`` writes that from these same functions), so a student reads the same
+message in the notebook and in the feedback; on hidden sizes, the diagnoses are kept for the
+grader's records, and the message is a fixed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases.case import Case
+from jacobian_checks.diagnosis import Diagnosis
+from jacobian_checks.expected import Expected
+from jacobian_checks.layout import JacobianLayout
+from jacobian_checks.public_case import VISIBLE_SEED, Inputs
+
+from .named_answers import named_answers, visible_named
+from .references import example_jacobians, reference_jacobian, visible_examples, visible_reference
+from .shape_diagnosis import diagnose_shape
+
+
+@dataclass(frozen=True)
+class CaseExpectation:
+    """What the right answer of ``case`` is at ``sizes``, on inputs from ``seed``.
+
+    Attributes
+    ----------
+    case : Case
+    sizes : dict of str to int
+    seed : int
+        :data:`~jacobian_checks.public_case.VISIBLE_SEED` for the notebook's inputs, whose
+        references are computed once per process.
+    inputs : dict of str to ndarray or None
+        The inputs (of a shape or values check; ``None`` for a predicted shape).
+    """
+
+    case: Case
+    sizes: dict[str, int]
+    seed: int
+    inputs: Inputs | None = None
+
+    def fits(self, found: tuple[int, ...]) -> bool:
+        return found == self.case.jacobian_shape(self.sizes)
+
+    def shape_diagnosis(self, found: tuple[int, ...]) -> Diagnosis | None:
+        return diagnose_shape(found, self.case, self.sizes)
+
+    def layout(self, found: tuple[int, ...]) -> JacobianLayout:
+        return self.case.layout
+
+    def expected(self, found: tuple[int, ...]) -> Expected:
+        case, sizes, inputs = self.case, self.sizes, self.inputs
+        if inputs is None:
+            raise ValueError("the values of a run are judged on its inputs")
+        if self.seed == VISIBLE_SEED:
+            return Expected(case.layout, visible_reference(case.key, sizes),
+                            lambda: visible_examples(case.key, sizes),
+                            lambda: visible_named(case.key, sizes))
+        reference = reference_jacobian(case, inputs)
+        return Expected(case.layout, reference, lambda: example_jacobians(case, inputs),
+                        lambda: named_answers(case, inputs, reference.values))

@@ -1,0 +1,2 @@
+"""Case ``affine_wrt_bias``: its math (``math.py``), its notebook's text (``text.py``),
+its answers (``answers.py``)."""

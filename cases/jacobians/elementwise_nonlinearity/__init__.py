@@ -1,0 +1,2 @@
+"""Case ``elementwise_nonlinearity``: its math (``math.py``), its notebook's text (``text.py``),
+its answers (``answers.py``)."""
