@@ -45,6 +45,10 @@ holds.)"""
 MODULE = re.compile(r"(autograder|course|cases|jacobian_checks|tests)(\.\w+)+")
 """A dotted name of one of the project's packages (a module, or an attribute of one)."""
 
+FILE_SUFFIXES = {"json", "npz", "py", "md", "toml", "csv", "html", "j2", "zip", "ipynb", "txt",
+                 "log", "db"}
+"""What ends a file's name rather than a module's (``cases.json``)."""
+
 COMMAND = re.compile(r"python -m (autograder|course)\b(.*)")
 """A command line of the instructor tools (a subcommand and its options)."""
 
@@ -194,6 +198,8 @@ def problems(document: str, text: str) -> list[str]:
                     found.append(f"{where}: the Makefile has no target {name!r}")
         for match in re.finditer(r"(?<![\w/.])(?:" + MODULE.pattern + r")(?![\w/])", span):
             dotted = match.group(0).rstrip(".")
+            if dotted.rsplit(".", 1)[-1] in FILE_SUFFIXES:
+                continue  # a file's name, as ``cases.json``
             if not module_exists(dotted):
                 found.append(f"{where}: no module or attribute {dotted}")
         if is_repository_path(span) and not path_exists(span.rstrip("/") or span):
@@ -215,7 +221,7 @@ def test_the_check_finds_what_is_stale():
         "`python -m autograder grade jacobians --jobs 2`, `python -m autograder COMMAND`,\n"
         "`submitted/<student>/`, `/etc/shadow`, `.autograder/jacobians.json`.\n"
         "Stale: `autograder/clli.py`, `collectorz.py`, `autograder.no_such_module`,\n"
-        "`autograder.course_config.no_such_name`, `make no-such-target`,\n"
+        "`autograder.course_config.no_such_name`, `make no-such-target`, `cases.json`,\n"
         "```\npython -m autograder regrade jacobians\n"
         "python -m autograder grade jacobians --no-such-option\n```\n")
     assert problems("page.md", page) == [
