@@ -51,8 +51,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check autograder cases student course tests benchmarks nbgrader_config.py
 	$(BIN)/mypy
 
+# The test files are shared out among TEST_WORKERS processes (pytest-xdist), a file's tests
+# staying together so that its expensive fixtures are built once; TEST_WORKERS=0 runs them
+# in this process.
+TEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Rebuild source/ and the student package's data from the case folders (cases/), then release/
 # and solutions/ with nbgrader.
