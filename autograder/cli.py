@@ -11,14 +11,14 @@ from pathlib import Path
 
 from .cluster.access import ClusterTLS, reaching
 from .cluster.dispatch import DaskCluster
-from .course_config import CommandError
+from .command_error import CommandError
 from .course_lock import Holder, course_lock
 from .doctor import examine, format_findings
 from .grading.backend import Backend, LocalPool
 from .grading.run import grade_assignment
 from .grading.settings import options_config
 from .grading.summary import format_summary
-from .lms.collect import collect_downloads, format_collection
+from .lms.collect_downloads import collect_downloads, format_collection
 from .lms.export import FORMATS, export_grades, format_export
 from .lms.patterns import LAYOUTS
 from .lms.solutions import format_release, release_solutions

@@ -13,10 +13,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-
-class CommandError(Exception):
-    """An instructor command cannot run (no course, no gradebook, ...): the message says why."""
-
+from .command_error import CommandError
 
 CONFIG_FILE = "nbgrader_config.py"
 

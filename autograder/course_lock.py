@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course_config import CommandError, check_course_dir
+from .command_error import CommandError
+from .course_config import check_course_dir
 
 LOCK_FILE = Path(".autograder") / "run.lock"
 """The lock, relative to the course directory."""

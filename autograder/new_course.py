@@ -25,7 +25,8 @@ from nbgrader.utils import parse_utc
 import autograder
 from cases.registry import ASSIGNMENTS
 
-from .course_config import CONFIG_FILE, CommandError, load_course_config
+from .command_error import CommandError
+from .course_config import CONFIG_FILE, load_course_config
 from .course_secret import course_secret
 from .late_penalty import SECONDS_PER
 

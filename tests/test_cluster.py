@@ -41,7 +41,8 @@ from autograder.cluster.kit import (
 from autograder.cluster.private import private_local_cluster
 from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
 from autograder.cluster.station import Recording, Station, StationSettings
-from autograder.course_config import CommandError, load_course_config, with_scripts_on_path
+from autograder.command_error import CommandError
+from autograder.course_config import load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.settings import RunSettings
 from cases.jacobians import ASSIGNMENT

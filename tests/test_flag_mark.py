@@ -10,7 +10,7 @@ from autograder.grading.outcome import NotebookFlag, Outcome
 from autograder.grading.run import GradeRun
 from autograder.grading.summary import format_summary
 from autograder.numdiff import NumericalDifferentiation
-from autograder.report.collect import collect_report
+from autograder.report.contents import collect_report
 from autograder.typed_json import stamped
 from autograder.verify.records import (
     GRADER_RECORDS,

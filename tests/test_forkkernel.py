@@ -1,4 +1,4 @@
-"""Tests of the fork-from-zygote kernel provisioner (autograder/forkkernel).
+"""Tests of the fork-from-zygote kernel provisioner (autograder/kernels/fork).
 
 Every test runs real kernels: through nbclient (as nbgrader's Execute does), through a
 kernel manager directly, and once through nbgrader's Autograde converter.
@@ -30,8 +30,8 @@ from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from autograder.forkkernel import client
-from autograder.forkkernel.provisioner import ForkProvisioner
+from autograder.kernels.fork import client
+from autograder.kernels.fork.provisioner import ForkProvisioner
 from autograder.sandbox import cgroups
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork() is POSIX-only")
@@ -302,7 +302,7 @@ def test_no_zombies_or_orphans_after_shutdown(tmp_path):
 def test_zygote_and_kernels_end_with_their_grader(end, tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
-        from autograder.forkkernel import client
+        from autograder.kernels.fork import client
         zygote = client.get_zygote(sys.executable, [], dict(os.environ))  # no preloads: quick
         zygote.ready.result(30)
         cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[1]]

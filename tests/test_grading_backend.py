@@ -22,7 +22,7 @@ from traitlets.config import Config
 from traitlets.config.loader import DeferredConfigString
 
 from autograder.cli import main
-from autograder.course_config import CommandError
+from autograder.command_error import CommandError
 from autograder.grading.outcome import Outcome, took_too_long
 from autograder.grading.process import forked
 from autograder.grading.run import NO_SANDBOX_WARNING

@@ -22,7 +22,6 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
-from autograder.forkkernel.client import ZygoteError
 from autograder.grading.failures import ConverterError, explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
@@ -37,6 +36,7 @@ from autograder.grading.state import (
     save_state,
 )
 from autograder.grading.summary import format_summary
+from autograder.kernels.fork.client import ZygoteError
 from autograder.notebook_files import parse_notebook_json
 from autograder.submission_files import read_file
 from autograder.terminal import printable

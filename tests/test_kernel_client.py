@@ -5,12 +5,12 @@ import asyncio
 import pytest
 from jupyter_client.manager import AsyncKernelManager
 
-from autograder.grading.kernel_client import ReadyOnIdleKernelClient
+from autograder.kernels.ready_client import ReadyOnIdleKernelClient
 
 
 async def started_kernel():
     manager = AsyncKernelManager(
-        client_class="autograder.grading.kernel_client.ReadyOnIdleKernelClient")
+        client_class="autograder.kernels.ready_client.ReadyOnIdleKernelClient")
     await manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"])
     client = manager.client()
     client.start_channels()

@@ -21,9 +21,10 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.cli import main
-from autograder.course_config import CommandError, gradebook_url
+from autograder.command_error import CommandError
+from autograder.course_config import gradebook_url
 from autograder.lms.archives import MIB, LeftOut, Limits, clean_copy, screen
-from autograder.lms.collector import CollectedFile, plan_collection
+from autograder.lms.collector_plugins import CollectedFile, plan_collection
 from autograder.lms.export import (
     RosterEntry,
     canvas_table,
@@ -540,7 +541,7 @@ def test_nbgraders_own_zip_collect_works_with_the_collector(lms_class, generated
     for download in lms_class.moodle_zips:
         (archive / download.name).write_bytes(download.read_bytes())
     run(course, "nbgrader", "zip_collect", ASSIGNMENT,
-        "--collector=autograder.lms.collector.MoodleCollector")
+        "--collector=autograder.lms.collector_plugins.MoodleCollector")
     assert {path.parent.name: sorted(p.name for p in path.iterdir())
             for path in (course / "submitted").glob(f"*/{ASSIGNMENT}")} == {
         student: sorted(p.name for p in (lms_class.course / "submitted" / student / ASSIGNMENT
@@ -664,7 +665,7 @@ def test_forged_paths_in_a_download_are_refused_and_the_honest_students_collecte
     archive_folder.mkdir(parents=True)
     shutil.copy(download, archive_folder)
     run(own, "nbgrader", "zip_collect", ASSIGNMENT,
-        "--collector=autograder.lms.collector.MoodleCollector")
+        "--collector=autograder.lms.collector_plugins.MoodleCollector")
     assert {path.name: path.read_bytes() for path in
             (own / "submitted" / "22222" / ASSIGNMENT).iterdir()} == notebooks
     assert not (own / "submitted" / "33333").exists()

@@ -11,7 +11,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.course_config import CommandError, gradebook_url
+from autograder.command_error import CommandError
+from autograder.course_config import gradebook_url
 from autograder.doctor import examine
 from autograder.new_course import LatePolicy, new_course, parse_due_dates
 from autograder.sandbox.preflight import SandboxUnavailable

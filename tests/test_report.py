@@ -24,7 +24,7 @@ from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.scan import Finding, ReleasedCell, read_release
 from autograder.grading.state import StudentRecord
 from autograder.report import write_report
-from autograder.report.collect import collect_report, release_cases
+from autograder.report.contents import collect_report, release_cases
 from autograder.report.csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
 from autograder.report.links import feedback_links
 from autograder.report.mistakes import (

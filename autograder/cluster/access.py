@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from ..course_config import CommandError
+from ..command_error import CommandError
 
 ENCRYPTED = ("tls", "wss")
 PLAIN = ("tcp", "ws")

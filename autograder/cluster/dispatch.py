@@ -27,7 +27,8 @@ from typing import Any
 
 from traitlets.config import Config
 
-from ..course_config import CommandError, load_course_config
+from ..command_error import CommandError
+from ..course_config import load_course_config
 from ..grading.backend import Say
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.settings import RunSettings

@@ -32,7 +32,8 @@ import autograder
 import jacobian_checks
 
 from ..cluster.kit import Files, kit_files, make_local_gradebook, read_files, write_files
-from ..course_config import CommandError, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import open_course, require_assignment
 from ..course_secret import course_secret
 from ..lms.export import EXPORTS_DIRECTORY
 from .run import KIT_FOLDER

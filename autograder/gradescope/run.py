@@ -45,11 +45,11 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 
 from ..cluster.kit import local_course, local_gradebook, read_files, write_files
-from ..forkkernel import shutdown_zygotes
 from ..grading.outcome import Outcome
 from ..grading.scan import read_release, scan
 from ..grading.settings import RunSettings
 from ..grading.worker import Grader, log_nbgrader_to
+from ..kernels.fork import shutdown_zygotes
 from ..scores import read_grades
 from ..terminal import printable
 from ..verify.records import INTEGRITY, NO_SANDBOX, STOPPED

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from traitlets.config import Config
 
-from ..course_config import CommandError
+from ..command_error import CommandError
 from ..sandbox.cgroups import limit_notes
 from ..sandbox.preflight import FALLBACK, SandboxUnavailable
 from ..sandbox.preflight import check as check_sandbox

@@ -25,7 +25,7 @@ from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 from sqlalchemy.exc import DBAPIError
 
-from ..forkkernel.client import ZygoteError
+from ..kernels.fork.client import ZygoteError
 from ..notebook_files import TOO_DEEP, NotJSONNotebook, TooDeepNotebook
 from ..submission_files import RefusedFile
 

@@ -48,7 +48,7 @@ def serve(settings: RunSettings | None, tasks: BinaryIO, results: BinaryIO) -> N
             results.write(json.dumps(grader.grade(student).to_json()).encode() + b"\n")
             results.flush()
     finally:
-        from ..forkkernel import shutdown_zygotes
+        from ..kernels.fork import shutdown_zygotes
 
         shutdown_zygotes()
 

@@ -27,7 +27,8 @@ from typing import TextIO
 
 from traitlets.config import Config
 
-from ..course_config import CommandError, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import open_course, require_assignment
 from ..course_secret import course_secret
 from .backend import Backend, LocalPool, sandboxed
 from .inputs import grading_inputs, what_changed

@@ -22,7 +22,8 @@ from traitlets import TraitError
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import DeferredConfigString
 
-from ..course_config import CommandError, load_course_config
+from ..command_error import CommandError
+from ..course_config import load_course_config
 
 GRADE_DEFAULTS = {"VerifiedExecute": {"fork_kernels": True}}
 """What ``python -m autograder grade`` does unless ``nbgrader_config.py`` or the command line
@@ -31,7 +32,7 @@ scratch)."""
 
 GRADER_SETTINGS = {
     "AsyncKernelManager": {
-        "client_class": "autograder.grading.kernel_client.ReadyOnIdleKernelClient"},
+        "client_class": "autograder.kernels.ready_client.ReadyOnIdleKernelClient"},
     "Execute": {"shutdown_kernel": "immediate"},
 }
 """Two waits that cost time, not results, which every grading process of this kit drops: a

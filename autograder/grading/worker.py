@@ -6,7 +6,7 @@ settings on top: :func:`.settings.grading_config`), so scores and gradebook rows
 nbgrader's. What this adds around it:
 
 - every notebook still runs in its own new kernel process, but with fork kernels on, that
-  process is forked from a warm zygote (:mod:`autograder.forkkernel`) instead of started
+  process is forked from a warm zygote (:mod:`autograder.kernels.fork`) instead of started
   from scratch;
 - a failure is explained in one sentence, from the exceptions nbgrader caught
   (:mod:`.failures`); a kernel that failed to start is retried once; a submission that still

@@ -1,5 +1,5 @@
 """How the grader starts students' kernels: in a jail (:mod:`autograder.sandbox`), forked from a
-warm process (:mod:`autograder.forkkernel`) or started fresh, reached over IPC sockets.
+warm process (:mod:`autograder.kernels.fork`) or started fresh, reached over IPC sockets.
 
 - :mod:`.jailed`: the jail of one kernel (its file view, files, environment, limits), and how
   the grader reaches the kernel's sockets inside it;

@@ -8,7 +8,7 @@ checked here (:func:`screen`, pure), and only the accepted ones are copied, in b
 and without mode bits, into the zip that nbgrader then extracts (:func:`clean_copy`); a
 member's declared size bounds what is read of it, however much its data would inflate. What
 is left out is returned with the reason, for the instructor. Whose file each accepted member
-is, is decided from its whole path by the collector (:mod:`.collector`).
+is, is decided from its whole path by the collector (:mod:`.collector_plugins`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course_config import CommandError
+from ..command_error import CommandError
 
 MIB = 2**20
 PLAIN_FILE = stat.S_IFREG | 0o644

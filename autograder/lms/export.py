@@ -37,7 +37,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from ..course_config import CommandError, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import open_course, require_assignment
 from ..grading.state import StudentRecord, fingerprint, load_state
 from ..scores import GradeRow, ScoreTable, StudentScores, read_grades, read_penalties, score_table
 

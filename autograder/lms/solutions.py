@@ -31,7 +31,8 @@ from nbgrader.exchange import ExchangeError, ExchangeFactory
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets.config import Config
 
-from ..course_config import CommandError, load_course_config, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import load_course_config, open_course, require_assignment
 
 SOLUTIONS_SUFFIX = "-solutions"
 

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from .collect import CourseReport
+from .contents import CourseReport
 
 
 def scores_csv(report: CourseReport) -> str:

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..terminal import printable
-from .collect import CourseReport
+from .contents import CourseReport
 from .links import FeedbackLinks
 from .mistakes import Mistake
 from .plots import ReportImages

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from .collect import CourseReport
+from .contents import CourseReport
 from .score_tables import CellPassRate
 
 _BAR = "#4c72b0"

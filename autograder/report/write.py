@@ -10,13 +10,14 @@ from typing import Any
 
 from nbgrader.coursedir import CourseDirectory
 
-from ..course_config import CommandError, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import open_course, require_assignment
 from ..grading.scan import read_release
 from ..grading.state import load_state
 from ..notebook_files import read_notebook_json
 from ..scores import read_grades, read_penalties
 from ..submission_files import RefusedFile
-from .collect import CourseReport, collect_report
+from .contents import CourseReport, collect_report
 from .csv_files import cells_csv, mistakes_csv, problems_csv, scores_csv
 from .links import feedback_links
 from .page import render_page

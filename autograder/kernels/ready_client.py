@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from queue import Empty
 
-from ..kernels.channels import BoundedKernelClient
+from .channels import BoundedKernelClient
 
 REPLY_SECONDS = 1.0
 """How long one ``kernel_info`` attempt waits for the reply on shell."""

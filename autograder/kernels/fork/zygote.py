@@ -5,7 +5,7 @@ inherits no threads, zmq contexts or event loops), with an environment of its ow
 nothing of the grader's (the one its kernels see in ``/proc/self/environ``), and as a script
 rather than with ``-m`` so that it imports nothing but the stdlib and its preloads::
 
-    python .../forkkernel/zygote.py N ipykernel.kernelapp,numpy,autograder
+    python .../kernels/fork/zygote.py N ipykernel.kernelapp,numpy,autograder
 
 It imports the preloads, then serves the requests of :mod:`.client` (whose docstring
 describes the protocol) on the AF_UNIX socket inherited as fd ``N``.  It never runs user

@@ -9,7 +9,7 @@ files no student owns, and every file of a notebook a student handed in more tha
 left out; so is a student collected before (unless ``--force``). They remember every file
 they collected or left out, for the instructor. They work with nbgrader's own command too::
 
-    nbgrader zip_collect ASSIGNMENT --collector=autograder.lms.collector.CanvasCollector
+    nbgrader zip_collect ASSIGNMENT --collector=autograder.lms.collector_plugins.CanvasCollector
 """
 
 from __future__ import annotations

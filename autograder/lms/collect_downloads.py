@@ -3,7 +3,7 @@
 Each download is screened (:mod:`.archives`) and a clean copy of it placed in nbgrader's
 ``downloaded/<assignment>/archive/``, which this command owns (it is emptied first, and so is
 ``extracted/``); then nbgrader's ``ZipCollectApp`` runs in this process with the LMS's
-collector (:mod:`.collector`), extracts the copies and fills
+collector (:mod:`.collector_plugins`), extracts the copies and fills
 ``submitted/<student>/<assignment>/``. Every file that was not collected is reported.
 """
 
@@ -21,10 +21,11 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import find_all_notebooks
 from traitlets.config import Config
 
-from ..course_config import CommandError, load_course_config, open_course, require_assignment
+from ..command_error import CommandError
+from ..course_config import load_course_config, open_course, require_assignment
 from ..terminal import printable
 from .archives import DEFAULT_LIMITS, LeftOut, Limits, clean_copy
-from .collector import COLLECTORS, CollectedFile, LmsCollector
+from .collector_plugins import COLLECTORS, CollectedFile, LmsCollector
 
 ID_MEANING = {"canvas": "Canvas user ids",
               "moodle": "Moodle participant ids of this assignment"}

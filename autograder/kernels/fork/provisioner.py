@@ -41,8 +41,8 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Dict, Float, List, Unicode
 
-from ..kernels.jailed import KernelLog, host_ip, kernel_command, kernel_jail
-from ..sandbox.spec import Limits
+from ...sandbox.spec import Limits
+from ..jailed import KernelLog, host_ip, kernel_command, kernel_jail
 from .client import ZygoteClient, ZygoteError, get_zygote, startup_env
 
 #: Kernel modules the zygote can run (``python -m <module> ...``).
