@@ -5,7 +5,8 @@ Builds a class of synthetic submissions (as ``bench_grade.py`` does), copies it 
 one copy locally and the other with ``--scheduler`` on a ``LocalCluster`` of N single-threaded
 worker processes started beforehand (as an instructor starts ``dask worker``: its start-up is
 not counted, each worker's first course copy is), checks that every gradebook row is
-identical, and prints both wall times, their ratio, and what the cluster adds per notebook.
+identical, and prints both wall times, their ratio, what the cluster adds per notebook, and
+each copy's per-stage account (:mod:`benchmarks.stage_table`).
 
 Run: ``.venv/bin/python benchmarks/bench_cluster.py [--assignment jacobians] [--students 40]
 [--jobs 2]``. The course directories are kept in ``.bench/`` (git-ignored).
@@ -26,6 +27,7 @@ from autograder.course_config import gradebook_url  # noqa: E402
 from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
 from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_class, timed  # noqa: E402
+from benchmarks.stage_table import format_stage_table, stage_rows  # noqa: E402
 from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
 from course.workspace import new_course_dir, run  # noqa: E402
 
@@ -50,11 +52,11 @@ def main() -> int:
     notebooks = args.students * len(cases_of(assignment))
     print(f"{assignment}: {args.students} students, {notebooks} notebooks, "
           f"{os.cpu_count()} cores, {args.jobs} local workers vs {args.jobs} Dask workers")
-    local_seconds = timed(local, "autograder", "grade", assignment, "--jobs", str(args.jobs))
+    local_seconds, _ = timed(local, "autograder", "grade", assignment, "--jobs", str(args.jobs))
     with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster):
-        cluster_seconds = timed(clustered, "autograder", "grade", assignment, "--scheduler",
-                                cluster.scheduler_address)
+        cluster_seconds, _ = timed(clustered, "autograder", "grade", assignment,
+                                   "--scheduler", cluster.scheduler_address)
     identical = (read_grades(gradebook_url(local), assignment)
                  == read_grades(gradebook_url(clustered), assignment))
     print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}")
@@ -62,6 +64,9 @@ def main() -> int:
           f"{local_seconds / notebooks:>12.3f}")
     print(f"{'autograder grade --scheduler (Dask)':<36}{cluster_seconds:>9.1f}"
           f"{cluster_seconds / notebooks:>12.3f}")
+    for name, course in [("one machine", local), ("Dask", clustered)]:
+        print(f"{name}:\n" + format_stage_table(stage_rows(course, assignment,
+                                                          len(cases_of(assignment)))))
     print(f"cluster / one machine: {cluster_seconds / local_seconds:.2f}x; the cluster adds "
           f"{(cluster_seconds - local_seconds) / notebooks:+.3f} s per notebook; gradebook rows "
           f"{'identical' if identical else 'DIFFER'}")

@@ -3,7 +3,9 @@
 Builds a class of synthetic submissions (answers drawn from the answer bank, right and wrong
 mixed), copies it twice, grades one copy with ``nbgrader autograde ASSIGNMENT`` and the other
 with ``python -m autograder grade ASSIGNMENT``, checks that every gradebook row is identical,
-and prints both wall times and their ratio.
+and prints both wall times, the CPU seconds each used (its processes and theirs, kernels
+included), their ratios, and where a notebook's time goes in the grader, stage by stage
+(:mod:`stage_table`).
 
 Run: ``.venv/bin/python benchmarks/bench_grade.py [--assignment jacobians] [--students 100]
 [--jobs N]``. The course directories are kept in ``.bench/`` (git-ignored) for inspection.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import sys
 import time
@@ -24,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder.course_config import gradebook_url  # noqa: E402
 from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
+from benchmarks.stage_table import format_stage_table, stage_rows  # noqa: E402
 from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
 from course.answer_bank import case_answers  # noqa: E402
 from course.classroom import write_submission  # noqa: E402
@@ -45,13 +49,17 @@ def synthetic_class(course: Path, assignment: str, students: int, seed: int) -> 
         write_submission(course, assignment, f"student{number:03d}", answers)
 
 
-def timed(course: Path, *command: str) -> float:
+def timed(course: Path, *command: str) -> tuple[float, float]:
+    """Wall and CPU seconds of ``command`` (its own and its waited-for children's)."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = run(course, *command, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def main() -> int:
@@ -75,19 +83,21 @@ def main() -> int:
     notebooks = args.students * count
     print(f"{assignment}: {args.students} students x {count} notebooks = {notebooks} "
           f"notebooks, {os.cpu_count()} cores, python -m autograder grade --jobs {args.jobs}")
-    serial_seconds = timed(serial, "nbgrader", "autograde", assignment)
-    parallel_seconds = timed(parallel, "autograder", "grade", assignment, "--jobs",
-                             str(args.jobs))
+    serial_seconds, serial_cpu = timed(serial, "nbgrader", "autograde", assignment)
+    parallel_seconds, parallel_cpu = timed(parallel, "autograder", "grade", assignment,
+                                           "--jobs", str(args.jobs))
     serial_rows = read_grades(gradebook_url(serial), assignment)
     parallel_rows = read_grades(gradebook_url(parallel), assignment)
     identical = serial_rows == parallel_rows
     maximum = sum(row.max_score for row in serial_rows) / args.students
-    print(f"{'':<32}{'wall s':>9}{'s/notebook':>12}")
-    print(f"{'nbgrader autograde (serial)':<32}{serial_seconds:>9.1f}"
-          f"{serial_seconds / notebooks:>12.3f}")
-    print(f"{'python -m autograder grade':<32}{parallel_seconds:>9.1f}"
-          f"{parallel_seconds / notebooks:>12.3f}")
-    print(f"speed-up: {serial_seconds / parallel_seconds:.2f}x; gradebook rows "
+    print(f"{'':<32}{'wall s':>9}{'s/notebook':>12}{'CPU s':>9}{'CPU s/nb':>10}")
+    for name, wall, cpu in [("nbgrader autograde (serial)", serial_seconds, serial_cpu),
+                            ("python -m autograder grade", parallel_seconds, parallel_cpu)]:
+        print(f"{name:<32}{wall:>9.1f}{wall / notebooks:>12.3f}{cpu:>9.1f}"
+              f"{cpu / notebooks:>10.3f}")
+    print(format_stage_table(stage_rows(parallel, assignment, count)))
+    print(f"speed-up: {serial_seconds / parallel_seconds:.2f}x wall, "
+          f"{serial_cpu / parallel_cpu:.2f}x CPU; gradebook rows "
           f"{'identical' if identical else 'DIFFER'} ({len(serial_rows)} grades, mean score "
           f"{sum(r.score for r in serial_rows) / args.students:.2f} / {maximum:g})")
     return 0 if identical else 1

@@ -75,7 +75,7 @@ def children_cpu() -> float:
 async def bench(sandbox: bool, fork: bool, n: int, parallel: int) -> dict[str, Any]:
     """One warm-up kernel, ``n`` one after the other, ``n`` more ``parallel`` at a time: the
     raw measurements (see :func:`summary`)."""
-    from autograder.forkkernel import client as zygotes
+    from autograder.kernels.fork import client as zygotes
 
     cpu0, own0 = children_cpu(), time.process_time()
     warmup = sum(await one_kernel(sandbox, fork))
