@@ -11,6 +11,7 @@ predict, in symbols or in numbers at the notebook's sizes.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
@@ -114,11 +115,17 @@ def shape_patterns(dims: tuple[object, ...]) -> re.Pattern[str]:
 
 def texts_students_read(bundles) -> dict[str, str]:
     """Every text students receive, by where it comes from: each release notebook's cells
-    (docstrings and comments included), the student texts, the bundles' text files."""
+    (docstrings and comments included), the student texts, the bundles' text files, and
+    those of the student package's wheel in them (its docstrings and their examples)."""
     texts = {name: "\n".join(cell.source for cell in notebook.cells)
              for name, notebook in release_notebooks().items()}
     texts.update({f"student text of {a}": student_document(a) for a in ASSIGNMENTS})
+    files = dict(bundles)
     for name, data in bundles.items():
+        if name.endswith(".whl"):
+            with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+                files.update({f"{name}/{inner}": wheel.read(inner) for inner in wheel.namelist()})
+    for name, data in files.items():
         if name.endswith((".md", ".txt", ".html", ".py", ".ipynb")):
             texts[name] = data.decode()
     return texts
