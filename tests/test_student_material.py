@@ -107,9 +107,10 @@ def test_no_fragment_passes_a_check_when_pasted(case, received):
 
 def shape_patterns(dims: tuple[object, ...]) -> re.Pattern[str]:
     """A shape's axes written in a row, in any of the ways texts write them:
-    ``(B, 1, D)``, ``[B, 1, D]``, ``B × 1 × D``, ``B \\times 1 \\times D``."""
+    ``(B, 1, D)``, ``[B, 1, D]``, ``B × 1 × D``, ``B \\times 1 \\times D``, and as code
+    writes symbols, ``("B", 1, 'D')``."""
     separator = r"\s*(?:,|×|\\times)\s*"
-    body = separator.join(re.escape(str(dim)) for dim in dims)
+    body = separator.join(rf"[\"']?{re.escape(str(dim))}[\"']?" for dim in dims)
     return re.compile(rf"(?<![\w.]){body}(?![\w.])")
 
 
@@ -153,7 +154,7 @@ def _signature(text: str, start: int) -> bool:
 def test_the_shape_patterns_find_a_shape_written_in_any_way():
     pattern = shape_patterns(("B", 1, "D"))
     for text in ("`(B, 1, D)`", "np.zeros((B,1,D))", "[B, 1, D]", r"$B \times 1 \times D$",
-                 "B × 1 × D"):
+                 "B × 1 × D", '("B", 1, "D")', "['B', 1, 'D']"):
         assert pattern.search(text), text
     for text in ("(B, 1, D2)", "(AB, 1, D)", "(B, 1)", "x.B, 1, D"):
         assert not pattern.search(text), text
