@@ -272,18 +272,16 @@ def confirmation(case: PublicCase, layout: JacobianLayout, check: str,
     --------
     A made-up case, of none of the course's functions:
 
-    >>> case = PublicCase(key="outer", assignment="demo", function="douter_du",
-    ...                   arguments=("u", "v"), wrt="u", size_names=("N", "K"),
-    ...                   input_shapes={"u": ("N", "K"), "v": ("K",)},
-    ...                   visible_sizes={"N": 4, "K": 3}, second_sizes={"N": 2, "K": 5})
-    >>> layout = JacobianLayout(batch=("N",), output=("K", "K"), input=("K",))
+    >>> case = PublicCase(key="scale", assignment="demo", function="dscale_dw",
+    ...                   arguments=("w",), wrt="w", size_names=("K",),
+    ...                   input_shapes={"w": ("K",)}, visible_sizes={"K": 3},
+    ...                   second_sizes={"K": 5})
+    >>> layout = JacobianLayout(batch=(), output=("K",), input=("K",))
     >>> sizes = [case.visible_sizes, case.second_sizes]
-    >>> print(confirmation(case, layout, "shape", sizes))  # doctest: +NORMALIZE_WHITESPACE
-    douter_du(u, v) has the shape (N, K, K, K): (4, 3, 3, 3) at N=4, K=3, and (2, 5, 5, 5)
-    at N=2, K=5
-    >>> print(confirmation(case, layout, "values", sizes))  # doctest: +NORMALIZE_WHITESPACE
-    the values of douter_du(u, v), of shape (N, K, K, K), match finite differences at N=4,
-    K=3, and at N=2, K=5
+    >>> confirmation(case, layout, "shape", sizes)
+    'dscale_dw(w) has the shape (K, K): (3, 3) at K=3, and (5, 5) at K=5'
+    >>> confirmation(case, layout, "values", sizes)
+    'the values of dscale_dw(w), of shape (K, K), match finite differences at K=3, and at K=5'
     """
     symbols = layout.symbols()
     shapes = ", and ".join(f"{format_shape(layout.shape(sizes))} at {sizes_text(sizes)}"
