@@ -90,7 +90,7 @@ class Judge:
     A kernel whose function raises on every call, judged on a cell that checks its shape:
 
     >>> import asyncio
-    >>> from .plan import plan_cell
+    >>> from autograder.verify.plan import plan_cell
     >>> async def call(function, expect, arguments, shape):
     ...     return Raised("ZeroDivisionError")
     >>> cell = TestCell("test_shape", tuple(plan_cell(
