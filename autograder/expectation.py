@@ -35,6 +35,22 @@ class CaseExpectation:
         references are computed once per process.
     inputs : dict of str to ndarray or None
         The inputs (of a shape or values check; ``None`` for a predicted shape).
+
+    Examples
+    --------
+    >>> from cases.registry import get_case
+    >>> case = get_case("scalar_wrt_vector")
+    >>> sizes = {"B": 5, "D": 2}
+    >>> expectation = CaseExpectation(case, sizes, seed=7, inputs=case.sample_inputs(sizes, 7))
+    >>> expectation.fits(case.jacobian_shape(sizes)), expectation.fits((5, 2))
+    (True, False)
+    >>> expected = expectation.expected(case.jacobian_shape(sizes))
+    >>> expected.reference.values.shape == case.jacobian_shape(sizes)
+    True
+    >>> CaseExpectation(case, sizes, seed=7).expected(case.jacobian_shape(sizes))
+    Traceback (most recent call last):
+        ...
+    ValueError: the values of a run are judged on its inputs
     """
 
     case: Case

@@ -11,6 +11,7 @@ predict, in symbols or in numbers at the notebook's sizes.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
@@ -106,19 +107,26 @@ def test_no_fragment_passes_a_check_when_pasted(case, received):
 
 def shape_patterns(dims: tuple[object, ...]) -> re.Pattern[str]:
     """A shape's axes written in a row, in any of the ways texts write them:
-    ``(B, 1, D)``, ``[B, 1, D]``, ``B × 1 × D``, ``B \\times 1 \\times D``."""
+    ``(B, 1, D)``, ``[B, 1, D]``, ``B × 1 × D``, ``B \\times 1 \\times D``, and as code
+    writes symbols, ``("B", 1, 'D')``."""
     separator = r"\s*(?:,|×|\\times)\s*"
-    body = separator.join(re.escape(str(dim)) for dim in dims)
+    body = separator.join(rf"[\"']?{re.escape(str(dim))}[\"']?" for dim in dims)
     return re.compile(rf"(?<![\w.]){body}(?![\w.])")
 
 
 def texts_students_read(bundles) -> dict[str, str]:
     """Every text students receive, by where it comes from: each release notebook's cells
-    (docstrings and comments included), the student texts, the bundles' text files."""
+    (docstrings and comments included), the student texts, the bundles' text files, and
+    those of the student package's wheel in them (its docstrings and their examples)."""
     texts = {name: "\n".join(cell.source for cell in notebook.cells)
              for name, notebook in release_notebooks().items()}
     texts.update({f"student text of {a}": student_document(a) for a in ASSIGNMENTS})
+    files = dict(bundles)
     for name, data in bundles.items():
+        if name.endswith(".whl"):
+            with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+                files.update({f"{name}/{inner}": wheel.read(inner) for inner in wheel.namelist()})
+    for name, data in files.items():
         if name.endswith((".md", ".txt", ".html", ".py", ".ipynb")):
             texts[name] = data.decode()
     return texts
@@ -146,7 +154,7 @@ def _signature(text: str, start: int) -> bool:
 def test_the_shape_patterns_find_a_shape_written_in_any_way():
     pattern = shape_patterns(("B", 1, "D"))
     for text in ("`(B, 1, D)`", "np.zeros((B,1,D))", "[B, 1, D]", r"$B \times 1 \times D$",
-                 "B × 1 × D"):
+                 "B × 1 × D", '("B", 1, "D")', "['B', 1, 'D']"):
         assert pattern.search(text), text
     for text in ("(B, 1, D2)", "(AB, 1, D)", "(B, 1)", "x.B, 1, D"):
         assert not pattern.search(text), text

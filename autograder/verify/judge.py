@@ -83,7 +83,26 @@ class CellVerdict:
 
 
 class Judge:
-    """Verdicts of a notebook's test cells through ``call``, with these hidden runs."""
+    """Verdicts of a notebook's test cells through ``call``, with these hidden runs.
+
+    Examples
+    --------
+    A kernel whose function raises on every call, judged on a cell that checks its shape:
+
+    >>> import asyncio
+    >>> from autograder.verify.plan import plan_cell
+    >>> async def call(function, expect, arguments, shape):
+    ...     return Raised("ZeroDivisionError")
+    >>> cell = TestCell("test_shape", tuple(plan_cell(
+    ...     "check_jacobian_shape(dloss_dyhat, 'scalar_wrt_vector', B=8, D=3)", "cell")))
+    >>> (verdict,) = asyncio.run(Judge(call, hidden_runs=lambda case: []).verify([cell]))
+    >>> verdict.passed, verdict.hidden, verdict.rejection.verdict, verdict.rejection.error
+    (False, False, 'raised', 'ZeroDivisionError')
+    >>> print(verdict.rejection.message)  # doctest: +NORMALIZE_WHITESPACE
+    dloss_dyhat(y, yhat) raised ZeroDivisionError: it was raised inside your function
+    dloss_dyhat, called by the grader with y (8, 3), yhat (8, 3). Run this test cell in your
+    notebook to see where.
+    """
 
     def __init__(self, call: Call, hidden_runs: Callable[[Case], list[HiddenRun]]) -> None:
         self.call = call

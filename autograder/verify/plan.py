@@ -51,7 +51,21 @@ class PlannedCheck:
 
 
 def plan_cell(source: str, where: str) -> list[PlannedCheck]:
-    """The checks of a test cell's source; ``where`` names the cell in errors."""
+    """The checks of a test cell's source; ``where`` names the cell in errors.
+
+    Examples
+    --------
+    >>> plan_cell("check_jacobian_values(dloss_dyhat, 'scalar_wrt_vector', B=8, D=3)", "cell")
+    [PlannedCheck(check='values', case='scalar_wrt_vector', sizes={'B': 8, 'D': 3})]
+    >>> plan_cell("print('all tests passed')", "cell")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    autograder.verify.plan.PlanError: cell, line 1: only check_predicted_shape, ... be verified
+    >>> plan_cell("check_jacobian_values(dloss_dyhat, 'scalar_wrt_vector', B=8.0, D=3)", "cell")
+    Traceback (most recent call last):
+        ...
+    autograder.verify.plan.PlanError: cell, line 1: sizes must be written as name=int
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:

@@ -84,13 +84,34 @@ UNREADABLE = NoReply("the grader could not read what your kernel answered")
 
 
 def builtin_exception(ename: Any) -> str | None:
-    """``ename`` if it is a string naming one of Python's built-in exceptions, else ``None``."""
+    """``ename`` if it is a string naming one of Python's built-in exceptions, else ``None``.
+
+    Examples
+    --------
+    >>> builtin_exception("ZeroDivisionError")
+    'ZeroDivisionError'
+    >>> builtin_exception("MyOwnError") is None, builtin_exception("print") is None
+    (True, True)
+    """
     found = getattr(builtins, ename, None) if isinstance(ename, str) and ename else None
     return ename if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 def parse_user_expression(value: Any) -> str | None:
-    """The JSON text of a ``user_expressions`` value from an execute reply, or ``None``."""
+    """The JSON text of a ``user_expressions`` value from an execute reply, or ``None``.
+
+    Examples
+    --------
+    The kernel shows the probe's reply, a string, as its ``repr``:
+
+    >>> shown = repr('{"status": 1}')
+    >>> parse_user_expression({"status": "ok", "data": {"text/plain": shown}})
+    '{"status": 1}'
+    >>> parse_user_expression({"status": "ok", "data": {"text/plain": "[1, 2]"}}) is None
+    True
+    >>> parse_user_expression({"status": "error", "ename": "NameError"}) is None
+    True
+    """
     if not isinstance(value, dict) or value.get("status") != "ok":
         return None
     text = value.get("data", {}).get("text/plain") if isinstance(value.get("data"), dict) else None
@@ -107,7 +128,38 @@ def parse_reply(text: str | None, expect: str, shape: tuple[int, ...] | None = N
     """The call's result from the probe's JSON reply; ``expect`` is ``"array"`` or ``"shape"``.
 
     ``shape``: the shape the check expects of an array; an array of any other shape comes back
-    as a stand-in of its claimed shape that holds no data (see the module)."""
+    as a stand-in of its claimed shape that holds no data (see the module).
+
+    Examples
+    --------
+    >>> parse_reply('{"status": "raised", "ename": "ValueError"}', "array")
+    Raised(ename='ValueError')
+    >>> parse_reply('{"status": "raised", "ename": "not a name!"}', "array")
+    Raised(ename=None)
+    >>> parse_reply('{"status": "shape", "shape": [4, 3]}', "shape")
+    Predicted(shape=(4, 3), kind=None)
+    >>> parse_reply('{"status": "shape", "shape": [4, true]}', "shape") == UNREADABLE
+    True
+    >>> parse_reply('{"status": "not_an_array", "kind": "none"}', "array")
+    NotAnArray('None. Did you forget the `return` statement?')
+    >>> parse_reply("not JSON", "array")
+    NoReply(reason='the grader could not read what your kernel answered', timed_out=False)
+
+    An array, as :func:`jacobian_checks.probe.answer` sends it:
+
+    >>> import json
+    >>> from jacobian_checks.probe import answer, encode_argument
+    >>> request = json.dumps({"function": "f", "expect": "array",
+    ...                       "arguments": [encode_argument(np.arange(6.0).reshape(2, 3))]})
+    >>> reply = answer({"f": lambda x: x.T}, request)
+    >>> parse_reply(reply, "array", shape=(3, 2))
+    array([[0., 3.],
+           [1., 4.],
+           [2., 5.]])
+    >>> stand_in = parse_reply(reply, "array", shape=(2, 3))  # another shape: header only
+    >>> stand_in.shape, stand_in.strides
+    ((3, 2), (0, 0))
+    """
     try:
         reply = json.loads(text) if text is not None else None
     except (ValueError, RecursionError):

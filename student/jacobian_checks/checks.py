@@ -17,14 +17,8 @@ These checks help while working; they are not what is graded. When grading, the 
 the same functions from outside the kernel, on the same two sets of sizes and on secret ones,
 and judges the results with the same verdicts.
 
-Example failure (``check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)``)::
-
-    JacobianCheckError: Your Jacobian looks transposed: the input's axes come before the
-    output's.
-    The axes go in the rule's order: check the order of the subscripts after '->' in ...
-    dloss_dyhat(y, yhat) returned an array of shape (256, 10, 1) (inputs: ...).
-    Rule: a leading batch axis B when the output is per example, then the axes of one
-    example's output, then the axes of the input.
+The Examples of each check show the form of a failure's message, on answers that are wrong
+whatever the case.
 """
 
 from __future__ import annotations
@@ -54,7 +48,39 @@ from .verdicts import (
 
 def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
                           **sizes: int) -> None:
-    """Check the student's predicted Jacobian shape, ``jacobian_shape(*sizes)``."""
+    """Check the student's predicted Jacobian shape, ``jacobian_shape(*sizes)``.
+
+    Parameters
+    ----------
+    jacobian_shape : callable
+        The student's function: takes the case's sizes, in order, and returns the
+        Jacobian's shape as a tuple of ints.
+    case : str
+        The case's key, as the notebook's test cell names it.
+    **sizes : int
+        The notebook's sizes, by name.
+
+    Raises
+    ------
+    JacobianCheckError
+        If the prediction is not a tuple of ints, or not the Jacobian's shape, at these sizes
+        or at the case's second ones. A passing check prints one line.
+
+    Examples
+    --------
+    A prediction written as text, not built from the sizes:
+
+    >>> def jacobian_shape(B, D):
+    ...     return "(B, D)"
+    >>> try:
+    ...     check_predicted_shape(jacobian_shape, "scalar_wrt_vector", B=256, D=10)
+    ... except JacobianCheckError as error:
+    ...     print(error)
+    ...     print(error.verdict)
+    jacobian_shape(256, 10) returned a string.
+    It should return a tuple of ints, one per axis, like (2, 3).
+    wrong_type
+    """
     __tracebackhide__ = True
     runs = _runs(case, "predicted_shape", sizes)
     shapes = []
@@ -69,7 +95,31 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
 
 
 def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: int) -> None:
-    """Check the type and shape of what ``function`` returns on the case's inputs."""
+    """Check the type and shape of what ``function`` returns on the case's inputs.
+
+    ``function`` is called with the case's arguments, drawn at the notebook's sizes (then at
+    the case's second ones); it must return a NumPy array of the Jacobian's shape. The other
+    parameters are those of :func:`check_predicted_shape`.
+
+    Raises
+    ------
+    JacobianCheckError
+        If ``function`` returns no array of real numbers, or one of another shape. An
+        exception raised inside ``function`` propagates, with a note saying how it was called.
+
+    Examples
+    --------
+    A function that computes its Jacobian but forgets to return it:
+
+    >>> def dloss_dyhat(y, yhat):
+    ...     jacobian = None  # computed here, then not returned
+    >>> try:
+    ...     check_jacobian_shape(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)
+    ... except JacobianCheckError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    dloss_dyhat(y, yhat) returned None. Did you forget the `return` statement?
+    It should return a NumPy array: the Jacobian, with the shape you predicted in part 1.
+    """
     __tracebackhide__ = True
     runs = _runs(case, "shape", sizes)
     arrays = [_returned_array(run, function) for run in runs]
@@ -77,7 +127,33 @@ def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: in
 
 
 def check_jacobian_values(function: Callable[..., object], case: str, **sizes: int) -> None:
-    """Check type, shape, finiteness, then values against the stored references."""
+    """Check type, shape, finiteness, then values against the stored references.
+
+    The parameters are those of :func:`check_jacobian_shape`; values pass within the band of
+    :mod:`jacobian_checks.compare`.
+
+    Raises
+    ------
+    JacobianCheckError
+        At the first check that fails: type, shape, finiteness, values. On wrong values the
+        message lists the worst entries, yours and the expected ones.
+
+    Examples
+    --------
+    Complex numbers are no Jacobian of a real function:
+
+    >>> import numpy as np
+    >>> def dloss_dyhat(y, yhat):
+    ...     return np.sqrt(-np.abs(yhat) + 0j)
+    >>> try:
+    ...     check_jacobian_values(dloss_dyhat, "scalar_wrt_vector", B=256, D=10)
+    ... except JacobianCheckError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    ...     print(error.check, error.verdict)
+    dloss_dyhat(y, yhat) returned complex numbers; a Jacobian of real functions is real.
+    It should return a NumPy array: the Jacobian, with the shape you predicted in part 1.
+    values wrong_type
+    """
     __tracebackhide__ = True
     runs = _runs(case, "values", sizes)
     shapes = []

@@ -65,6 +65,21 @@ def as_array(returned: object) -> np.ndarray:
     ------
     NotAnArray
         For ``None``, strings, ragged nested lists, complex numbers and object arrays.
+
+    Examples
+    --------
+    >>> as_array([[1, 2], [3, 4]])
+    array([[1, 2],
+           [3, 4]])
+    >>> as_array(None)
+    Traceback (most recent call last):
+        ...
+    jacobian_checks.coerce.NotAnArray: None. Did you forget the `return` statement?
+    >>> try:
+    ...     as_array([[1.0, 2.0], [3.0]])
+    ... except NotAnArray as error:
+    ...     print(error.kind)
+    ragged
     """
     if returned is None:
         raise NotAnArray("none")
@@ -82,7 +97,16 @@ def as_array(returned: object) -> np.ndarray:
 
 
 def as_answer(array: np.ndarray) -> Answer:
-    """A real array (see :func:`as_array`) as float64 values and the precision it carries."""
+    """A real array (see :func:`as_array`) as float64 values and the precision it carries.
+
+    Examples
+    --------
+    >>> answer = as_answer(np.array([0.5, 1.5], dtype=np.float32))
+    >>> answer.values.dtype, answer.precision
+    (dtype('float64'), dtype('float32'))
+    >>> as_answer(np.array([1, 2])).precision
+    dtype('float64')
+    """
     precision = array.dtype if array.dtype.kind == "f" and array.dtype.itemsize < 8 else (
         np.dtype(np.float64))
     return Answer(values=array.astype(np.float64), precision=precision)
@@ -91,8 +115,19 @@ def as_answer(array: np.ndarray) -> Answer:
 def shape_kind(predicted: object) -> tuple[tuple[int, ...] | None, str | None]:
     """A predicted shape as a tuple of ints, or ``None`` and a key of NOT_A_SHAPE.
 
-    Accepts a tuple, list or array of integers (``(256, 1, 10)``, ``[256, 1, 10]``,
+    Accepts a tuple, list or array of integers (``(4, 3)``, ``[4, 3]``,
     ``np.array(...).shape``); bools are not integers here.
+
+    Examples
+    --------
+    >>> shape_kind([4, np.int64(3)])
+    ((4, 3), None)
+    >>> shape_kind((4.0, 3))
+    (None, 'not_integers')
+    >>> shape_kind(None)
+    (None, 'none')
+    >>> NOT_A_SHAPE[shape_kind(7)[1]]
+    'a single value, not a tuple'
     """
     if predicted is None:
         return None, "none"

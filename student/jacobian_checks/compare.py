@@ -117,19 +117,45 @@ class Mismatch:
 
 
 def tolerance_for(reference: Reference) -> Tolerance:
-    """The band for any answer against ``reference`` (see the module docstring)."""
+    """The band for any answer against ``reference`` (see the module docstring).
+
+    Examples
+    --------
+    >>> tolerance = tolerance_for(Reference(np.array([[2.0, -4.0], [0.0, 1.0]]), error=1e-8))
+    >>> tolerance.rtol
+    0.0001
+    >>> print(f"{tolerance.atol:.6g}")  # SAFETY * 1e-8 + ATOL_SCALE * 4 + ATOL_FLOOR * 4
+    4.004e-05
+    """
     scale = float(np.max(np.abs(reference.values))) if reference.values.size else 0.0
     atol = SAFETY * reference.error + ATOL_SCALE * scale + ATOL_FLOOR * max(1.0, scale)
     return Tolerance(rtol=RTOL, atol=atol)
 
 
 def too_coarse(precision: np.dtype) -> bool:
-    """Whether answers in this float type cannot be judged on the band (float16)."""
+    """Whether answers in this float type cannot be judged on the band (float16).
+
+    Examples
+    --------
+    >>> too_coarse(np.dtype(np.float16)), too_coarse(np.dtype(np.float32))
+    (True, False)
+    >>> too_coarse(np.dtype(np.int64))  # integers are exact
+    False
+    """
     return precision.kind == "f" and float(np.finfo(precision).eps) > COARSEST_EPS
 
 
 def excess(yours: np.ndarray, expected: np.ndarray, tolerance: Tolerance) -> float:
-    """How many times the band the worst entry is off: ``max |d| / (atol + rtol |e|)``."""
+    """How many times the band the worst entry is off: ``max |d| / (atol + rtol |e|)``.
+
+    Examples
+    --------
+    >>> band = Tolerance(rtol=1e-4, atol=1e-6)
+    >>> round(excess(np.array([1.0, 2.0001]), np.array([1.0, 2.0]), band), 2)  # within
+    0.5
+    >>> round(excess(np.array([1.0, 2.002]), np.array([1.0, 2.0]), band), 2)  # outside
+    9.95
+    """
     if yours.size == 0:
         return 0.0
     band = tolerance.atol + tolerance.rtol * np.abs(expected)  # atol > 0: no division by 0
@@ -139,7 +165,20 @@ def excess(yours: np.ndarray, expected: np.ndarray, tolerance: Tolerance) -> flo
 
 def find_mismatch(yours: np.ndarray, expected: np.ndarray,
                   tolerance: Tolerance) -> Mismatch | None:
-    """Compare two finite arrays of the same shape; ``None`` when every entry passes."""
+    """Compare two finite arrays of the same shape; ``None`` when every entry passes.
+
+    Examples
+    --------
+    >>> expected = np.array([[1.0, 0.0], [0.0, 3.0]])
+    >>> band = Tolerance(rtol=1e-4, atol=1e-6)
+    >>> find_mismatch(expected * (1 + 1e-6), expected, band) is None
+    True
+    >>> mismatch = find_mismatch(expected.T * [[1.0, 1.0], [1.0, -1.0]], expected, band)
+    >>> mismatch.count, mismatch.total, mismatch.worst[0]
+    (1, 4, Entry(index=(1, 1), yours=-3.0, expected=3.0))
+    >>> print(f"{mismatch.max_abs:g} {mismatch.max_rel:g}")
+    6 2
+    """
     if yours.shape != expected.shape:
         raise ValueError(f"shapes differ: {yours.shape} vs {expected.shape}")
     difference = np.abs(yours - expected)
@@ -165,6 +204,27 @@ def format_mismatch(mismatch: Mismatch, layout: JacobianLayout, *,
     """A numpy-style report, one string per line.
 
     With ``reveal_expected=False`` (hidden tests) the expected values are left out.
+
+    Examples
+    --------
+    A made-up Jacobian of 3 outputs by 2 inputs, no batch, with one sign flipped:
+
+    >>> from jacobian_checks.layout import JacobianLayout
+    >>> expected = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> yours = expected.copy()
+    >>> yours[2, 0] = -5.0
+    >>> mismatch = find_mismatch(yours, expected, Tolerance(rtol=1e-4, atol=1e-6))
+    >>> layout = JacobianLayout(batch=(), output=("M",), input=("N",))
+    >>> for line in format_mismatch(mismatch, layout):
+    ...     print(line)
+    Not equal to the finite-difference Jacobian within rtol=0.0001, atol=1e-06.
+    Mismatched entries: 1 / 6 (16.7%)
+    Largest differences (output | input):
+      output (2,) | input (0,): yours -5 vs expected 5
+    Max absolute difference among mismatched entries: 10
+    Max relative difference among mismatched entries: 2
+    >>> format_mismatch(mismatch, layout, reveal_expected=False)[3]
+    '  output (2,) | input (0,): yours -5'
     """
     tol = mismatch.tolerance
     share = 100.0 * mismatch.count / mismatch.total
@@ -189,7 +249,15 @@ def format_mismatch(mismatch: Mismatch, layout: JacobianLayout, *,
 
 
 def distinct_digits(yours: float, expected: float) -> tuple[str, str]:
-    """Both numbers with 6 significant digits, or as many more as it takes to tell them apart."""
+    """Both numbers with 6 significant digits, or as many more as it takes to tell them apart.
+
+    Examples
+    --------
+    >>> distinct_digits(0.5, 0.25)
+    ('0.5', '0.25')
+    >>> distinct_digits(1.0000001, 1.0)
+    ('1.0000001', '1')
+    """
     for digits in range(6, 18):
         shown = f"{yours:.{digits}g}", f"{expected:.{digits}g}"
         if shown[0] != shown[1] or yours == expected:

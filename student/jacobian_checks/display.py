@@ -29,7 +29,7 @@ WIDTH = 80
 lines longer than 87 characters)."""
 
 _WORD = re.compile(r"(?:\([^()\s]*(?:\s[^()\s]*)*\)|\S)+")
-"""A word for wrapping: a run of non-spaces, a parenthesised shape such as ``(B, 1, D)``
+"""A word for wrapping: a run of non-spaces, a parenthesised shape such as ``(N, 2, K)``
 counting as part of it (a shape is never split across lines)."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

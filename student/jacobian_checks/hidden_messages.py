@@ -63,7 +63,28 @@ ADVICE = ("This test cell passes in your notebook, on the notebook's sizes and o
 
 def hidden_message(call: str, check: str, verdict: str) -> tuple[str, ...]:
     """The lines of a failed hidden run: ``call`` in symbols (``dloss_dyhat(y, yhat)``,
-    ``jacobian_shape(B, D)``), the check, and the verdict (a key of :data:`KINDS`)."""
+    ``jacobian_shape(B, D)``), the check, and the verdict (a key of :data:`KINDS`).
+
+    Examples
+    --------
+    Whatever the function raised, and whatever mistake its wrong shape was, the text is the
+    same:
+
+    >>> first, advice = hidden_message("g(u, v)", "shape", "raised")
+    >>> print(first)  # doctest: +NORMALIZE_WHITESPACE
+    On a hidden test (other sizes and inputs, kept secret), g(u, v) raised an exception, or
+    gave no answer in time.
+    >>> hidden_message("g(u, v)", "shape", "timed_out") == (first, advice)
+    True
+    >>> print(hidden_message("jacobian_shape(N, K)", "predicted_shape",
+    ...                      "wrong_shape")[0])  # doctest: +NORMALIZE_WHITESPACE
+    On a hidden test (other sizes and inputs, kept secret), jacobian_shape(N, K) returned a
+    wrong shape.
+    >>> hidden_message("g(u, v)", "shape", "wrong_values")
+    Traceback (most recent call last):
+        ...
+    ValueError: a shape check has no hidden failure of kind 'wrong_values'
+    """
     kind = KINDS[verdict]
     if kind not in CHECK_KINDS[check]:
         raise ValueError(f"a {check} check has no hidden failure of kind {kind!r}")
@@ -72,7 +93,13 @@ def hidden_message(call: str, check: str, verdict: str) -> tuple[str, ...]:
 
 
 def hidden_texts(call: str, check: str) -> set[str]:
-    """Every message a failed hidden run of ``check`` can show for ``call``."""
+    """Every message a failed hidden run of ``check`` can show for ``call``.
+
+    Examples
+    --------
+    >>> len(hidden_texts("g(u, v)", "shape")), len(hidden_texts("g(u, v)", "values"))
+    (3, 5)
+    """
     verdicts = {kind: verdict for verdict, kind in KINDS.items()}
     return {"\n".join(hidden_message(call, check, verdicts[kind]))
             for kind in CHECK_KINDS[check]}

@@ -30,7 +30,21 @@ from .coerce import NotAnArray, as_array, shape_kind
 
 
 def answer(namespace: dict[str, Any], request: str) -> str:
-    """Call ``namespace[request.function]`` on the request's arguments; the reply as JSON."""
+    """Call ``namespace[request.function]`` on the request's arguments; the reply as JSON.
+
+    Examples
+    --------
+    >>> def twice(x):
+    ...     return 2 * x
+    >>> request = json.dumps({"function": "twice", "expect": "array",
+    ...                       "arguments": [encode_argument(np.ones(3))]})
+    >>> json.loads(answer({"twice": twice}, request))["status"]
+    'array'
+    >>> answer({}, request)
+    '{"status": "missing"}'
+    >>> answer({"twice": lambda x: 1 / 0}, request)
+    '{"status": "raised", "ename": "ZeroDivisionError"}'
+    """
     call = json.loads(request)
     function = namespace.get(call["function"])
     if function is None:

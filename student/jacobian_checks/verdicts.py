@@ -147,7 +147,19 @@ class Run:
 
 
 def describe_inputs(case: PublicCase, sizes: Sizes) -> str:
-    """``y (256, 10), yhat (256, 10)``: the arguments' shapes for these sizes."""
+    """The arguments' shapes for these sizes, as messages write them.
+
+    Examples
+    --------
+    A made-up case, of none of the course's functions:
+
+    >>> case = PublicCase(key="outer", assignment="demo", function="douter_du",
+    ...                   arguments=("u", "v"), wrt="u", size_names=("N", "K"),
+    ...                   input_shapes={"u": ("N", "K"), "v": ("K",)},
+    ...                   visible_sizes={"N": 4, "K": 3}, second_sizes={"N": 2, "K": 5})
+    >>> describe_inputs(case, {"N": 4, "K": 3})
+    'u (4, 3), v (3,)'
+    """
     return ", ".join(f"{name} {format_shape(resolve(case.input_shapes[name], sizes))}"
                      for name in case.arguments)
 
@@ -253,9 +265,24 @@ def _judge_shape(run: Run, found: Sequence[int], visible_line: str) -> Rejection
 def confirmation(case: PublicCase, layout: JacobianLayout, check: str,
                  public: Sequence[Mapping[str, int]]) -> str:
     """What a passed check confirmed, on the sizes it ran on (the notebook's, then the second
-    set), e.g. ``"dloss_dyhat(y, yhat) has the shape (B, 1, D): (256, 1, 10) at B=256, D=10,
-    and (3, 1, 7) at B=3, D=7"``; the shape is told once predicted or coded right, from the
-    ``layout`` a shape that fits opens."""
+    set); the shape is told once predicted or coded right, from the ``layout`` a shape that
+    fits opens.
+
+    Examples
+    --------
+    A made-up case, of none of the course's functions:
+
+    >>> case = PublicCase(key="scale", assignment="demo", function="dscale_dw",
+    ...                   arguments=("w",), wrt="w", size_names=("K",),
+    ...                   input_shapes={"w": ("K",)}, visible_sizes={"K": 3},
+    ...                   second_sizes={"K": 5})
+    >>> layout = JacobianLayout(batch=(), output=("K",), input=("K",))
+    >>> sizes = [case.visible_sizes, case.second_sizes]
+    >>> confirmation(case, layout, "shape", sizes)
+    'dscale_dw(w) has the shape (K, K): (3, 3) at K=3, and (5, 5) at K=5'
+    >>> confirmation(case, layout, "values", sizes)
+    'the values of dscale_dw(w), of shape (K, K), match finite differences at K=3, and at K=5'
+    """
     symbols = layout.symbols()
     shapes = ", and ".join(f"{format_shape(layout.shape(sizes))} at {sizes_text(sizes)}"
                           for sizes in public)
@@ -281,5 +308,11 @@ def _sentence(text: str) -> str:
 
 
 def sizes_text(sizes: Mapping[str, int]) -> str:
-    """``B=256, D=10``."""
+    """The sizes as messages write them.
+
+    Examples
+    --------
+    >>> sizes_text({"N": 4, "K": 3})
+    'N=4, K=3'
+    """
     return ", ".join(f"{name}={size}" for name, size in sizes.items())
