@@ -1,8 +1,9 @@
-"""The student package's version: it goes up whenever its cases or stored references change.
+"""The student package's version: it goes up whenever its code, cases or stored references
+change.
 
 A student who installs a new bundle's wheel over an older one gets the new package only if
 the version differs (pip keeps an installed distribution of the same version). So the version
-is tied to what a notebook needs from the package -- its data, written from the course's cases
+is tied to what the package holds -- its modules, and its data written from the course's cases
 by ``make notebooks`` (``cases.json`` and ``references.npz``: ``course/student_data.py``) --
 by a fingerprint of their content, recorded beside the version in
 ``jacobian_checks/_version.py``.
@@ -39,12 +40,12 @@ _PIN = re.compile(r'"jacobian-checks==[^"]*"')
 
 _TEMPLATE = '''\
 """The version of ``jacobian_checks``, written by ``make notebooks`` and ``make bundle``
-(``course/package_version.py``): it goes up whenever the cases or the stored references
+(``course/package_version.py``): it goes up whenever its code, cases or stored references
 change, so that installing a new bundle's wheel replaces an older package."""
 
 __version__ = "{version}"
 CONTENT = "{content}"
-"""The fingerprint of the cases and stored references this version holds."""
+"""The fingerprint of the code, cases and stored references this version holds."""
 '''
 
 
@@ -57,13 +58,19 @@ class Recorded:
 
 
 def content_fingerprint(student: Path = STUDENT) -> str:
-    """The SHA-256 of the package's cases and of its stored reference arrays.
+    """The SHA-256 of the package's modules (but ``_version.py``), its cases and its stored
+    reference arrays.
 
-    ``cases.json`` is read with Unix line ends (a Windows checkout gives the same
+    Modules and ``cases.json`` are read with Unix line ends (a Windows checkout gives the same
     fingerprint); the references by name, dtype, shape and bytes, not as the ``.npz`` file,
     whose zip entries carry the time it was written.
     """
     digest = hashlib.sha256()
+    package = student / VERSION_MODULE.parent
+    for module in sorted(package.glob("*.py")):
+        if module.name != VERSION_MODULE.name:
+            digest.update(f"module {module.name}\n".encode()
+                          + module.read_bytes().replace(b"\r\n", b"\n"))
     cases = student / CASES_JSON
     if cases.exists():
         digest.update(b"cases\n" + cases.read_bytes().replace(b"\r\n", b"\n"))

@@ -275,6 +275,19 @@ def test_changed_references_raise_the_version_and_rewritten_ones_do_not(student_
     assert record_version(student_copy, pyproject) is None  # recorded once
 
 
+def test_changed_code_raises_the_version_and_the_version_module_does_not(student_copy):
+    """A wheel whose modules changed (a docstring, say) is a new version, or pip would keep
+    the older package of the same version; rewriting ``_version.py`` changes nothing."""
+    before = recorded(student_copy).version
+    module = student_copy / "jacobian_checks" / "layout.py"
+    module.write_text(module.read_text() + "\n# another line\n")
+    after = record_version(student_copy, None)
+    assert after is not None and Version(after) > Version(before)
+    version_module = student_copy / "jacobian_checks" / "_version.py"
+    version_module.write_text(version_module.read_text() + "\n")
+    assert record_version(student_copy, None) is None
+
+
 CUBE = Case(
     key="cube", assignment="jacobians", notebook="06_cube", title="Elementwise cube",
     function="da_dh", arguments=("h",), wrt="h", size_names=("B", "D"),
