@@ -52,8 +52,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # The test files are shared out among TEST_WORKERS processes (pytest-xdist), a file's tests
-# staying together so that its expensive fixtures are built once; TEST_WORKERS=0 runs them
-# in this process.
+# staying together so that its expensive fixtures are built once, and the files using the
+# session's graded class on one process, which builds it once (tests/conftest.py);
+# TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= 2
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

@@ -1,16 +1,45 @@
-"""Shared fixtures: a generated course to copy, and the end-to-end class graded twice."""
+"""Shared fixtures: a generated course to copy, and the end-to-end class graded twice; how
+``make test`` shares the test files out among its processes."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 from autograder.course_secret import course_secret
 from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course, generate_assignments, new_course_dir, run
 from tests.e2e_class import submit_class
+
+
+class SharedClassScheduling(LoadFileScheduling):
+    """``--dist loadfile``, except that the test files naming :func:`graded_class` are one unit.
+
+    A file's tests stay on one process, so its fixtures are built once; the files grading on
+    the session's graded class all run on the process that builds it, so it is built once,
+    not once per process (it is the slowest fixture of the suite). Not ``--dist loadgroup``:
+    with pytest 9 a worker's test ids lose the group pytest-xdist 3.8 appends to them."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        file = super()._split_scope(nodeid)
+        return "graded_class" if _names_the_graded_class(self.config.rootpath / file) else file
+
+
+@functools.cache
+def _names_the_graded_class(test_file: Path) -> bool:
+    return "graded_class" in test_file.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` schedules with :class:`SharedClassScheduling`."""
+    if config.getvalue("dist") == "loadfile":
+        return SharedClassScheduling(config, log)
+    return None
 
 
 @pytest.fixture(scope="session")
