@@ -171,10 +171,10 @@ def command_problem(package: str, arguments: str) -> str | None:
     text = command_help(package, subcommand)
     if text is None:
         return f"python -m {package} has no subcommand {subcommand!r}"
-    options = {word.split("=")[0] for word in words[1:] if word.startswith("--")}
+    options = {word.split("=")[0] for word in words[1:]
+               if word.startswith("--") and "." not in word.split("=")[0]}  # not a traitlet
     missing = sorted(option for option in options
-                     if not re.search(re.escape(option) + r"\b", text)
-                     and not option.startswith("--Class"))
+                     if not re.search(re.escape(option) + r"\b", text))
     if missing:
         return f"python -m {package} {subcommand} has no option {', '.join(missing)}"
     return None
@@ -218,7 +218,8 @@ def test_the_check_finds_what_is_stale():
     page = (
         "Good: `autograder/cli.py`, `report/templates/`, `course_config.py`, "
         "`course/<key>.py`, `autograder.course_config.with_scripts_on_path`, `make test`,\n"
-        "`python -m autograder grade jacobians --jobs 2`, `python -m autograder COMMAND`,\n"
+        "`python -m autograder grade jacobians --jobs 2`, `python -m autograder COMMAND`, "
+        "`python -m autograder grade jacobians --Execute.timeout=30`,\n"
         "`submitted/<student>/`, `/etc/shadow`, `.autograder/jacobians.json`.\n"
         "Stale: `autograder/clli.py`, `collectorz.py`, `autograder.no_such_module`,\n"
         "`autograder.course_config.no_such_name`, `make no-such-target`, `cases.json`,\n"
