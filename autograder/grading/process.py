@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .settings import RunSettings
+from .warm_nbgrader import keep_warm
 from .worker import Grader, log_nbgrader_to
 
 
@@ -41,6 +42,7 @@ def serve(settings: RunSettings | None, tasks: BinaryIO, results: BinaryIO) -> N
     # A process forked from one with strict warning filters (a test run) would turn
     # nbgrader's harmless warnings into errors: warnings are logged, never raised.
     warnings.resetwarnings()
+    keep_warm()
     grader = Grader(settings)
     try:
         for line in tasks:
