@@ -233,6 +233,17 @@ def test_kernelspec_route_and_preload_config(tmp_path, monkeypatch):
     assert facts["colorsys_loaded"] and not facts["numpy_loaded"]  # preloaded what we asked
 
 
+def test_a_preload_entry_with_a_function_runs_it_before_the_kernels_fork(tmp_path):
+    c = Config()
+    c.ForkProvisioner.preload_modules = ["ipykernel.kernelapp", "jacobian_checks",
+                                         "jacobian_checks.stored:read_stored_data"]
+    read = ("import json\nfrom jacobian_checks import stored\n"
+            "print(json.dumps([stored._records.cache_info().currsize, len(stored._records())]))")
+    nb = run_notebook([read], tmp_path, kernel_name="python3", config=c)
+    cached, records = stdout_json(nb.cells[0])
+    assert cached == 1 and records > 0  # read in the zygote, before the kernel asked
+
+
 def test_non_ipykernel_command_falls_back_to_local_launch():
     async def scenario() -> None:
         prov = ForkProvisioner(kernel_id="k", kernel_spec=None)

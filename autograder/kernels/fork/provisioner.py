@@ -58,10 +58,12 @@ class ForkProvisioner(LocalProvisioner):
         Unicode(),
         default_value=[
             "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy",
-            "jacobian_checks", "jacobian_checks.probe"
+            "jacobian_checks", "jacobian_checks.probe",
+            "jacobian_checks.stored:read_stored_data",
         ],
         config=True,
-        help="Modules the zygote imports before it forks kernels.",
+        help="Modules the zygote imports before it forks kernels; for module:function, it "
+             "then calls function() (to read data every kernel would read).",
     )
     zygote_timeout = Float(
         60.0, config=True, help="Seconds to wait for the zygote to start or to answer a request."

@@ -259,7 +259,8 @@ def _drain(fd: int) -> None:
 
 
 def preload(modules: list[str]) -> dict[str, Any]:
-    """Import the preload modules; report errors, their output and any threads they started."""
+    """Import the preload modules (for ``module:function``, then call ``function()``); report
+    errors, their output and any threads they started."""
     loaded, errors, env_before = [], {}, dict(os.environ)
     with tempfile.TemporaryFile() as capture:  # e.g. debugpy's "frozen modules" warning
         saved = [os.dup(1), os.dup(2)]
@@ -267,8 +268,11 @@ def preload(modules: list[str]) -> dict[str, Any]:
         os.dup2(capture.fileno(), 2)
         try:
             for name in modules:
+                module_name, _, function = name.partition(":")
                 try:
-                    importlib.import_module(name)
+                    module = importlib.import_module(module_name)
+                    if function:
+                        getattr(module, function)()
                     loaded.append(name)
                 except Exception as exc:  # reported to the client, which logs it
                     errors[name] = f"{type(exc).__name__}: {exc}"
