@@ -1,6 +1,8 @@
 """ReadyOnIdleKernelClient: ready as soon as the kernel answers, on a real kernel."""
 
 import asyncio
+import time
+from queue import Empty
 
 import pytest
 from jupyter_client.manager import AsyncKernelManager
@@ -47,3 +49,38 @@ def test_a_dead_kernel_is_reported_like_jupyter_client_does():
             client.stop_channels()
 
     asyncio.run(scenario())
+
+
+class Messages:
+    """An IOPub channel holding given messages (the client's logic alone)."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+
+    async def get_msg(self, timeout=None):
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def status(state, parent):
+    return {"msg_type": "status", "parent_header": {"msg_id": parent},
+            "content": {"execution_state": state}}
+
+
+WELCOME = {"msg_type": "iopub_welcome", "parent_header": {}, "content": {"subscription": ""}}
+
+
+@pytest.mark.parametrize("messages, live", [
+    ([WELCOME], True),  # ipykernel 7: the subscription reached the kernel
+    ([status("busy", "old"), status("idle", "old")], True),  # an earlier attempt's idle
+    ([status("busy", "new"), status("idle", "new")], True),  # any kernel: this attempt's
+    ([status("idle", "someone else's")], False),
+    ([status("busy", "new")], False),
+    ([], False),
+])
+def test_iopub_is_live_on_the_welcome_or_the_idle_of_one_of_our_requests(messages, live):
+    client = ReadyOnIdleKernelClient()
+    client._iopub_channel = Messages(messages)
+    until = time.monotonic() + 5
+    assert asyncio.run(client._iopub_live({"old", "new"}, until)) is live

@@ -43,6 +43,13 @@ SMALL = ChannelBound(MiB, 8)
 """Bound of the control, stdin and heartbeat sockets (and of any socket not listed)."""
 
 
+RECONNECT_MS = (5, 100)
+"""A socket that connects before the kernel listens tries again after 5 ms, then after twice
+as long each time, up to 100 ms (ZeroMQ's default: every 100 ms). A forked kernel listens
+within tens of milliseconds of its launch, so the default cost up to 100 ms per channel per
+notebook, the welcome on IOPub included."""
+
+
 def bound_new_sockets(context: zmq.Context, bound: ChannelBound) -> None:
     """Make ``bound`` the options of every socket ``context`` creates from now on."""
     context.setsockopt(zmq.MAXMSGSIZE, bound.part_bytes)
@@ -57,6 +64,8 @@ class BoundedChannels:
     context: Any
 
     def _create_connected_socket(self, channel: str, identity: bytes | None = None) -> Any:
+        self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS[0])
+        self.context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MS[1])
         bound_new_sockets(self.context, CHANNEL_BOUNDS.get(channel, SMALL))
         try:
             return super()._create_connected_socket(channel, identity)  # type: ignore[misc]

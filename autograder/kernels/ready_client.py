@@ -2,10 +2,12 @@
 
 jupyter_client's ``wait_for_ready`` sends ``kernel_info``, takes the reply, then drains IOPub
 until it has been silent for 0.2 s: a fixed wait per notebook, a fifth of the time a forked
-kernel needs to start. The kernel is ready, and IOPub connected, as soon as IOPub carries the
-``idle`` status that ends our ``kernel_info`` request, so :class:`ReadyOnIdleKernelClient`
-waits for exactly that. Messages left on IOPub do no harm: nbclient reads only the messages
-whose parent is the cell it is executing.
+kernel needs to start. The kernel is ready once it answers on shell and our IOPub
+subscription has reached it, which IOPub shows by the kernel's ``iopub_welcome`` message
+(ipykernel 7 sends one for each new subscription) or by the ``idle`` status that ends one of
+our ``kernel_info`` requests (any kernel); :class:`ReadyOnIdleKernelClient` waits for exactly
+that. Messages left on IOPub do no harm: nbclient reads only the messages whose parent is
+the cell it is executing.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ REPLY_SECONDS = 1.0
 """How long one ``kernel_info`` attempt waits for the reply on shell."""
 
 IDLE_SECONDS = 0.05
-"""How long it then waits for the idle status on IOPub, which follows the reply within a few
-milliseconds once IOPub is connected. Messages the kernel sent before the subscription was
-connected are lost; the next attempt's arrive."""
+"""How long it then waits for IOPub to show the subscription live, which follows the reply
+within a few milliseconds. Messages the kernel sent before the subscription reached it are
+lost; the welcome, or the next attempt's idle status, arrive."""
 
 
 class ReadyOnIdleKernelClient(BoundedKernelClient):
@@ -29,17 +31,20 @@ class ReadyOnIdleKernelClient(BoundedKernelClient):
     ``wait_for_ready`` ends on the ``kernel_info`` idle status."""
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
-        """Return when the kernel answers ``kernel_info`` on shell and IOPub.
+        """Return when the kernel answers ``kernel_info`` on shell, and IOPub shows our
+        subscription live.
 
         Raises ``RuntimeError`` with jupyter_client's messages if the kernel dies or does not
         answer within ``timeout`` seconds.
         """
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        requests: set[str] = set()
         while True:
             request = self.kernel_info()
+            requests.add(request)
             try:
                 reply = await self._async_recv_reply(request, timeout=REPLY_SECONDS)
-                if await self._idle_after(request, time.monotonic() + IDLE_SECONDS):
+                if await self._iopub_live(requests, time.monotonic() + IDLE_SECONDS):
                     self._handle_kernel_info_reply(reply)
                     return
             except TimeoutError:
@@ -49,15 +54,17 @@ class ReadyOnIdleKernelClient(BoundedKernelClient):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
-    async def _idle_after(self, request: str, until: float) -> bool:
-        """Whether IOPub shows ``request`` finished (status idle) before ``until``."""
+    async def _iopub_live(self, requests: set[str], until: float) -> bool:
+        """Whether IOPub shows, before ``until``, that our subscription reached the kernel:
+        its welcome, or the idle status that ends one of ``requests``."""
         while (left := until - time.monotonic()) > 0:
             try:
                 message = await self.iopub_channel.get_msg(timeout=left)
             except Empty:
                 return False
-            if (message["msg_type"] == "status"
-                    and message["parent_header"].get("msg_id") == request
+            if message["msg_type"] == "iopub_welcome" or (
+                    message["msg_type"] == "status"
+                    and message["parent_header"].get("msg_id") in requests
                     and message["content"].get("execution_state") == "idle"):
                 return True
         return False

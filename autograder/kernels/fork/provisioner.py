@@ -60,6 +60,10 @@ class ForkProvisioner(LocalProvisioner):
             "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy",
             "jacobian_checks", "jacobian_checks.probe",
             "jacobian_checks.stored:read_stored_data",
+            # What a kernel imports as it starts (IPKernelApp.initialize), ~20 ms each time:
+            "psutil", "sqlite3", "pdb", "faulthandler", "tornado.platform.asyncio",
+            "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
+            "IPython.extensions.storemagic",
         ],
         config=True,
         help="Modules the zygote imports before it forks kernels; for module:function, it "
