@@ -244,6 +244,23 @@ def test_a_preload_entry_with_a_function_runs_it_before_the_kernels_fork(tmp_pat
     assert cached == 1 and records > 0  # read in the zygote, before the kernel asked
 
 
+@pytest.mark.parametrize("provisioner", [FORK, LOCAL])
+def test_a_failed_check_shows_its_short_message_in_a_forked_kernel_as_in_a_fresh_one(
+        tmp_path, provisioner):
+    # The zygote imported the package before any IPython shell existed.
+    failing = ("from jacobian_checks import check_predicted_shape\n"
+               "def jacobian_shape(B, D):\n"
+               "    return 'B by D'\n"
+               "check_predicted_shape(jacobian_shape, 'scalar_wrt_vector', B=256, D=10)")
+    nb = run_notebook([failing], tmp_path, provisioner, allow_errors=True,
+                      extra_arguments=[HIST])
+    [error] = [o for o in nb.cells[0].outputs if o["output_type"] == "error"]
+    shown = "\n".join(error["traceback"])
+    assert error["ename"] == "JacobianCheckError"
+    assert "returned a string" in shown
+    assert "Traceback" not in shown and "check_predicted_shape(" not in shown  # no frames
+
+
 def test_non_ipykernel_command_falls_back_to_local_launch():
     async def scenario() -> None:
         prov = ForkProvisioner(kernel_id="k", kernel_spec=None)

@@ -42,10 +42,14 @@ _LIBRARIES = tuple(Path(path).resolve() for path in {
 
 
 def install() -> None:
-    """Show :class:`JacobianCheckError` s as messages in the running IPython, if any."""
+    """Show :class:`JacobianCheckError` s as messages in the running IPython, if any, unless
+    its shell handles some exceptions its own way already (this package's, or someone
+    else's). Called on import and by every check: a kernel forked from a process that
+    imported the package before any shell existed (as the grader's are) gets it at its first
+    check."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    if shell is not None:
+    if shell is not None and not shell.custom_exceptions:
         shell.set_custom_exc((JacobianCheckError,), _message_only)
 
 
