@@ -2,6 +2,6 @@
 (``course/package_version.py``): it goes up whenever its code, cases or stored references
 change, so that installing a new bundle's wheel replaces an older package."""
 
-__version__ = "0.1.5"
-CONTENT = "sha256:366c9df1c3fd82c6884dc988a9d65fd889a747b234147b25f943e64318057246"
+__version__ = "0.1.6"
+CONTENT = "sha256:06ca55b2b79faa707f4ac02096ac08b72a78b8d477b18196933d2c98eb7a49d6"
 """The fingerprint of the code, cases and stored references this version holds."""
