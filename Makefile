@@ -52,12 +52,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # The test files are shared out among TEST_WORKERS processes (pytest-xdist), a file's tests
-# staying together so that its expensive fixtures are built once, and the files using the
-# session's graded class on one process, which builds it once (tests/conftest.py);
-# TEST_WORKERS=0 runs them in this process.
+# staying together so that its expensive fixtures are built once, the files using the
+# session's graded class on one process, which builds it once, and the slow files handed out
+# first (tests/conftest.py); TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Rebuild source/ and the student package's data from the case folders (cases/), then release/
 # and solutions/ with nbgrader.
