@@ -2,9 +2,9 @@
 
 One class -- three honest students and the attackers of :data:`ATTACKS`, whose cells and
 files are the modules of ``tests/hostile`` -- is graded once by ``python -m autograder grade
---feedback`` and, without the attacks only that grader could meet differently
-(:data:`SERIAL`), once by ``nbgrader autograde``, on two copies of the course, at the same
-time; the tests only read the results. An attacker submits only the notebook it attacks (a
+--feedback`` and, without the attacks on what both run alike (:data:`OURS`), once by
+``nbgrader autograde``, on two copies of the course, at the same time; the tests only read
+the results. An attacker submits only the notebook it attacks (a
 missing notebook scores 0 without running). Each grader runs under a child subreaper, so that
 whatever a submission leaves running is found afterwards, and the peak memory of its largest
 process is known. The attacks that stopped a whole run, or swelled the grader's own memory,
@@ -56,7 +56,13 @@ HOSTILE = Path(__file__).parent / "hostile"
 NB1, NB2, NB3, NB4, NB5 = (case.notebook for case in cases_of(ASSIGNMENT))
 GRADERS = ("serial", "parallel")
 OURS = ("parallel",)
-"""The graders of an attack on what both graders run alike (:data:`SERIAL`)."""
+"""The graders of an attack on what both graders run alike: the verdicts ``VerifiedExecute``
+makes from a kernel's replies to the grader's calls (:mod:`autograder.verify`); or on what
+only ours writes here (the feedback, the summary). ``nbgrader autograde`` grades the others
+too, those on what differs between the two: how a kernel starts (fresh for nbgrader, forked
+from a warm process for ours), what its jail lets it see and do, how it is interrupted,
+killed and seen to die; the files of a submission; nbgrader's own refusal of a notebook; the
+grading process that reads a kernel's messages (the command's own process, or one of ours)."""
 COMMANDS = {"serial": ("nbgrader", "autograde", ASSIGNMENT),
             "parallel": ("autograder", "grade", ASSIGNMENT, "--jobs", "2", "--feedback")}
 OUTPUT = ("autograded/", "feedback/", ".autograder/", "gradebook.db")
@@ -87,7 +93,7 @@ class Attack:
     ``manual``: nbgrader refuses the notebook and flags it for manual grading. ``sparse``
     (path -> size) are files of that size that hold no data; a link target under
     ``../../../../outside/`` is one of :func:`make_outside` 's, beside the course.
-    ``graders``: who grades it (:data:`SERIAL`).
+    ``graders``: who grades it (:data:`OURS`: ours only).
     """
 
     name: str
@@ -214,15 +220,6 @@ ATTACKS = [
       if jail_cpu_limited() else []),  # else it would slow everyone: see the test below
 ]
 BY_NAME = {attack.name: attack for attack in ATTACKS}
-SERIAL = [attack for attack in ATTACKS if "serial" in attack.graders]
-"""The attacks ``nbgrader autograde`` grades too: those on what differs between the graders --
-how a kernel starts (fresh for nbgrader, forked from a warm process for ours), what its jail
-lets it see and do, how it is interrupted, killed and seen to die; the files of a submission;
-nbgrader's own refusal of a notebook; the grading process that reads a kernel's messages (the
-command's own process, or one of ours). The others attack what both run alike, in
-``VerifiedExecute`` (the verdicts made from a kernel's replies to the grader's calls,
-:mod:`autograder.verify`), or what only ours writes (the feedback, the summary): graded once.
-"""
 
 
 def by_their_graders(attacks: list[Attack]) -> list:
