@@ -322,10 +322,15 @@ def test_a_two_worker_cluster_on_postgresql_losing_a_worker_gives_every_row_of_s
              *_tls_options(cluster_tls, "instructor")],
             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env=with_scripts_on_path())
-        victim = _a_worker_busy_grading(client, grading, seconds=3)
-        pid = client.run(os.getpid, workers=[victim])[victim]
-        os.kill(pid, signal.SIGKILL)
-        stdout, stderr = grading.communicate(timeout=600)
+        try:
+            victim = _a_worker_grading_a_student(client, grading)
+            pid = client.run(os.getpid, workers=[victim])[victim]
+            os.kill(pid, signal.SIGKILL)
+            stdout, stderr = grading.communicate(timeout=600)
+        finally:
+            if grading.poll() is None:  # the test failed: stop the command with it
+                grading.kill()
+                grading.communicate()
     assert grading.returncode == 0, stderr
     assert "2 complete, 0 partial, 0 failed" in stdout
     assert ("tampering: 05_elementwise_nonlinearity: test cell 'test_da_dh_values' was edited"
@@ -446,18 +451,23 @@ def dask_cluster(scheduler_file: Path, workers: int, certificates: Path) -> Iter
                     process.wait()
 
 
-def _a_worker_busy_grading(client: Client, grading: subprocess.Popen, seconds: float) -> str:
-    """The address of a worker that has been grading the same student for ``seconds``, while
-    the ``grading`` command runs."""
-    since: dict[tuple[str, str], float] = {}
+def _a_worker_grading_a_student(client: Client, grading: subprocess.Popen) -> str:
+    """The address of a worker grading a student of the ``grading`` command, as soon as one
+    is: its station holds the student's submission
+    (:meth:`autograder.cluster.station.Station.grade` writes it, grades, then deletes it)."""
+
+    def grading_a_student(dask_worker) -> bool:  # sent by value: workers cannot import tests
+        return any(Path(dask_worker.local_directory).glob("autograder-station-*/submitted/*"))
+
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if grading.poll() is not None:
             raise AssertionError(f"the grading stopped first: {grading.communicate()}")
-        for worker, keys in client.processing().items():
-            for key in keys:
-                started = since.setdefault((worker, str(key)), time.monotonic())
-                if str(key).startswith("grade-") and time.monotonic() - started > seconds:
+        busy = [worker for worker, keys in client.processing().items()
+                if any(str(key).startswith("grade-") for key in keys)]
+        if busy:
+            for worker, grading_now in client.run(grading_a_student, workers=busy).items():
+                if grading_now:
                     return worker
         time.sleep(0.2)
     raise AssertionError("no worker started grading")
