@@ -14,9 +14,10 @@ from autograder.course_config import gradebook_url
 from autograder.late_penalty import policy_penalty, spread
 from cases.jacobians import ASSIGNMENT
 from cases.registry import cases_of
-from course.classroom import solution_answers, write_submission
+from course.classroom import solution_answers
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import copy_course, run
+from tests.handing_in import hand_in
 
 HOUR = 3600
 
@@ -65,15 +66,11 @@ def leading_notebooks_worth_more_than(points: float) -> list[str]:
 
 def submit(course: Path, student: str, time: str, filled: list[str], handed_in: list[str]
            ) -> None:
-    """A submission of the notebooks ``handed_in`` only (the rest not submitted, which scores
-    0 without running them), ``filled`` with the solutions, the others untouched."""
+    """A submission of the notebooks ``handed_in`` only, ``filled`` with the solutions, the
+    others untouched."""
     answers = solution_answers(course, ASSIGNMENT)
-    folder = write_submission(course, ASSIGNMENT, student,
-                              {name: answers[name] for name in filled},
-                              timestamp=f"{time}.000000 UTC")
-    for notebook in folder.glob("*.ipynb"):
-        if notebook.stem not in handed_in:
-            notebook.unlink()
+    hand_in(course, ASSIGNMENT, student, {name: answers[name] for name in filled}, handed_in,
+            timestamp=f"{time}.000000 UTC")
 
 
 @pytest.mark.nbgrader

@@ -39,6 +39,7 @@ from cases.registry import cases_of
 from course.classroom import fill, release_notebooks, solution_answers, write_submission
 from course.notebooks import points_by_test_cell
 from course.workspace import ROOT, copy_course, run
+from tests.handing_in import hand_in
 
 NOTEBOOKS = {"01_first.ipynb", "02_second-part.ipynb"}
 CANVAS_LAYOUT = ("its path does not follow Canvas's download layout "
@@ -403,11 +404,8 @@ def lms_class(generated_course, tmp_path_factory) -> LmsClass:
                           "--course-dir", str(course)),
         "moodle": command("collect", ASSIGNMENT, str(moodle_folders), str(moodle_flat),
                           "--from", "moodle", "--course-dir", str(course))}
-    carol = write_submission(course, ASSIGNMENT, "carol", solution_answers(course, ASSIGNMENT),
-                             timestamp="2026-11-21 12:00:00.000000 UTC")
-    for notebook in carol.glob("*.ipynb"):
-        if notebook.stem != first:
-            notebook.unlink()
+    hand_in(course, ASSIGNMENT, "carol", solution_answers(course, ASSIGNMENT), [first],
+            timestamp="2026-11-21 12:00:00.000000 UTC")
     status, graded = command("grade", ASSIGNMENT, "--course-dir", str(course))
     assert status == 0, graded
     run(course, "nbgrader", "export", "--to", "grades.csv")

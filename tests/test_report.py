@@ -44,9 +44,10 @@ from autograder.verify.plan import plan_cell
 from autograder.verify.records import CellRecord, Flag, timed_out
 from cases.jacobians import ASSIGNMENT
 from cases.registry import ASSIGNMENTS, cases_of
-from course.classroom import solution_answers, write_submission
+from course.classroom import solution_answers
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import ROOT, copy_course, run
+from tests.handing_in import hand_in
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -594,11 +595,8 @@ def test_the_report_agrees_with_nbgrader_export_on_a_late_submission(generated_c
     first = cases_of(ASSIGNMENT)[0]
     solved = {first.notebook: solution_answers(course, ASSIGNMENT)[first.notebook]}
     for student, time in (("on-time", "2026-11-20 11:00:00"), ("late", "2026-11-21 12:00:00")):
-        folder = write_submission(course, ASSIGNMENT, student, solved,
-                                  timestamp=f"{time}.000000 UTC")
-        for notebook in folder.glob("*.ipynb"):
-            if notebook.stem != first.notebook:
-                notebook.unlink()
+        hand_in(course, ASSIGNMENT, student, solved, [first.notebook],
+                timestamp=f"{time}.000000 UTC")
     assert main(["grade", ASSIGNMENT, "--course-dir", str(course)]) == 0
     capsys.readouterr()
     run(course, "nbgrader", "export", "--to", "grades.csv")
