@@ -114,16 +114,27 @@ def test_the_wheel_alone_runs_every_release_notebooks_tests(bundle, tmp_path):
         assert notebook.cells[-1].outputs[0].text.startswith(str(target)), path.name
 
 
+def values_message(case: Case) -> str:
+    """What the checks say of a right-shaped answer with wrong values, at the visible sizes."""
+    return (f"{case.function}({', '.join(case.arguments)}) returned the right shape but wrong "
+            f"values (inputs: {describe_inputs(case, case.visible_sizes)}).")
+
+
+LONGEST_MESSAGE = max(CASES.values(), key=lambda case: len(values_message(case)))
+"""The case whose values message is the longest of the course's."""
+
+
+@pytest.mark.parametrize("bundle", [LONGEST_MESSAGE.assignment], indirect=True)
 def test_nbgrader_validate_in_the_bundle_prints_readable_lines_and_no_kernel_warning(bundle,
                                                                                      tmp_path):
     """``nbgrader validate`` run in the unzipped folder reads the bundle's configuration:
     every line, separators included, fits nbgrader's width of 90, none is cut, and a
-    twice-too-large answer's message, longer than a line, comes whole, wrapped."""
+    twice-too-large answer's message, longer than a line, comes whole, wrapped. On the case
+    whose message is the longest of the course, in its bundle (every bundle has the same
+    ``nbgrader_config.py``)."""
     assignment = assignment_of(bundle)
-    case, message = max(((case, f"{case.function}({', '.join(case.arguments)}) returned the "
-                          "right shape but wrong values (inputs: "
-                          f"{describe_inputs(case, case.visible_sizes)}).")
-                         for case in ASSIGNMENTS[assignment]), key=lambda pair: len(pair[1]))
+    case = LONGEST_MESSAGE
+    message = values_message(case)
     assert len(message) > 90
     answers = solution_answers(ROOT, assignment)[case.notebook]
     twice = (f"{answers[case.function]}\n\n_right = {case.function}\n\n\n"
@@ -327,11 +338,13 @@ def pip_install(python: Path, wheel: Path) -> None:
                    check=True)
 
 
-def test_a_new_case_raises_the_version_and_pip_replaces_the_older_package(student_copy,
+@pytest.mark.parametrize("bundle", ["jacobians"], indirect=True)
+def test_a_new_case_raises_the_version_and_pip_replaces_the_older_package(bundle, student_copy,
                                                                           tmp_path):
-    """The old package, asked for a case it does not know, says to install the new bundle's
-    wheel; ``pip install`` of that wheel replaces it, and the case is known."""
-    old = build_wheel(tmp_path / "old", student_copy)
+    """The old package (the wheel of today's bundle, built from what ``student_copy``
+    copied), asked for a case it does not know, says to install the new bundle's wheel; ``pip
+    install`` of that wheel replaces it, and the case is known."""
+    old = wheel_of(bundle)
     write_package_data(package_data([*CASES.values(), CUBE]), student_copy)
     version = record_version(student_copy, None)
     assert version is not None and Version(version) > Version(recorded(STUDENT).version)

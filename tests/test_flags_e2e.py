@@ -2,11 +2,12 @@
 
 A small class submits one notebook each -- a student who differentiates numerically (a helper
 in a cell of their own), an honest one, and an honest one in float32 -- and is graded in two
-copies of the course, by ``nbgrader autograde`` and by ``python -m autograder grade``, then
-graded again after the first student fixed the answer and an instructor flagged the honest
-student's notebook by hand: once through the formgrader's own API, once with ``grade
---force``. A third copy records a notebook graded by a cluster station, as a cluster run does. The
-float32 student also displays a forged note to the instructor, which the grader drops.
+copies of the course, by ``nbgrader autograde`` and by ``python -m autograder grade`` (run in
+this process, as its reports are), then graded again after the first student fixed the answer
+and an instructor flagged the honest student's notebook by hand: once through the formgrader's
+own API, once with ``grade --force``. A third copy records a notebook graded by a cluster
+station, as a cluster run does. The float32 student also displays a forged note to the
+instructor, which the grader drops.
 Everything is read where the instructor reads it: the real sqlite gradebook's
 ``SubmittedNotebook.flagged``, the autograded notebook, the Autograde log, the summary, the
 report, and the feedback (which must not show the note).
@@ -15,6 +16,8 @@ report, and the feedback (which must not show the note).
 from __future__ import annotations
 
 import csv
+import io
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import nbformat
@@ -22,6 +25,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
+from autograder.cli import main
 from autograder.cluster.dispatch import Recorder
 from autograder.cluster.kit import pack_kit, read_files
 from autograder.cluster.station import Station, StationSettings, grading_stack
@@ -118,11 +122,21 @@ def graded(generated_course, tmp_path_factory) -> dict[str, Path]:
     parallel = copy_course(base, base.parent / "parallel")
     log = run(serial, "nbgrader", "autograde", ASSIGNMENT)
     (serial / "autograde.log").write_text(log.stdout + log.stderr)
-    summary = run(parallel, "autograder", "grade", ASSIGNMENT, "--jobs", "2", "--feedback")
-    (parallel / "summary.txt").write_text(summary.stdout)
+    summary = autograder(parallel, "grade", "--jobs", "2", "--feedback")
+    (parallel / "summary.txt").write_text(summary)
     for course in (serial, parallel):
-        run(course, "autograder", "report", ASSIGNMENT)
+        autograder(course, "report")
     return {"serial": serial, "parallel": parallel}
+
+
+def autograder(course: Path, command: str, *arguments: str) -> str:
+    """``python -m autograder COMMAND ASSIGNMENT ARGUMENTS`` in ``course``, run in this process
+    (saving a Python's imports), which must succeed; what it printed."""
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        code = main([command, ASSIGNMENT, *arguments, "--course-dir", str(course)])
+    assert code == 0, printed.getvalue()
+    return printed.getvalue()
 
 
 @pytest.mark.parametrize("grader", ["serial", "parallel"])
@@ -185,7 +199,7 @@ def test_a_regrade_clears_the_graders_flag_and_keeps_the_instructors(graded, tmp
             assert all(result["success"] for result in logs.values())
             assert "the grader's flag was cleared" in logs["numerical"]["log"]
         else:
-            run(course, "autograder", "grade", ASSIGNMENT, "--jobs", "2", "--force")
+            autograder(course, "grade", "--jobs", "2", "--force")
         assert _flagged(course) == {"numerical": False, "honest": True, "float32": False}, \
             grader
         assert "the grader's flag was cleared" in _note(_autograded(course, "numerical"))

@@ -35,8 +35,11 @@ from autograder.lms.export import (
 from autograder.lms.solutions import Deadline, refusal
 from autograder.scores import ScoreTable, StudentScores
 from cases.jacobians import ASSIGNMENT
+from cases.registry import cases_of
 from course.classroom import fill, release_notebooks, solution_answers, write_submission
+from course.notebooks import points_by_test_cell
 from course.workspace import ROOT, copy_course, run
+from tests.handing_in import hand_in
 
 NOTEBOOKS = {"01_first.ipynb", "02_second-part.ipynb"}
 CANVAS_LAYOUT = ("its path does not follow Canvas's download layout "
@@ -362,8 +365,9 @@ def lms_class(generated_course, tmp_path_factory) -> LmsClass:
     """Canvas: 1001 solves everything; 1002 (LATE, resubmitted files) solves the first
     notebook and hands the second in blank, next to junk and hostile files. Moodle: 2001
     (folders) solves everything, 2002 (a flat download) hands in the second notebook only,
-    2003 (old-style folder) the first. ``carol`` submitted through the exchange, solved, a
-    day late (zeroed); ``nosub`` never submitted. Graded, then exported in every format."""
+    2003 (old-style folder) the first. ``carol`` submitted the first notebook through the
+    exchange, solved, a day late (zeroed); ``nosub`` never submitted. Graded (in this
+    process), then exported in every format."""
     tmp = tmp_path_factory.mktemp("lms")
     course = copy_course(generated_course, tmp / "course")
     config = course / "nbgrader_config.py"
@@ -400,9 +404,10 @@ def lms_class(generated_course, tmp_path_factory) -> LmsClass:
                           "--course-dir", str(course)),
         "moodle": command("collect", ASSIGNMENT, str(moodle_folders), str(moodle_flat),
                           "--from", "moodle", "--course-dir", str(course))}
-    write_submission(course, ASSIGNMENT, "carol", solution_answers(course, ASSIGNMENT),
-                     timestamp="2026-11-21 12:00:00.000000 UTC")
-    run(course, "autograder", "grade", ASSIGNMENT)
+    hand_in(course, ASSIGNMENT, "carol", solution_answers(course, ASSIGNMENT), [first],
+            timestamp="2026-11-21 12:00:00.000000 UTC")
+    status, graded = command("grade", ASSIGNMENT, "--course-dir", str(course))
+    assert status == 0, graded
     run(course, "nbgrader", "export", "--to", "grades.csv")
     with (course / "grades.csv").open(newline="") as file:
         nbgrader_scores = {row["student_id"]: row for row in csv.DictReader(file)}
@@ -431,7 +436,7 @@ def test_collect_places_every_students_notebooks_and_lists_every_file_it_left_ou
                  for path in (course / "submitted").glob(f"*/{ASSIGNMENT}")}
     assert submitted == {"1001": notebooks, "1002": [first, second], "2001": notebooks,
                          "2002": [second], "2003": [first],
-                         "carol": sorted([*notebooks, "timestamp.txt"])}
+                         "carol": [first, "timestamp.txt"]}
     status, printed = lms_class.collected["canvas"]
     download = "Jacobians_course-Jacobians_submissions"
     assert status == 1
@@ -467,7 +472,9 @@ def test_every_export_has_nbgrader_exports_totals_late_penalty_included(lms_clas
                 lms_class.nbgrader_scores.items()}
     max_score = float(lms_class.nbgrader_scores["carol"]["max_score"])
     raw = float(lms_class.nbgrader_scores["carol"]["raw_score"])
-    assert (nbgrader["carol"], raw, nbgrader["1001"]) == (0.0, max_score, max_score)
+    first = cases_of(ASSIGNMENT)[0]
+    assert (nbgrader["carol"], raw, nbgrader["1001"]) == (
+        0.0, sum(points_by_test_cell(first).values()), max_score)
     assert 0 < nbgrader["1002"] < max_score
     graded = sorted(set(nbgrader) - {"nosub"})
 

@@ -44,9 +44,10 @@ from autograder.verify.plan import plan_cell
 from autograder.verify.records import CellRecord, Flag, timed_out
 from cases.jacobians import ASSIGNMENT
 from cases.registry import ASSIGNMENTS, cases_of
-from course.classroom import solution_answers, write_submission
+from course.classroom import solution_answers
 from course.notebooks import assignment_points, points_by_test_cell
 from course.workspace import ROOT, copy_course, run
+from tests.handing_in import hand_in
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -582,29 +583,31 @@ def test_an_unknown_or_ungraded_assignment_is_a_clear_error(reported_class, gene
 
 @pytest.mark.nbgrader
 def test_the_report_agrees_with_nbgrader_export_on_a_late_submission(generated_course,
-                                                                     tmp_path):
+                                                                     tmp_path, capsys):
     """A late submission zeroed by nbgrader's late-penalty plugin: the report's total is the
-    score `nbgrader export` writes, and the page says a penalty was applied."""
+    score `nbgrader export` writes, and the page says a penalty was applied. Each student hands
+    in the first notebook, solved, and no other (the others score 0 without running)."""
     course = copy_course(generated_course, tmp_path / "course")
     config = course / "nbgrader_config.py"
     config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     with Gradebook(gradebook_url(course)) as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate="2026-11-20 12:00:00 UTC")
-    solutions = solution_answers(course, ASSIGNMENT)
-    write_submission(course, ASSIGNMENT, "on-time", solutions,
-                     timestamp="2026-11-20 11:00:00.000000 UTC")
-    write_submission(course, ASSIGNMENT, "late", solutions,
-                     timestamp="2026-11-21 12:00:00.000000 UTC")
-    run(course, "autograder", "grade", ASSIGNMENT)
+    first = cases_of(ASSIGNMENT)[0]
+    solved = {first.notebook: solution_answers(course, ASSIGNMENT)[first.notebook]}
+    for student, time in (("on-time", "2026-11-20 11:00:00"), ("late", "2026-11-21 12:00:00")):
+        hand_in(course, ASSIGNMENT, student, solved, [first.notebook],
+                timestamp=f"{time}.000000 UTC")
+    assert main(["grade", ASSIGNMENT, "--course-dir", str(course)]) == 0
+    capsys.readouterr()
     run(course, "nbgrader", "export", "--to", "grades.csv")
     exported = {r["student_id"]: float(r["score"]) for r in read_csv(course / "grades.csv")}
-    full = assignment_points(ASSIGNMENT)
-    assert exported == {"on-time": full, "late": 0.0}
+    points = sum(points_by_test_cell(first).values())
+    assert exported == {"on-time": points, "late": 0.0}
     files = write_report(course, ASSIGNMENT, tmp_path / "out")
     totals = {r["student"]: float(r["total"]) for r in read_csv(files.scores)}
     assert totals == exported
     assert {r["student"]: r["late_penalty"] for r in read_csv(files.scores)} == {
-        "on-time": "0", "late": f"{full:g}"}
+        "on-time": "0", "late": f"{points:g}"}
     assert "A late penalty was applied to 1 student(s)" in files.page.read_text()
 
 

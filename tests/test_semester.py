@@ -1,6 +1,8 @@
 """The README's semester, run as written: every command of "For instructors, The semester,
 step by step", in order, with students fetching and submitting through the exchange between
-the release and the collection, one on time, one late, one with blank notebooks.
+the release and the collection, one on time, one late, one who hands in one notebook, blank
+(the others not run). The students' steps are those of their JupyterLab's Assignments tab:
+nbgrader's exchange classes, run in this process.
 
 Only what cannot be the same on a test machine is replaced in the commands: the home folder,
 the exchange (under a temporary folder, not /srv) and the first due date (a day ago, so that
@@ -17,6 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeFactory
+from traitlets.config import Config
 
 from autograder.course_config import with_scripts_on_path
 from cases.registry import cases_of
@@ -62,16 +68,25 @@ class Semester:
             self.cwd = Path(directory.replace("~", str(self.home)))
         return result.stdout + result.stderr
 
-    def as_student(self, student: str, *command: str) -> None:
-        """A student's nbgrader command, in their folder; the test runs as one Unix user, so
-        the student's id is given (on a server, it is their login)."""
+    def as_student(self, student: str, action: str) -> None:
+        """A student's ``action`` on the exchange, as their JupyterLab's Assignments tab does
+        it (nbgrader's exchange classes, in the lab's process; here this one), in their own
+        folder, with their own cache. The test runs as one Unix user, so the student's id is
+        given (on a server, it is their login)."""
         folder = self.home.parent / "students" / student
         folder.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            ["nbgrader", *command, f"--Exchange.root={self.exchange}",
-             "--CourseDirectory.course_id=jacobians-2027", f"--student={student}"],
-            cwd=folder, env={**self.env, "HOME": str(folder)}, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
+        config = Config()
+        config.Exchange.root = str(self.exchange)
+        config.Exchange.assignment_dir = str(folder)
+        config.Exchange.cache = str(folder / ".nbgrader_cache")
+        config.CourseDirectory.course_id = "jacobians-2027"
+        config.CourseDirectory.assignment_id = ASSIGNMENT
+        config.CourseDirectory.student_id = student
+        factory = ExchangeFactory(config=config)
+        exchange = {"fetch_assignment": factory.FetchAssignment, "submit": factory.Submit,
+                    "fetch_feedback": factory.FetchFeedback}[action]
+        exchange(coursedir=CourseDirectory(config=config),
+                 authenticator=Authenticator(config=config), config=config).start()
 
     def student_folder(self, student: str) -> Path:
         return self.home.parent / "students" / student / ASSIGNMENT
@@ -93,12 +108,16 @@ def test_the_readme_s_semester_runs_as_written(tmp_path):
 
     answers = solution_answers(course, ASSIGNMENT)
     for student, stamp in (("alice", on_time), ("bob", late), ("carol", on_time)):
-        semester.as_student(student, "fetch_assignment", ASSIGNMENT)
-        if student != "carol":
-            for path in sorted(semester.student_folder(student).glob("*.ipynb")):
+        semester.as_student(student, "fetch_assignment")
+        fetched = sorted(semester.student_folder(student).glob("*.ipynb"))
+        if student == "carol":  # keeps the first notebook, as released
+            for path in fetched[1:]:
+                path.unlink()
+        else:
+            for path in fetched:
                 notebook = nbformat.read(path, as_version=4)
                 nbformat.write(fill(notebook, answers[path.stem]), path)
-        semester.as_student(student, "submit", ASSIGNMENT)
+        semester.as_student(student, "submit")
         (inbound,) = (semester.exchange / "jacobians-2027" / "inbound").glob(f"{student}+*")
         (inbound / "timestamp.txt").write_text(f"{stamp:%Y-%m-%d %H:%M:%S}.000000 UTC")
 
@@ -111,7 +130,7 @@ def test_the_readme_s_semester_runs_as_written(tmp_path):
     report = course / "reports" / f"{ASSIGNMENT}-scores.csv"
     with report.open() as file:
         assert {row["student"]: float(row["total"]) for row in csv.DictReader(file)} == expected
-    semester.as_student("bob", "fetch_feedback", ASSIGNMENT)
+    semester.as_student("bob", "fetch_feedback")
     fetched = semester.student_folder("bob") / "feedback"
     assert sorted(p.stem for p in fetched.glob("*/*.html")) == sorted(
         case.notebook for case in cases_of(ASSIGNMENT))
