@@ -13,7 +13,8 @@ alone -- and checks that every recorded score is the station's. It prints, per d
 the notebooks and students recorded per second, the CPU seconds per notebook of this process
 (and of the PostgreSQL server), and the number of grading workers one instructor process can
 feed when a worker spends ``--grading-seconds`` of a core per notebook (``bench_grade.py``
-measures it).
+measures it): at the rate measured, and with a core of its own (at its CPU seconds per
+notebook: the figure to trust on a busy machine).
 
 Run: ``.venv/bin/python benchmarks/bench_gradebook.py [--assignment jacobians] [--graded 4]
 [--students 60]``. PostgreSQL: the distribution's server (``make postgres``), started for the
@@ -189,7 +190,7 @@ def main() -> int:
     print(f"{assignment}: {args.graded} students graded once on a station, recorded as "
           f"{args.students} new students ({notebooks} notebooks) into each gradebook")
     print(f"{'':<12}{'wall s':>8}{'notebooks/s':>13}{'students/s':>12}{'CPU ms/nb':>11}"
-          f"{'server CPU ms/nb':>18}{'workers fed':>13}")
+          f"{'server CPU ms/nb':>18}{'workers fed':>13}{'on a core':>11}")
     results = {}
     with gradebooks(base, assignment, args.databases) as courses:
         for database, course, server in courses:
@@ -198,14 +199,17 @@ def main() -> int:
             rate = notebooks / result.wall
             server_cpu = ("" if result.server_cpu is None
                           else f"{1000 * result.server_cpu / notebooks:.1f}")
+            on_a_core = notebooks / result.cpu
             print(f"{database:<12}{result.wall:>8.1f}{rate:>13.1f}"
                   f"{args.students / result.wall:>12.2f}{1000 * result.cpu / notebooks:>11.1f}"
-                  f"{server_cpu:>18}{rate * args.grading_seconds:>13.0f}")
+                  f"{server_cpu:>18}{rate * args.grading_seconds:>13.0f}"
+                  f"{on_a_core * args.grading_seconds:>11.0f}")
     if len(results) == 2:
         print(f"postgresql / sqlite: {results['postgresql'].wall / results['sqlite'].wall:.2f}x "
               "the wall time")
-    print(f"workers fed: notebooks/s x {args.grading_seconds} s of a core per notebook; every "
-          "recorded score is the station's: "
+    print(f"workers fed: notebooks/s x {args.grading_seconds} s of a core per notebook (on a "
+          "core: with a core of its own, at its CPU ms per notebook); every recorded score is "
+          "the station's: "
           f"{'yes' if all(r.scores_match for r in results.values()) else 'NO'}")
     return 0 if all(result.scores_match for result in results.values()) else 1
 
