@@ -58,10 +58,12 @@ def main() -> int:
                                      str(args.jobs))
     with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster):
-        workers_before = _descendants_cpu()
-        cluster_seconds, cluster_cpu = timed(clustered, "autograder", "grade", assignment,
-                                             "--scheduler", cluster.scheduler_address)
-        cluster_cpu += _descendants_cpu() - workers_before
+        workers_before, dask_before = _workers_cpu()
+        cluster_seconds, instructor_cpu = timed(clustered, "autograder", "grade", assignment,
+                                                "--scheduler", cluster.scheduler_address)
+        workers_after, dask_after = _workers_cpu()
+    workers_cpu, dask_cpu = workers_after - workers_before, dask_after - dask_before
+    cluster_cpu = instructor_cpu + workers_cpu
     identical = (read_grades(gradebook_url(local), assignment)
                  == read_grades(gradebook_url(clustered), assignment))
     print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}{'CPU s':>9}{'CPU s/nb':>10}")
@@ -70,6 +72,9 @@ def main() -> int:
                              cluster_cpu)]:
         print(f"{name:<36}{wall:>9.1f}{wall / notebooks:>12.3f}{cpu:>9.1f}"
               f"{cpu / notebooks:>10.3f}")
+    print(f"Dask's CPU s: the instructor's process {instructor_cpu:.1f}, the workers' "
+          f"{workers_cpu:.1f} (of which their grading processes and kernels "
+          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f})")
     for name, course in [("one machine", local), ("Dask", clustered)]:
         print(f"{name}:\n" + format_stage_table(stage_rows(course, assignment,
                                                           len(cases_of(assignment)))))
@@ -81,18 +86,26 @@ def main() -> int:
     return 0 if identical else 1
 
 
-def _descendants_cpu() -> float:
-    """CPU seconds of this process's live descendants (the cluster's worker processes, their
-    grading processes and kernels), and of the children each of them has reaped."""
-    total = 0.0
-    for process in psutil.Process().children(recursive=True):
+def _workers_cpu() -> tuple[float, float]:
+    """CPU seconds of the cluster's worker processes, this process's children, with what
+    they started (grading processes and kernels, live or reaped), and of the worker processes
+    alone."""
+    total = own = 0.0
+    for process in psutil.Process().children():
         try:
             times = process.cpu_times()
+            descendants = process.children(recursive=True)
         except psutil.NoSuchProcess:
             continue
+        own += times.user + times.system
         total += times.user + times.system + times.children_user + times.children_system
-    return total
-
+        for descendant in descendants:
+            try:
+                later = descendant.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += later.user + later.system + later.children_user + later.children_system
+    return total, own
 
 if __name__ == "__main__":
     sys.exit(main())
