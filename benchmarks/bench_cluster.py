@@ -5,8 +5,9 @@ Builds a class of synthetic submissions (as ``bench_grade.py`` does), copies it 
 one copy locally and the other with ``--scheduler`` on a ``LocalCluster`` of N single-threaded
 worker processes started beforehand (as an instructor starts ``dask worker``: its start-up is
 not counted, each worker's first course copy is), checks that every gradebook row is
-identical, and prints both wall times, their ratio, what the cluster adds per notebook, and
-each copy's per-stage account (:mod:`benchmarks.stage_table`).
+identical, and prints both wall times and CPU seconds (of the command and its processes, and
+for the cluster of its workers' processes too), their ratios, what the cluster adds per
+notebook, and each copy's per-stage account (:mod:`benchmarks.stage_table`).
 
 Run: ``.venv/bin/python benchmarks/bench_cluster.py [--assignment jacobians] [--students 40]
 [--jobs 2]``. The course directories are kept in ``.bench/`` (git-ignored).
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import psutil  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
 from autograder.course_config import gradebook_url  # noqa: E402
@@ -52,26 +54,58 @@ def main() -> int:
     notebooks = args.students * len(cases_of(assignment))
     print(f"{assignment}: {args.students} students, {notebooks} notebooks, "
           f"{os.cpu_count()} cores, {args.jobs} local workers vs {args.jobs} Dask workers")
-    local_seconds, _ = timed(local, "autograder", "grade", assignment, "--jobs", str(args.jobs))
+    local_seconds, local_cpu = timed(local, "autograder", "grade", assignment, "--jobs",
+                                     str(args.jobs))
     with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster):
-        cluster_seconds, _ = timed(clustered, "autograder", "grade", assignment,
-                                   "--scheduler", cluster.scheduler_address)
+        workers_before, dask_before = _workers_cpu()
+        cluster_seconds, instructor_cpu = timed(clustered, "autograder", "grade", assignment,
+                                                "--scheduler", cluster.scheduler_address)
+        workers_after, dask_after = _workers_cpu()
+    workers_cpu, dask_cpu = workers_after - workers_before, dask_after - dask_before
+    cluster_cpu = instructor_cpu + workers_cpu
     identical = (read_grades(gradebook_url(local), assignment)
                  == read_grades(gradebook_url(clustered), assignment))
-    print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}")
-    print(f"{'autograder grade (one machine)':<36}{local_seconds:>9.1f}"
-          f"{local_seconds / notebooks:>12.3f}")
-    print(f"{'autograder grade --scheduler (Dask)':<36}{cluster_seconds:>9.1f}"
-          f"{cluster_seconds / notebooks:>12.3f}")
+    print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}{'CPU s':>9}{'CPU s/nb':>10}")
+    for name, wall, cpu in [("autograder grade (one machine)", local_seconds, local_cpu),
+                            ("autograder grade --scheduler (Dask)", cluster_seconds,
+                             cluster_cpu)]:
+        print(f"{name:<36}{wall:>9.1f}{wall / notebooks:>12.3f}{cpu:>9.1f}"
+              f"{cpu / notebooks:>10.3f}")
+    print(f"Dask's CPU s: the instructor's process {instructor_cpu:.1f}, the workers' "
+          f"{workers_cpu:.1f} (of which their grading processes and kernels "
+          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f})")
     for name, course in [("one machine", local), ("Dask", clustered)]:
         print(f"{name}:\n" + format_stage_table(stage_rows(course, assignment,
                                                           len(cases_of(assignment)))))
-    print(f"cluster / one machine: {cluster_seconds / local_seconds:.2f}x; the cluster adds "
-          f"{(cluster_seconds - local_seconds) / notebooks:+.3f} s per notebook; gradebook rows "
+    print(f"cluster / one machine: {cluster_seconds / local_seconds:.2f}x wall, "
+          f"{cluster_cpu / local_cpu:.2f}x CPU; the cluster adds "
+          f"{(cluster_seconds - local_seconds) / notebooks:+.3f} s per notebook "
+          f"({(cluster_cpu - local_cpu) / notebooks:+.3f} CPU s); gradebook rows "
           f"{'identical' if identical else 'DIFFER'}")
     return 0 if identical else 1
 
+
+def _workers_cpu() -> tuple[float, float]:
+    """CPU seconds of the cluster's worker processes, this process's children, with what
+    they started (grading processes and kernels, live or reaped), and of the worker processes
+    alone."""
+    total = own = 0.0
+    for process in psutil.Process().children():
+        try:
+            times = process.cpu_times()
+            descendants = process.children(recursive=True)
+        except psutil.NoSuchProcess:
+            continue
+        own += times.user + times.system
+        total += times.user + times.system + times.children_user + times.children_system
+        for descendant in descendants:
+            try:
+                later = descendant.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += later.user + later.system + later.children_user + later.children_system
+    return total, own
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,6 +34,7 @@ from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.settings import RunSettings
 from ..grading.worker import Grader, log_nbgrader_to
 from ..stages import StageTime, add
+from .engines import one_engine_per_gradebook
 from .kit import pack_kit, read_files, read_links, write_files
 from .replay import replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
@@ -137,18 +138,22 @@ def _result(future: Any, killed_worker: type[Exception]) -> Recording | str:
 
 
 class Recorder:
-    """Records what workers graded in the course's gradebook, as a local run would."""
+    """Records what workers graded in the course's gradebook, as a local run would; within,
+    nbgrader's gradebooks in this process share one engine (:mod:`.engines`)."""
 
     def __init__(self, settings: RunSettings) -> None:
         self.recordings = Path(tempfile.mkdtemp(prefix="autograder-recordings-"))
         course = replaying(load_course_config(Path(settings.root)), self.recordings)
         self.grader = Grader(settings, course)
+        self.engines = ExitStack()
         log_nbgrader_to(Path(settings.log))
 
     def __enter__(self) -> Recorder:
+        self.engines.enter_context(one_engine_per_gradebook())
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.engines.close()
         shutil.rmtree(self.recordings, ignore_errors=True)
 
     def record(self, student: str, recording: Recording | str) -> Outcome:
