@@ -1,5 +1,5 @@
-"""A grading process keeps nbgrader's engines and checked schemas: the same reads, writes and
-metadata errors as nbgrader's own, set up once."""
+"""Within warm_nbgrader, nbgrader shares its engines and checked schemas: the same reads,
+writes and metadata errors as nbgrader's own, set up once; after it, nbgrader's own ways."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import os
 import shutil
 
 import jsonschema
-import nbgrader.api
 import nbgrader.nbgraderformat.common
 import pytest
+import sqlalchemy
 from nbformat.v4 import new_code_cell
-from nbgrader.api import Gradebook
+from nbgrader import api
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.course_config import with_scripts_on_path
-from autograder.grading import warm_nbgrader
+from autograder.grading.warm_nbgrader import CheckedSchemaValidation, warm_nbgrader
 
 
 @pytest.fixture(scope="module")
@@ -34,45 +35,48 @@ def gradebook_url(empty_gradebook, folder, name="gradebook.db"):
     return f"sqlite:///{folder / name}"
 
 
-@pytest.fixture
-def warm(monkeypatch):
-    """keep_warm() for one test; nbgrader's own functions come back after it."""
-    monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)
-    monkeypatch.setattr(nbgrader.nbgraderformat.common, "jsonschema",
-                        nbgrader.nbgraderformat.common.jsonschema)
-    warm_nbgrader.keep_warm()
-
-
-def test_gradebooks_share_one_engine_and_see_each_others_writes(warm, empty_gradebook,
-                                                               tmp_path):
+def test_gradebooks_share_one_engine_within_and_each_has_its_own_after(empty_gradebook,
+                                                                       tmp_path):
     url = gradebook_url(empty_gradebook, tmp_path)
-    with Gradebook(url) as first:
-        first.add_student("ada", first_name="Ada")
-        engine = first.engine
-    with Gradebook(url) as second:
-        assert second.engine is engine
-        assert second.find_student("ada").first_name == "Ada"
-        second.update_or_create_student("ada", first_name="Augusta")
-    with Gradebook(gradebook_url(empty_gradebook, tmp_path, "other.db")) as other:
-        assert other.engine is not engine
-        assert [s.id for s in other.students] == []
-    with Gradebook(url) as third:
-        assert third.find_student("ada").first_name == "Augusta"
+    other = gradebook_url(empty_gradebook, tmp_path, "other.db")
+    with warm_nbgrader():
+        with Gradebook(url) as first:
+            first.add_student("ada", first_name="Ada")
+            engine = first.engine
+        with Gradebook(url) as second, Gradebook(other) as elsewhere:
+            assert second.engine is engine and elsewhere.engine is not engine
+            assert second.find_student("ada").first_name == "Ada"  # committed by the first
+            with pytest.raises(MissingEntry):
+                elsewhere.find_student("ada")
+            second.update_or_create_student("ada", first_name="Augusta")
+    assert api.create_engine is sqlalchemy.create_engine
+    with Gradebook(url) as after:
+        assert after.engine is not engine
+        assert after.find_student("ada").first_name == "Augusta"
 
 
-def test_a_forked_process_makes_its_own_engine(warm, empty_gradebook, tmp_path):
+def test_nbgraders_own_ways_are_back_after_a_failure():
+    close, schemas = Gradebook.close, nbgrader.nbgraderformat.common.jsonschema
+    with pytest.raises(ValueError), warm_nbgrader():
+        raise ValueError("a replay failed")
+    assert api.create_engine is sqlalchemy.create_engine and Gradebook.close is close
+    assert nbgrader.nbgraderformat.common.jsonschema is schemas
+
+
+def test_a_forked_process_makes_its_own_engine(empty_gradebook, tmp_path):
     url = gradebook_url(empty_gradebook, tmp_path)
-    with Gradebook(url) as parent:
-        parent_engine = id(parent.engine)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report whether it got the parent's engine, then leave at once
-        with Gradebook(url) as child:
-            os.write(write, b"same" if id(child.engine) == parent_engine else b"own")
-        os._exit(0)
-    os.close(write)
-    answer = os.read(read, 16)
-    os.waitpid(pid, 0)
+    with warm_nbgrader():
+        with Gradebook(url) as parent:
+            parent_engine = id(parent.engine)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report whether it got the parent's engine, then leave
+            with Gradebook(url) as child:
+                os.write(write, b"same" if id(child.engine) == parent_engine else b"own")
+            os._exit(0)
+        os.close(write)
+        answer = os.read(read, 16)
+        os.waitpid(pid, 0)
     assert answer == b"own"
 
 
@@ -85,33 +89,32 @@ def _cell(**nbgrader_metadata):
 
 
 @pytest.mark.parametrize("bad", [{"points": "one"}, {"grade": "yes"}, {"grade_id": 7}])
-def test_cell_metadata_is_refused_with_nbgrader_s_own_error(monkeypatch, bad):
+def test_cell_metadata_is_refused_with_nbgrader_s_own_error(bad):
     with pytest.raises(jsonschema.ValidationError) as plain:
         MetadataValidator().validate_cell(_cell(**bad))
-    monkeypatch.setattr(nbgrader.nbgraderformat.common, "jsonschema",
-                        nbgrader.nbgraderformat.common.jsonschema)
-    warm_nbgrader.keep_warm()
-    for _ in range(2):  # the checked schema is reused, and refuses the same way
-        with pytest.raises(jsonschema.ValidationError) as warm:
-            MetadataValidator().validate_cell(_cell(**bad))
-        assert warm.value.message == plain.value.message
-        assert list(warm.value.path) == list(plain.value.path)
+    with warm_nbgrader():
+        for _ in range(2):  # the checked schema is reused, and refuses the same way
+            with pytest.raises(jsonschema.ValidationError) as warm:
+                MetadataValidator().validate_cell(_cell(**bad))
+            assert warm.value.message == plain.value.message
+            assert list(warm.value.path) == list(plain.value.path)
 
 
-def test_each_schema_is_checked_once_and_every_cell_still_validated(warm, monkeypatch):
+def test_each_schema_is_checked_once_and_every_cell_still_validated(monkeypatch):
     checked = []
     original = jsonschema.validators.Draft4Validator.check_schema
     monkeypatch.setattr(jsonschema.validators.Draft4Validator, "check_schema",
                         classmethod(lambda cls, schema: (checked.append(1),
                                                          original.__func__(cls, schema))))
-    validator = MetadataValidator()
-    for points in (1, 2.5, 0):  # unusual but valid: a float, zero
-        validator.validate_cell(_cell(points=points))
-    with pytest.raises(jsonschema.ValidationError):
-        validator.validate_cell(_cell(points=[1]))
+    with warm_nbgrader():
+        validator = MetadataValidator()
+        for points in (1, 2.5, 0):  # unusual but valid: a float, zero
+            validator.validate_cell(_cell(points=points))
+        with pytest.raises(jsonschema.ValidationError):
+            validator.validate_cell(_cell(points=[1]))
     assert len(checked) == 1
 
 
-def test_a_wrong_schema_is_still_refused(warm):
+def test_a_wrong_schema_is_still_refused():
     with pytest.raises(jsonschema.SchemaError):
-        warm_nbgrader.CheckedSchemaValidation().validate({}, {"type": 12})
+        CheckedSchemaValidation().validate({}, {"type": 12})

@@ -6,9 +6,8 @@
   supervisor as a local run's (:mod:`autograder.grading.supervisor`), kept warm between
   students;
 - :mod:`.replay`: the autograded notebooks a worker sends back, recorded in the course's
-  gradebook by nbgrader, in the instructor's process only;
-- :mod:`.engines`: in that process, one database engine per gradebook for all of nbgrader's
-  uses of it;
+  gradebook by nbgrader, in the instructor's process only (where nbgrader shares its
+  database engines: :mod:`autograder.grading.warm_nbgrader`);
 - :mod:`.dispatch`: the instructor's side of a run, :class:`~.dispatch.DaskCluster` (a
   :class:`autograder.grading.backend.Backend`), on a cluster reached over TLS (:mod:`.access`)
   or on a local one only the instructor's process can use (:mod:`.private`).

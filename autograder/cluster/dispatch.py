@@ -32,9 +32,9 @@ from ..course_config import load_course_config
 from ..grading.backend import Say
 from ..grading.outcome import NotebookFailure, Outcome
 from ..grading.settings import RunSettings
+from ..grading.warm_nbgrader import warm_nbgrader
 from ..grading.worker import Grader, log_nbgrader_to
 from ..stages import StageTime, add
-from .engines import one_engine_per_gradebook
 from .kit import pack_kit, read_files, read_links, write_files
 from .replay import replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
@@ -139,21 +139,22 @@ def _result(future: Any, killed_worker: type[Exception]) -> Recording | str:
 
 class Recorder:
     """Records what workers graded in the course's gradebook, as a local run would; within,
-    nbgrader's gradebooks in this process share one engine (:mod:`.engines`)."""
+    nbgrader in this process shares its engines and checked schemas
+    (:mod:`autograder.grading.warm_nbgrader`)."""
 
     def __init__(self, settings: RunSettings) -> None:
         self.recordings = Path(tempfile.mkdtemp(prefix="autograder-recordings-"))
         course = replaying(load_course_config(Path(settings.root)), self.recordings)
         self.grader = Grader(settings, course)
-        self.engines = ExitStack()
+        self.warm = ExitStack()
         log_nbgrader_to(Path(settings.log))
 
     def __enter__(self) -> Recorder:
-        self.engines.enter_context(one_engine_per_gradebook())
+        self.warm.enter_context(warm_nbgrader())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.engines.close()
+        self.warm.close()
         shutil.rmtree(self.recordings, ignore_errors=True)
 
     def record(self, student: str, recording: Recording | str) -> Outcome:

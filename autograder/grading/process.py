@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .settings import RunSettings
-from .warm_nbgrader import keep_warm
+from .warm_nbgrader import warm_nbgrader
 from .worker import Grader, log_nbgrader_to
 
 
@@ -42,13 +42,13 @@ def serve(settings: RunSettings | None, tasks: BinaryIO, results: BinaryIO) -> N
     # A process forked from one with strict warning filters (a test run) would turn
     # nbgrader's harmless warnings into errors: warnings are logged, never raised.
     warnings.resetwarnings()
-    keep_warm()
     grader = Grader(settings)
     try:
-        for line in tasks:
-            student = json.loads(line)
-            results.write(json.dumps(grader.grade(student).to_json()).encode() + b"\n")
-            results.flush()
+        with warm_nbgrader():
+            for line in tasks:
+                student = json.loads(line)
+                results.write(json.dumps(grader.grade(student).to_json()).encode() + b"\n")
+                results.flush()
     finally:
         from ..kernels.fork import shutdown_zygotes
 

@@ -1,50 +1,73 @@
-"""What a grading process sets up once that nbgrader would set up again for every notebook.
+"""What a process that runs nbgrader on many notebooks sets up once, where nbgrader would set
+it up again each time.
 
-For each notebook it grades, nbgrader opens the gradebook about seven times, each time with a
-new SQLAlchemy engine, whose cache of compiled statements starts empty; and it checks each
-cell's metadata with ``jsonschema.validate``, which first checks the schema itself against
-JSON Schema's meta-schema. A grading process grades many notebooks of one course, so
-:func:`keep_warm` makes nbgrader, in this process,
+nbgrader opens the gradebook (:class:`nbgrader.api.Gradebook`) anew wherever it uses it --
+about thirty times per student graded or recorded -- and each time makes a new SQLAlchemy
+engine, connects (a new server process, on PostgreSQL), compiles every statement again, and
+disposes of the engine; and it checks each cell's metadata with ``jsonschema.validate``, which
+first checks the schema itself against JSON Schema's meta-schema. A grading process
+(:mod:`.process`), and the instructor's process that records a cluster's results
+(:class:`autograder.cluster.dispatch.Recorder`), run nbgrader on many notebooks of one course,
+so within :func:`warm_nbgrader`, nbgrader in this process
 
-- create one engine per database URL and reuse it (each ``Gradebook`` still has its own
-  session, and closing a gradebook still closes the engine's connections: ``dispose``);
-- check each metadata schema once, then validate every cell against it as before (the same
+- shares one engine per database URL: its pool keeps the connections, its cache the compiled
+  statements. Each ``Gradebook`` still has its own session, whose transactions nbgrader begins
+  and commits as it always does: the same rows, written in the same transactions;
+- checks each metadata schema once, then validates every cell against it as before (the same
   first error raised for a cell that does not fit).
 
-What is read and written is the same; only the repeated set-up is gone.
+On exit, the engines are disposed of and nbgrader's own functions are back.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import jsonschema
-import nbgrader.api
 import nbgrader.nbgraderformat.common
-import sqlalchemy
 from jsonschema.exceptions import best_match
+from nbgrader import api
+from sqlalchemy.engine import Engine
 
 
-def keep_warm() -> None:
-    """Make nbgrader in this process reuse its engines and checked schemas (see the module
-    docstring)."""
-    nbgrader.api.create_engine = _shared_engine
+@contextmanager
+def warm_nbgrader() -> Iterator[None]:
+    """Within: nbgrader in this process shares its engines and checked schemas (see the
+    module docstring). Not reentrant: one at a time in a process."""
+    engines: dict[str, Engine] = {}
+    owner = os.getpid()
+    create_engine, close = api.create_engine, api.Gradebook.close
+    schema_module = nbgrader.nbgraderformat.common.jsonschema
+
+    def shared_engine(url: Any, **options: Any) -> Engine:
+        if os.getpid() != owner:  # a forked child: connections are not to cross a fork
+            return create_engine(url, **options)
+        key = repr((str(url), sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    def close_session(gradebook: api.Gradebook) -> None:
+        """nbgrader's ``Gradebook.close``, but a shared engine stays: the next one uses it."""
+        gradebook.db.remove()
+        if not any(gradebook.engine is engine for engine in engines.values()):
+            gradebook.engine.dispose()
+
+    api.create_engine = shared_engine
+    api.Gradebook.close = close_session
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemaValidation()
-
-
-_engines: dict[tuple[int, str, str], sqlalchemy.engine.Engine] = {}
-
-
-def _shared_engine(url: Any, **options: Any) -> sqlalchemy.engine.Engine:
-    """``sqlalchemy.create_engine(url, **options)``, once per URL and options in a process (a
-    forked child makes its own: an engine's connections are not to cross a fork)."""
-    key = (os.getpid(), str(url), repr(sorted(options.items())))
-    engine = _engines.get(key)
-    if engine is None:
-        engine = _engines[key] = sqlalchemy.create_engine(url, **options)
-    return engine
+    try:
+        yield
+    finally:
+        api.create_engine = create_engine
+        api.Gradebook.close = close
+        nbgrader.nbgraderformat.common.jsonschema = schema_module
+        for engine in engines.values():
+            engine.dispose()
 
 
 class CheckedSchemaValidation:
@@ -66,4 +89,3 @@ class CheckedSchemaValidation:
         error = best_match(validator.iter_errors(instance))
         if error is not None:
             raise error
-
