@@ -26,12 +26,10 @@ import psutil  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
 from autograder.course_config import gradebook_url  # noqa: E402
-from autograder.course_secret import course_secret  # noqa: E402
 from autograder.scores import read_grades  # noqa: E402
-from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_class, timed  # noqa: E402
+from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_course, timed  # noqa: E402
 from benchmarks.stage_table import format_stage_table, stage_rows  # noqa: E402
 from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
-from course.workspace import new_course_dir, run  # noqa: E402
 
 
 def main() -> int:
@@ -44,10 +42,7 @@ def main() -> int:
     args = parser.parse_args()
 
     assignment = args.assignment
-    base = new_course_dir(BENCH_DIR / "cluster-base")
-    run(base, "nbgrader", "generate_assignment", assignment, "--force")
-    synthetic_class(base, assignment, args.students, args.seed)
-    course_secret(base)  # one secret for both copies: the same hidden runs
+    base = synthetic_course(BENCH_DIR / "cluster-base", assignment, args.students, args.seed)
     local = fresh_copy(base, BENCH_DIR / "cluster-local")
     clustered = fresh_copy(base, BENCH_DIR / "cluster-dask")
 

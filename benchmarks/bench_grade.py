@@ -36,6 +36,17 @@ from course.workspace import ROOT, copy_course, new_course_dir, run  # noqa: E40
 BENCH_DIR = ROOT / ".bench"
 
 
+def synthetic_course(folder: Path, assignment: str, students: int, seed: int) -> Path:
+    """A new course in ``folder``: ``assignment`` generated, ``students`` synthetic
+    submissions (:func:`synthetic_class`), and a course secret, which every copy of the
+    course shares (the same hidden runs)."""
+    base = new_course_dir(folder)
+    run(base, "nbgrader", "generate_assignment", assignment, "--force")
+    synthetic_class(base, assignment, students, seed)
+    course_secret(base)
+    return base
+
+
 def synthetic_class(course: Path, assignment: str, students: int, seed: int) -> None:
     """``students`` submissions; each notebook gets a random bank answer for each cell."""
     rng = random.Random(seed)
@@ -72,10 +83,7 @@ def main() -> int:
     args = parser.parse_args()
 
     assignment = args.assignment
-    base = new_course_dir(BENCH_DIR / "base")
-    run(base, "nbgrader", "generate_assignment", assignment)
-    synthetic_class(base, assignment, args.students, args.seed)
-    course_secret(base)  # one secret for both copies: the same hidden runs
+    base = synthetic_course(BENCH_DIR / "base", assignment, args.students, args.seed)
     serial = fresh_copy(base, BENCH_DIR / "serial")
     parallel = fresh_copy(base, BENCH_DIR / "parallel")
 

@@ -47,11 +47,10 @@ from autograder.cluster.station import (  # noqa: E402
     StationSettings,
     grading_stack,
 )
-from autograder.course_secret import course_secret  # noqa: E402
 from autograder.grading.settings import RunSettings  # noqa: E402
-from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_class  # noqa: E402
+from benchmarks.bench_grade import BENCH_DIR, fresh_copy, synthetic_course  # noqa: E402
 from cases.registry import ASSIGNMENTS, cases_of  # noqa: E402
-from course.workspace import new_course_dir, run  # noqa: E402
+from course.workspace import run  # noqa: E402
 from tests.postgres_server import PostgresServer, postgres_server  # noqa: E402
 
 
@@ -179,10 +178,7 @@ def main() -> int:
     args = parser.parse_args()
 
     assignment = args.assignment
-    base = new_course_dir(BENCH_DIR / "gradebook-base")
-    run(base, "nbgrader", "generate_assignment", assignment)
-    synthetic_class(base, assignment, args.graded, args.seed)
-    course_secret(base)
+    base = synthetic_course(BENCH_DIR / "gradebook-base", assignment, args.graded, args.seed)
     graded = sorted(path.name for path in (base / "submitted").iterdir())
     recordings = graded_once(base, assignment, graded)
     per_student = len(cases_of(assignment))
