@@ -469,6 +469,38 @@ def test_cgroup_v2_gets_memory_and_cpu_enabled_and_caps(tmp_path):
         cgroups.Hierarchy(str(parent), 2, ("memory",)),)
 
 
+@pytest.mark.parametrize("swept", [errno.ENOENT, errno.ENODEV])
+def test_a_jail_group_swept_away_by_another_grader_starting_up_is_made_again(
+        tmp_path, monkeypatch, swept):
+    """Another grading process's start-up removes every empty jail group, a new one too,
+    before its jail's first process joined it (seen as ENODEV on a cluster's station)."""
+    parent = tmp_path / cgroups.GROUP
+    parent.mkdir()
+    hierarchy = cgroups.Hierarchy(str(parent), 2, ("memory",))
+    join, sweeps = cgroups._join, [swept]
+
+    def join_after_a_sweep(group, settings, pid):
+        if sweeps:
+            raise OSError(sweeps.pop(), os.strerror(swept), group)
+        join(group, settings, pid)
+
+    monkeypatch.setattr(cgroups, "_join", join_after_a_sweep)
+    assert cgroups.confine(4321, Limits(memory_bytes=5 << 20), (hierarchy,))
+    assert (parent / "jail-4321" / "cgroup.procs").read_text() == "4321"
+
+
+def test_a_jail_group_refused_otherwise_is_an_error(tmp_path, monkeypatch):
+    parent = tmp_path / cgroups.GROUP
+    parent.mkdir()
+
+    def refuse(group, settings, pid):
+        raise OSError(errno.EACCES, "Permission denied", group)
+
+    monkeypatch.setattr(cgroups, "_join", refuse)
+    with pytest.raises(PermissionError):
+        cgroups.confine(4321, Limits(), (cgroups.Hierarchy(str(parent), 2, ("memory",)),))
+
+
 def test_cgroup_v1_groups_nest_under_the_graders_own_memory_and_cpu_groups(tmp_path):
     root = tmp_path / "cgroup"
     (root / "memory/grader").mkdir(parents=True)

@@ -171,11 +171,22 @@ def confine(pid: int, limits: Limits,
     hierarchies = _hierarchies() if hierarchies is None else hierarchies
     for hierarchy in hierarchies:
         group = os.path.join(hierarchy.parent, f"jail-{pid}")
-        try:
-            _join(group, hierarchy.settings(limits), pid)
-        except FileNotFoundError:  # another grader's clean-up removed the new group: once more
-            _join(group, hierarchy.settings(limits), pid)
+        for attempt in range(_JOIN_ATTEMPTS):
+            try:
+                _join(group, hierarchy.settings(limits), pid)
+                break
+            except OSError as exc:
+                if exc.errno not in _REMOVED or attempt == _JOIN_ATTEMPTS - 1:
+                    raise
     return bool(hierarchies)
+
+
+_REMOVED = (errno.ENOENT, errno.ENODEV)
+"""What writing into a new jail's group raises when another grading process starting up
+swept it away as empty (:func:`_remove_empty_groups`), before the jail's first process joined
+it: gone (``ENOENT``), or being removed (``ENODEV``). The group is made again."""
+
+_JOIN_ATTEMPTS = 3
 
 
 def _join(group: str, settings: list[tuple[str, str]], pid: int) -> None:
