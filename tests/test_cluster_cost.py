@@ -2,7 +2,7 @@
 
 Whether the rows are a local run's is for ``tests/test_cluster.py`` and
 ``tests/test_flags_e2e.py`` (a cluster run against serial nbgrader); here, a station's
-gradebook stamped without a new interpreter (``autograder.cluster.kit.alembic_head``); the
+gradebook stamped without a new interpreter (``autograder.grading.warm_nbgrader.alembic_head``); the
 instructor's gradebooks sharing an engine are ``tests/test_warm_nbgrader.py``'s.
 """
 
@@ -13,13 +13,13 @@ from nbgrader import api
 from nbgrader.api import Gradebook
 
 from autograder.cluster.kit import (
-    alembic_head,
     local_course,
     make_local_gradebook,
     pack_kit,
     unpack_kit,
 )
 from autograder.course_config import ensure_scripts_on_path
+from autograder.grading.warm_nbgrader import alembic_head
 from cases.jacobians import ASSIGNMENT
 
 

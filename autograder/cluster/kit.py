@@ -9,7 +9,6 @@ gets a gradebook of its own (:func:`make_local_gradebook`).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import logging
@@ -18,14 +17,13 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from nbgrader import api
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.dbutil import _temp_alembic_ini
 from traitlets.config import Config
 
 from ..course_config import load_course_config
 from ..course_secret import SECRET_FILE
+from ..grading.warm_nbgrader import warm_nbgrader
 from ..grading.worker import LOGGER
 from ..submission_files import RefusedFile, read_file, walk
 
@@ -138,32 +136,13 @@ def make_local_gradebook(root: Path, assignment: str) -> CourseDirectory:
     ``generate_assignment`` from the kit's source notebooks, and ``release/``. Returns the
     copy's course directory; nbgrader's log goes to the :data:`LOGGER` of grading.
 
-    The new gradebook is stamped with nbgrader's database version read in this process
-    (:func:`alembic_head`), not by the new interpreter nbgrader starts for it."""
+    nbgrader runs warm (:func:`~autograder.grading.warm_nbgrader.warm_nbgrader`): the new
+    gradebook is stamped with its schema version read in this process, not by the new
+    interpreter nbgrader starts for it."""
     coursedir = local_course(root)
     coursedir.assignment_id = assignment
-    asked_alembic = api.get_alembic_version
-    api.get_alembic_version = alembic_head
-    try:
-        with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown
-            warnings.simplefilter("ignore")
-            GenerateAssignment(coursedir=coursedir, config=coursedir.config, force=True,
-                               log=logging.getLogger(LOGGER)).start()
-    finally:
-        api.get_alembic_version = asked_alembic
+    with warm_nbgrader(), warnings.catch_warnings():  # nbgrader's warnings: logged only
+        warnings.simplefilter("ignore")
+        GenerateAssignment(coursedir=coursedir, config=coursedir.config, force=True,
+                           log=logging.getLogger(LOGGER)).start()
     return coursedir
-
-
-@functools.cache
-def alembic_head() -> str:
-    """The version of nbgrader's database schema that nbgrader stamps a new gradebook with
-    (``nbgrader.api.get_alembic_version``), read from its migration scripts in this process:
-    nbgrader runs ``alembic heads`` in a new interpreter, seconds for each new gradebook."""
-    from alembic.config import Config as AlembicConfig
-    from alembic.script import ScriptDirectory
-
-    with _temp_alembic_ini("sqlite://") as ini:
-        head = ScriptDirectory.from_config(AlembicConfig(ini)).get_current_head()
-    if head is None:
-        raise RuntimeError("nbgrader's database migrations name no head version")
-    return head

@@ -4,23 +4,28 @@ it up again each time.
 nbgrader opens the gradebook (:class:`nbgrader.api.Gradebook`) anew wherever it uses it --
 about thirty times per student graded or recorded -- and each time makes a new SQLAlchemy
 engine, connects (a new server process, on PostgreSQL), compiles every statement again, and
-disposes of the engine; and it checks each cell's metadata with ``jsonschema.validate``, which
-first checks the schema itself against JSON Schema's meta-schema. A grading process
-(:mod:`.process`), and the instructor's process that records a cluster's results
-(:class:`autograder.cluster.dispatch.Recorder`), run nbgrader on many notebooks of one course,
-so within :func:`warm_nbgrader`, nbgrader in this process
+disposes of the engine; it checks each cell's metadata with ``jsonschema.validate``, which
+first checks the schema itself against JSON Schema's meta-schema; and it stamps a new
+gradebook with its schema version by running ``alembic heads`` in a new interpreter
+(seconds). A grading process (:mod:`.process`), and the instructor's process that records a
+cluster's results (:class:`autograder.cluster.dispatch.Recorder`), run nbgrader on many
+notebooks of one course, and a cluster's station makes a gradebook; so within
+:func:`warm_nbgrader`, nbgrader in this process
 
 - shares one engine per database URL: its pool keeps the connections, its cache the compiled
   statements. Each ``Gradebook`` still has its own session, whose transactions nbgrader begins
   and commits as it always does: the same rows, written in the same transactions;
 - checks each metadata schema once, then validates every cell against it as before (the same
-  first error raised for a cell that does not fit).
+  first error raised for a cell that does not fit);
+- reads the schema version a new gradebook is stamped with in this process, once
+  (:func:`alembic_head`).
 
 On exit, the engines are disposed of and nbgrader's own functions are back.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -31,16 +36,18 @@ import jsonschema
 import nbgrader.nbgraderformat.common
 from jsonschema.exceptions import best_match
 from nbgrader import api
+from nbgrader.dbutil import _temp_alembic_ini
 from sqlalchemy.engine import Engine
 
 
 @contextmanager
 def warm_nbgrader() -> Iterator[None]:
     """Within: nbgrader in this process shares its engines and checked schemas (see the
-    module docstring). Not reentrant: one at a time in a process."""
+    module docstring)."""
     engines: dict[str, Engine] = {}
     owner = os.getpid()
     create_engine, close = api.create_engine, api.Gradebook.close
+    asked_alembic = api.get_alembic_version
     schema_module = nbgrader.nbgraderformat.common.jsonschema
 
     def shared_engine(url: Any, **options: Any) -> Engine:
@@ -59,12 +66,14 @@ def warm_nbgrader() -> Iterator[None]:
 
     api.create_engine = shared_engine
     api.Gradebook.close = close_session
+    api.get_alembic_version = alembic_head
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemaValidation()
     try:
         yield
     finally:
         api.create_engine = create_engine
         api.Gradebook.close = close
+        api.get_alembic_version = asked_alembic
         nbgrader.nbgraderformat.common.jsonschema = schema_module
         for engine in engines.values():
             engine.dispose()
@@ -89,3 +98,18 @@ class CheckedSchemaValidation:
         error = best_match(validator.iter_errors(instance))
         if error is not None:
             raise error
+
+
+@functools.cache
+def alembic_head() -> str:
+    """The version of nbgrader's database schema that nbgrader stamps a new gradebook with
+    (``nbgrader.api.get_alembic_version``), read from its migration scripts in this process:
+    nbgrader runs ``alembic heads`` in a new interpreter, seconds for each new gradebook."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    with _temp_alembic_ini("sqlite://") as ini:
+        head = ScriptDirectory.from_config(AlembicConfig(ini)).get_current_head()
+    if head is None:
+        raise RuntimeError("nbgrader's database migrations name no head version")
+    return head
