@@ -252,13 +252,19 @@ def test_a_failed_check_shows_its_short_message_in_a_forked_kernel_as_in_a_fresh
                "def jacobian_shape(B, D):\n"
                "    return 'B by D'\n"
                "check_predicted_shape(jacobian_shape, 'scalar_wrt_vector', B=256, D=10)")
-    nb = run_notebook([failing], tmp_path, provisioner, allow_errors=True,
+    # IPython also keeps a formatted copy of each cell's error (for its history): the same
+    # lines, not a full traceback formatted through the checks' frames (~0.1 s per kernel).
+    stored = ("import json\nip = get_ipython()\n"
+              "print(json.dumps(list(ip.history_manager.exceptions.values())))")
+    nb = run_notebook([failing, stored], tmp_path, provisioner, allow_errors=True,
                       extra_arguments=[HIST])
     [error] = [o for o in nb.cells[0].outputs if o["output_type"] == "error"]
     shown = "\n".join(error["traceback"])
     assert error["ename"] == "JacobianCheckError"
     assert "returned a string" in shown
     assert "Traceback" not in shown and "check_predicted_shape(" not in shown  # no frames
+    [kept] = json.loads(nb.cells[1].outputs[0]["text"])
+    assert kept["ename"] == "JacobianCheckError" and kept["traceback"] == error["traceback"]
 
 
 def test_non_ipykernel_command_falls_back_to_local_launch():
