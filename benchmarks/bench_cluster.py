@@ -5,12 +5,14 @@ Builds a class of synthetic submissions (as ``bench_grade.py`` does), copies it 
 one copy locally and the other with ``--scheduler`` on a ``LocalCluster`` of N single-threaded
 worker processes started beforehand (as an instructor starts ``dask worker``: its start-up is
 not counted, each worker's first course copy is), checks that every gradebook row is
-identical, and prints both wall times and CPU seconds (of the command and its processes, and
-for the cluster of its workers' processes too), their ratios, what the cluster adds per
+identical, and prints both wall times and CPU seconds (the machine's, see
+:class:`benchmarks.bench_grade.Timing`, with the cluster's split among the instructor's
+command, the workers' processes and Dask), their ratios, what the cluster adds per
 notebook, and each copy's per-stage account (:mod:`benchmarks.stage_table`).
 
 Run: ``.venv/bin/python benchmarks/bench_cluster.py [--assignment jacobians] [--students 40]
-[--jobs 2]``. The course directories are kept in ``.bench/`` (git-ignored).
+[--jobs 2]`` on an otherwise idle machine. The course directories are kept in ``.bench/``
+(git-ignored).
 """
 
 from __future__ import annotations
@@ -49,16 +51,16 @@ def main() -> int:
     notebooks = args.students * len(cases_of(assignment))
     print(f"{assignment}: {args.students} students, {notebooks} notebooks, "
           f"{os.cpu_count()} cores, {args.jobs} local workers vs {args.jobs} Dask workers")
-    local_seconds, local_cpu = timed(local, "autograder", "grade", assignment, "--jobs",
-                                     str(args.jobs))
+    local_seconds, local_cpu, _ = timed(local, "autograder", "grade", assignment, "--jobs",
+                                        str(args.jobs))
     with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster):
         workers_before, dask_before = _workers_cpu()
-        cluster_seconds, instructor_cpu = timed(clustered, "autograder", "grade", assignment,
-                                                "--scheduler", cluster.scheduler_address)
+        cluster_seconds, cluster_cpu, instructor_cpu = timed(
+            clustered, "autograder", "grade", assignment, "--scheduler",
+            cluster.scheduler_address)
         workers_after, dask_after = _workers_cpu()
     workers_cpu, dask_cpu = workers_after - workers_before, dask_after - dask_before
-    cluster_cpu = instructor_cpu + workers_cpu
     identical = (read_grades(gradebook_url(local), assignment)
                  == read_grades(gradebook_url(clustered), assignment))
     print(f"{'':<36}{'wall s':>9}{'s/notebook':>12}{'CPU s':>9}{'CPU s/nb':>10}")
@@ -67,9 +69,10 @@ def main() -> int:
                              cluster_cpu)]:
         print(f"{name:<36}{wall:>9.1f}{wall / notebooks:>12.3f}{cpu:>9.1f}"
               f"{cpu / notebooks:>10.3f}")
-    print(f"Dask's CPU s: the instructor's process {instructor_cpu:.1f}, the workers' "
-          f"{workers_cpu:.1f} (of which their grading processes and kernels "
-          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f})")
+    print(f"Dask's CPU s: the instructor's command {instructor_cpu:.1f}, the workers' "
+          f"processes {workers_cpu:.1f} (of which their grading processes and kernels "
+          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f}), what "
+          f"the rest of the machine {cluster_cpu - instructor_cpu - workers_cpu:.1f}")
     for name, course in [("one machine", local), ("Dask", clustered)]:
         print(f"{name}:\n" + format_stage_table(stage_rows(course, assignment,
                                                           len(cases_of(assignment)))))
