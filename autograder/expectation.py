@@ -15,10 +15,10 @@ from cases.case import Case
 from jacobian_checks.diagnosis import Diagnosis
 from jacobian_checks.expected import Expected
 from jacobian_checks.layout import JacobianLayout
-from jacobian_checks.public_case import VISIBLE_SEED, Inputs
+from jacobian_checks.public_case import Inputs
 
-from .named_answers import named_answers, visible_named
-from .references import example_jacobians, reference_jacobian, visible_examples, visible_reference
+from .named_answers import run_named
+from .references import run_examples, run_reference
 from .shape_diagnosis import diagnose_shape
 
 
@@ -31,10 +31,12 @@ class CaseExpectation:
     case : Case
     sizes : dict of str to int
     seed : int
-        :data:`~jacobian_checks.public_case.VISIBLE_SEED` for the notebook's inputs, whose
-        references are computed once per process.
+        What the inputs are drawn from: :data:`~jacobian_checks.public_case.VISIBLE_SEED`
+        for the notebook's own, a hidden run's seed (the same for every student). The
+        references of a run are computed from ``sizes`` and ``seed`` once per process.
     inputs : dict of str to ndarray or None
-        The inputs (of a shape or values check; ``None`` for a predicted shape).
+        ``case.sample_inputs(sizes, seed)`` for a shape or values check; ``None`` for a
+        predicted shape.
 
     Examples
     --------
@@ -68,13 +70,9 @@ class CaseExpectation:
         return self.case.layout
 
     def expected(self, found: tuple[int, ...]) -> Expected:
-        case, sizes, inputs = self.case, self.sizes, self.inputs
-        if inputs is None:
+        case, sizes = self.case, self.sizes
+        if self.inputs is None:
             raise ValueError("the values of a run are judged on its inputs")
-        if self.seed == VISIBLE_SEED:
-            return Expected(case.layout, visible_reference(case.key, sizes),
-                            lambda: visible_examples(case.key, sizes),
-                            lambda: visible_named(case.key, sizes))
-        reference = reference_jacobian(case, inputs)
-        return Expected(case.layout, reference, lambda: example_jacobians(case, inputs),
-                        lambda: named_answers(case, inputs, reference.values))
+        return Expected(case.layout, run_reference(case.key, sizes, self.seed),
+                        lambda: run_examples(case.key, sizes, self.seed),
+                        lambda: run_named(case.key, sizes, self.seed))

@@ -23,9 +23,9 @@ from cases.case import Case
 from cases.registry import get_case
 from jacobian_checks.diagnosis import TITLES
 from jacobian_checks.expected import NamedAnswer, NamedFamily
-from jacobian_checks.public_case import VISIBLE_SEED, Inputs
+from jacobian_checks.public_case import Inputs
 
-from .references import mistake_jacobians, visible_reference
+from .references import mistake_jacobians, run_reference
 from .softmax_slips import softmax_slips
 
 FUNCTION_VALUES = "Your Jacobian holds the function's values where its derivatives belong."
@@ -45,17 +45,18 @@ def named_answers(case: Case, inputs: Inputs, reference: np.ndarray) -> Iterator
         for mistake, answer in zip(case.mistakes, answers, strict=True)]
 
 
-def visible_named(case_key: str, sizes: dict[str, int]) -> list[NamedFamily]:
-    """:func:`named_answers` at the notebook's own inputs (:data:`VISIBLE_SEED`); computed once
-    per process."""
-    return _visible_named(case_key, tuple(sorted(sizes.items())))
+def run_named(case_key: str, sizes: dict[str, int], seed: int) -> list[NamedFamily]:
+    """:func:`named_answers` at the inputs of a run, ``sample_inputs(sizes, seed)`` (see
+    :func:`.references.run_reference`); computed once per process."""
+    return _run_named(case_key, tuple(sorted(sizes.items())), seed)
 
 
-@lru_cache(maxsize=96)
-def _visible_named(case_key: str, sizes: tuple[tuple[str, int], ...]) -> list[NamedFamily]:
+@lru_cache(maxsize=256)
+def _run_named(case_key: str, sizes: tuple[tuple[str, int], ...], seed: int
+               ) -> list[NamedFamily]:
     case = get_case(case_key)
-    inputs = case.sample_inputs(dict(sizes), VISIBLE_SEED)
-    return list(named_answers(case, inputs, visible_reference(case_key, dict(sizes)).values))
+    inputs = case.sample_inputs(dict(sizes), seed)
+    return list(named_answers(case, inputs, run_reference(case_key, dict(sizes), seed).values))
 
 
 def function_values(case: Case, inputs: Inputs, reference: np.ndarray) -> np.ndarray | None:

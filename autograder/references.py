@@ -16,7 +16,7 @@ import numpy as np
 from cases.case import Case
 from cases.registry import get_case
 from jacobian_checks.compare import Reference
-from jacobian_checks.public_case import VISIBLE_SEED, Inputs
+from jacobian_checks.public_case import Inputs
 
 from .finite_diff import numerical_jacobian, numerical_jacobian_per_example
 
@@ -59,21 +59,23 @@ def mistake_jacobians(case: Case, inputs: Inputs) -> np.ndarray | None:
                      for mistake in case.mistakes])
 
 
-def visible_reference(case_key: str, sizes: dict[str, int]) -> Reference:
-    """The reference at the notebook's own inputs (``VISIBLE_SEED``); computed once per process."""
-    return _at_visible_inputs(reference_jacobian, case_key, tuple(sorted(sizes.items())))
+def run_reference(case_key: str, sizes: dict[str, int], seed: int) -> Reference:
+    """:func:`reference_jacobian` at the inputs of a run, ``sample_inputs(sizes, seed)``:
+    the notebook's own at :data:`~jacobian_checks.public_case.VISIBLE_SEED`, or a hidden
+    run's, the same for every student; computed once per process."""
+    return _at_run_inputs(reference_jacobian, case_key, tuple(sorted(sizes.items())), seed)
 
 
-def visible_examples(case_key: str, sizes: dict[str, int]) -> np.ndarray | None:
-    """:func:`example_jacobians` at the notebook's own inputs; computed once per process."""
-    return _at_visible_inputs(example_jacobians, case_key, tuple(sorted(sizes.items())))
+def run_examples(case_key: str, sizes: dict[str, int], seed: int) -> np.ndarray | None:
+    """:func:`example_jacobians` at the inputs of a run; computed once per process."""
+    return _at_run_inputs(example_jacobians, case_key, tuple(sorted(sizes.items())), seed)
 
 
 _Result = TypeVar("_Result")
 
 
-@lru_cache(maxsize=96)
-def _at_visible_inputs(compute: Callable[[Case, Inputs], _Result], case_key: str,
-                       sizes: tuple[tuple[str, int], ...]) -> _Result:
+@lru_cache(maxsize=256)
+def _at_run_inputs(compute: Callable[[Case, Inputs], _Result], case_key: str,
+                   sizes: tuple[tuple[str, int], ...], seed: int) -> _Result:
     case = get_case(case_key)
-    return compute(case, case.sample_inputs(dict(sizes), VISIBLE_SEED))
+    return compute(case, case.sample_inputs(dict(sizes), seed))

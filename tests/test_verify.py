@@ -468,3 +468,33 @@ def test_a_hidden_run_shows_one_of_a_few_fixed_texts_per_check():
         assert messages <= hidden_texts(call, check), (case_key, check)
         assert len(messages) <= len(CHECK_KINDS[check])
     assert {check for _, check in seen} == {"predicted_shape", "shape", "values"}
+
+
+def test_a_runs_references_are_computed_once_per_process_for_every_student(monkeypatch):
+    """A hidden run's inputs are the same for every student (its sizes and seed come from
+    the course secret), so its reference, examples and named answers are too: a grading
+    process computes them at the first student's run and reuses them; another seed is
+    another run."""
+    from autograder import references
+    from autograder.expectation import CaseExpectation
+
+    computed: list[int] = []
+
+    def counted(case, inputs):
+        computed.append(1)
+        return reference_jacobian(case, inputs)
+
+    reference_jacobian = references.reference_jacobian
+    monkeypatch.setattr(references, "reference_jacobian", counted)
+    case = CASES["scalar_wrt_vector"]
+    sizes = {"B": 6, "D": 4}
+    for _student in range(3):
+        expectation = CaseExpectation(case, sizes, 1234, case.sample_inputs(sizes, 1234))
+        reference = expectation.expected(case.jacobian_shape(sizes)).reference
+    assert len(computed) == 1
+    fresh = reference_jacobian(case, case.sample_inputs(sizes, 1234))
+    np.testing.assert_array_equal(reference.values, fresh.values)
+    other = CaseExpectation(case, sizes, 1235, case.sample_inputs(sizes, 1235))
+    assert not np.array_equal(other.expected(case.jacobian_shape(sizes)).reference.values,
+                              fresh.values)
+    assert len(computed) == 2
