@@ -28,6 +28,7 @@ from cases.registry import ASSIGNMENTS
 from .command_error import CommandError
 from .course_config import CONFIG_FILE, load_course_config
 from .course_secret import course_secret
+from .grading.warm_nbgrader import warm_nbgrader
 from .late_penalty import SECONDS_PER
 
 KIT = Path(autograder.__file__).resolve().parents[1]
@@ -131,12 +132,13 @@ def new_course(root: Path, *, assignments: Sequence[str] = (), course_id: str | 
     course_secret(root)
     config = load_course_config(root)
     coursedir = CourseDirectory(config=config)
-    for assignment in chosen:
-        coursedir.assignment_id = assignment
-        GenerateAssignment(coursedir=coursedir, config=config).start()
-    with Gradebook(str(coursedir.db_url)) as gradebook:
-        for assignment, when in (due or {}).items():
-            gradebook.update_or_create_assignment(assignment, duedate=when)
+    with warm_nbgrader():  # the new gradebook stamped without running alembic
+        for assignment in chosen:
+            coursedir.assignment_id = assignment
+            GenerateAssignment(coursedir=coursedir, config=config).start()
+        with Gradebook(str(coursedir.db_url)) as gradebook:
+            for assignment, when in (due or {}).items():
+                gradebook.update_or_create_assignment(assignment, duedate=when)
     return NewCourse(root, course_id, chosen, exchange, dict(due or {}), late)
 
 

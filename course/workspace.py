@@ -13,6 +13,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from autograder.course_config import load_course_config, with_scripts_on_path
+from autograder.grading.warm_nbgrader import warm_nbgrader
 from cases.registry import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +31,15 @@ def new_course_dir(path: Path) -> Path:
 
 def convert(course: Path, assignment: str, *converters: type[BaseConverter],
             config: Config | None = None) -> None:
-    """Run nbgrader converters on ``assignment`` in this process (no interpreter start-up),
-    with ``--force``; ``config`` defaults to the course's ``nbgrader_config.py``."""
+    """Run nbgrader converters on ``assignment`` in this process (no interpreter start-up,
+    nor ``alembic`` run to stamp a new gradebook: :func:`warm_nbgrader`), with ``--force``;
+    ``config`` defaults to the course's ``nbgrader_config.py``."""
     config = config or load_course_config(course)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
-    for converter in converters:
-        converter(coursedir=coursedir, config=config, force=True).start()
+    with warm_nbgrader():
+        for converter in converters:
+            converter(coursedir=coursedir, config=config, force=True).start()
 
 
 def generate_assignments(course: Path) -> None:
