@@ -13,7 +13,7 @@ from xdist.scheduler import LoadFileScheduling
 from autograder.course_secret import course_secret
 from cases.jacobians import ASSIGNMENT
 from course.workspace import copy_course, generate_assignments, new_course_dir, run
-from tests.e2e_class import submit_class
+from tests.e2e_class import CLASS_TIMEOUT, submit_class
 
 
 class SharedClassScheduling(LoadFileScheduling):
@@ -79,6 +79,8 @@ class GradedClass:
 @pytest.fixture(scope="session")
 def graded_class(generated_course, tmp_path_factory) -> GradedClass:
     base = copy_course(generated_course, tmp_path_factory.mktemp("class") / "course")
+    with (base / "nbgrader_config.py").open("a") as config:
+        config.write(f"\nc.Execute.timeout = {CLASS_TIMEOUT}\n")
     submit_class(base)
     serial = copy_course(base, base.parent / "serial")
     parallel = copy_course(base, base.parent / "parallel")

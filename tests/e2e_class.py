@@ -17,6 +17,11 @@ from cases.jacobians import ASSIGNMENT
 from course.answer_bank import answer, cell_text
 from course.classroom import solution_answers, write_submission
 
+CLASS_TIMEOUT = 5
+"""The class's cell timeout, in seconds (the course's is 10): the infinite loop spins through
+the cell's timeout, then through the grader's call, in both graders. The other cells take
+milliseconds, so 5 s holds them on a loaded machine too."""
+
 SIGN_FLIPPED = answer("scalar_wrt_vector", "forgot_minus").source
 ELEMENTWISE_ONLY = answer("elementwise_nonlinearity", "elementwise_derivative").source
 WRONG_SIGMOID = answer("elementwise_nonlinearity", "sigmoid_itself").source

@@ -17,6 +17,7 @@ from autograder.scores import GradeRow, read_grades
 from cases.jacobians import ASSIGNMENT
 from cases.registry import CASES, cases_of
 from course.notebooks import assignment_points, points_by_test_cell
+from tests.e2e_class import CLASS_TIMEOUT
 
 pytestmark = pytest.mark.nbgrader
 
@@ -100,7 +101,8 @@ def test_an_infinite_loop_is_cut_off_and_the_rest_is_graded(graded):
                for cell in cells)
     assert _total(grades, "mistakes") == assignment_points(ASSIGNMENT) - lost
     error = _error_output(course, "mistakes", "01_scalar_wrt_scalar", "test_jacobian_shape")
-    assert error.evalue == ("jacobian_shape(256) gave no answer: it did not return within 10 s.")
+    assert error.evalue == (f"jacobian_shape(256) gave no answer: it did not return within "
+                            f"{CLASS_TIMEOUT} s.")
 
 
 def test_warnings_on_stderr_do_not_cost_a_correct_answer_its_points(graded):
