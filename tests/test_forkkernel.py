@@ -267,6 +267,31 @@ def test_a_failed_check_shows_its_short_message_in_a_forked_kernel_as_in_a_fresh
     assert kept["ename"] == "JacobianCheckError" and kept["traceback"] == error["traceback"]
 
 
+@pytest.mark.parametrize("provisioner", [FORK, LOCAL])
+def test_an_error_in_the_students_function_is_formatted_once_and_kept_as_shown(
+        tmp_path, provisioner):
+    # IPython asks for the lines twice, to show the error and to keep it in its history;
+    # formatting the student's frames costs a kernel about 0.1 s each time.
+    counting = ("import jacobian_checks.display as display\n"
+                "formatted = []\n"
+                "original = display._own_lines\n"
+                "display._own_lines = lambda *a: formatted.append(1) or original(*a)")
+    failing = ("from jacobian_checks import check_jacobian_values\n"
+               "def dloss_dyhat(y, yhat):\n"
+               "    return (yhat - y) @ y\n"
+               "check_jacobian_values(dloss_dyhat, 'scalar_wrt_vector', B=256, D=10)")
+    stored = ("import json\n"
+              "print(len(formatted), json.dumps(list(get_ipython().history_manager."
+              "exceptions.values())))")
+    nb = run_notebook([counting, failing, stored], tmp_path, provisioner, allow_errors=True,
+                      extra_arguments=[HIST])
+    [error] = [o for o in nb.cells[1].outputs if o["output_type"] == "error"]
+    assert error["ename"] == "ValueError" and "dloss_dyhat" in "\n".join(error["traceback"])
+    count, kept = nb.cells[2].outputs[0]["text"].split(" ", 1)
+    [kept] = json.loads(kept)
+    assert count == "1" and kept["traceback"] == error["traceback"]
+
+
 def test_non_ipykernel_command_falls_back_to_local_launch():
     async def scenario() -> None:
         prov = ForkProvisioner(kernel_id="k", kernel_spec=None)

@@ -88,7 +88,8 @@ def show_own_frames(error: BaseException, caller: CodeType) -> None:
     """Make IPython show ``error`` from the student's frames only: those below the frame of
     ``caller`` (the check's call of the student's function) that are not library code, with
     the message and notes wrapped. IPython asks an exception for its lines through
-    ``_render_traceback_``; the exception itself, its traceback included, is unchanged."""
+    ``_render_traceback_`` (they are formatted once); the exception itself, its traceback
+    included, is unchanged."""
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code is not caller:
         tb = tb.tb_next
@@ -100,8 +101,15 @@ def show_own_frames(error: BaseException, caller: CodeType) -> None:
     for frame in reversed(own):
         chain = TracebackType(chain, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
     assert chain is not None
+    lines: list[str] = []
+
+    def render() -> list[str]:
+        if not lines:  # IPython asks twice: to show the error, and to keep it in its history
+            lines.extend(_own_lines(error, chain))
+        return list(lines)
+
     try:
-        error._render_traceback_ = lambda: _own_lines(error, chain)  # type: ignore[attr-defined]
+        error._render_traceback_ = render  # type: ignore[attr-defined]
     except AttributeError:  # an exception class that refuses attributes: IPython's default
         pass
 
