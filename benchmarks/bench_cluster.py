@@ -71,8 +71,9 @@ def main() -> int:
               f"{cpu / notebooks:>10.3f}")
     print(f"Dask's CPU s: the instructor's command {instructor_cpu:.1f}, the workers' "
           f"processes {workers_cpu:.1f} (of which their grading processes and kernels "
-          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f}), what "
-          f"the rest of the machine {cluster_cpu - instructor_cpu - workers_cpu:.1f}")
+          f"{workers_cpu - dask_cpu:.1f}, the Dask worker processes {dask_cpu:.1f}), the "
+          f"rest of the machine {cluster_cpu - instructor_cpu - workers_cpu:.1f} (what "
+          f"getrusage misses: the kernel's work for the jails, kernels reaped elsewhere)")
     for name, course in [("one machine", local), ("Dask", clustered)]:
         print(f"{name}:\n" + format_stage_table(stage_rows(course, assignment,
                                                           len(cases_of(assignment)))))
