@@ -67,7 +67,7 @@ class Timing(NamedTuple):
     (:func:`busy_seconds`: the command's processes, its jailed kernels, and the kernel's work
     for them, such as tearing down a jail's namespaces, which no process is charged with);
     and CPU seconds of the command's own process tree as ``getrusage`` sees it, which misses
-    much of that (0.14 against 0.33 CPU s per notebook, measured)."""
+    much of that (it gave 0.14 CPU s per notebook where the machine was busy 0.33)."""
 
     wall: float
     cpu: float
