@@ -15,10 +15,7 @@ installed version.
 
 from ._version import __version__
 from .checks import check_jacobian_shape, check_jacobian_values, check_predicted_shape
-from .display import install as _install_display
 from .errors import JacobianCheckError
-
-_install_display()
 
 __all__ = [
     "JacobianCheckError",

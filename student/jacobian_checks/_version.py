@@ -2,6 +2,6 @@
 (``course/package_version.py``): it goes up whenever its code, cases or stored references
 change, so that installing a new bundle's wheel replaces an older package."""
 
-__version__ = "0.1.8"
-CONTENT = "sha256:08e8a03283c987d51adb78bf5453a697a9c5e8f9763edee6d4bd2ae0611eac34"
+__version__ = "0.1.9"
+CONTENT = "sha256:d013a709318c353a1ca16aa2f5d24a36d095c1f87bc60595e292bf2944e3bd10"
 """The fingerprint of the code, cases and stored references this version holds."""

@@ -29,7 +29,7 @@ import numpy as np
 
 from .coerce import NotAnArray, as_array, shape_kind
 from .diagnosis import HARDCODED_POINTER
-from .display import install, passed, show_own_frames
+from .display import passed, show_own_frames
 from .errors import JacobianCheckError
 from .public_case import VISIBLE_SEED
 from .stored import get_case, stored_run
@@ -82,7 +82,6 @@ def check_predicted_shape(jacobian_shape: Callable[..., object], case: str,
     wrong_type
     """
     __tracebackhide__ = True
-    install()
     runs = _runs(case, "predicted_shape", sizes)
     shapes = []
     for run in runs:
@@ -122,7 +121,6 @@ def check_jacobian_shape(function: Callable[..., object], case: str, **sizes: in
     It should return a NumPy array: the Jacobian, with the shape you predicted in part 1.
     """
     __tracebackhide__ = True
-    install()
     runs = _runs(case, "shape", sizes)
     arrays = [_returned_array(run, function) for run in runs]
     _passed(runs, arrays[0].shape)
@@ -157,7 +155,6 @@ def check_jacobian_values(function: Callable[..., object], case: str, **sizes: i
     values wrong_type
     """
     __tracebackhide__ = True
-    install()
     runs = _runs(case, "values", sizes)
     shapes = []
     for run in runs:

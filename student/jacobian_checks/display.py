@@ -1,7 +1,7 @@
 """How checks show in a notebook: a failure's message first, a pass as one short line.
 
-In IPython (a Jupyter kernel), :func:`install` makes a :class:`JacobianCheckError` display as
-its message alone -- ``JacobianCheckError: <first line>`` then the other lines -- instead of a
+In IPython (a Jupyter kernel), a :class:`JacobianCheckError` displays as its message alone
+(:func:`message_lines`: ``JacobianCheckError: <first line>`` then the other lines), instead of a
 traceback whose first screen is the checks' own frames; the cell still fails, and nbgrader
 and the Validate button still see an error. An error raised in the student's own code keeps
 its type, message and traceback, but shows only the student's frames, from their own function
@@ -13,14 +13,10 @@ whole. Outside IPython nothing changes.
 from __future__ import annotations
 
 import re
-import sys
 import sysconfig
 from functools import lru_cache
 from pathlib import Path
 from types import CodeType, TracebackType
-from typing import Any
-
-from .errors import JacobianCheckError
 
 RED, RESET = "\x1b[0;31m", "\x1b[0m"
 
@@ -39,18 +35,6 @@ _LIBRARIES = tuple(Path(path).resolve() for path in {
     str(Path(__file__).parent)})
 """Folders of code that is not the student's: the standard library, installed packages
 (NumPy), and this package."""
-
-
-def install() -> None:
-    """Show :class:`JacobianCheckError` s as messages in the running IPython, if any, unless
-    its shell handles some exceptions its own way already (this package's, or someone
-    else's). Called on import and by every check: a kernel forked from a process that
-    imported the package before any shell existed (as the grader's are) gets it at its first
-    check."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is not None and not shell.custom_exceptions:
-        shell.set_custom_exc((JacobianCheckError,), _message_only)
 
 
 def wrap(line: str, width: int = WIDTH) -> list[str]:
@@ -75,13 +59,6 @@ def message_lines(error: BaseException) -> list[str]:
     first, *rest = str(error).split("\n")
     lines = [f"{RED}{type(error).__name__}{RESET}: {first}", *rest]
     return [part for line in lines for part in wrap(line)]
-
-
-def _message_only(shell: Any, etype: type, value: BaseException, tb: Any,
-                  tb_offset: int | None = None) -> list[str]:
-    lines = message_lines(value)
-    shell._showtraceback(etype, value, lines)  # sends the error output, as showtraceback does
-    return lines
 
 
 def show_own_frames(error: BaseException, caller: CodeType) -> None:

@@ -36,10 +36,10 @@ class JacobianCheckError(AssertionError):
 
     def _render_traceback_(self) -> list[str]:
         """The lines IPython shows and stores for this error: its message alone
-        (:func:`jacobian_checks.display.message_lines`), as :func:`~jacobian_checks.display.install`
-        shows it. IPython asks for them wherever it formats an exception, and also keeps a
-        formatted copy of every cell's error: without them, that copy is its full traceback
-        through the checks' frames, which costs a kernel about 0.1 s to format."""
+        (:func:`jacobian_checks.display.message_lines`), not a traceback through the checks'
+        frames. IPython asks for them wherever it formats an exception: to show it, and to
+        keep a formatted copy of every cell's error (a full traceback would cost a kernel
+        about 0.1 s to format)."""
         from .display import message_lines
 
         return message_lines(self)
