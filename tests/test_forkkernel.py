@@ -254,16 +254,11 @@ def test_a_failed_check_shows_its_short_message_in_a_forked_kernel_as_in_a_fresh
                "check_predicted_shape(jacobian_shape, 'scalar_wrt_vector', B=256, D=10)")
     # IPython also keeps a formatted copy of each cell's error (for its history): the same
     # lines, not a full traceback formatted through the checks' frames (~0.1 s per kernel).
-    stored = ("import json\nip = get_ipython()\n"
-              "print(json.dumps(list(ip.history_manager.exceptions.values())))")
-    nb = run_notebook([failing, stored], tmp_path, provisioner, allow_errors=True,
-                      extra_arguments=[HIST])
-    [error] = [o for o in nb.cells[0].outputs if o["output_type"] == "error"]
+    error, kept, _ = _shown_and_kept([failing], tmp_path, provisioner)
     shown = "\n".join(error["traceback"])
     assert error["ename"] == "JacobianCheckError"
     assert "returned a string" in shown
     assert "Traceback" not in shown and "check_predicted_shape(" not in shown  # no frames
-    [kept] = json.loads(nb.cells[1].outputs[0]["text"])
     assert kept["ename"] == "JacobianCheckError" and kept["traceback"] == error["traceback"]
 
 
@@ -280,16 +275,23 @@ def test_an_error_in_the_students_function_is_formatted_once_and_kept_as_shown(
                "def dloss_dyhat(y, yhat):\n"
                "    return (yhat - y) @ y\n"
                "check_jacobian_values(dloss_dyhat, 'scalar_wrt_vector', B=256, D=10)")
-    stored = ("import json\n"
-              "print(len(formatted), json.dumps(list(get_ipython().history_manager."
-              "exceptions.values())))")
-    nb = run_notebook([counting, failing, stored], tmp_path, provisioner, allow_errors=True,
-                      extra_arguments=[HIST])
-    [error] = [o for o in nb.cells[1].outputs if o["output_type"] == "error"]
+    error, kept, formatted = _shown_and_kept([counting, failing], tmp_path, provisioner,
+                                             also="len(formatted)")
     assert error["ename"] == "ValueError" and "dloss_dyhat" in "\n".join(error["traceback"])
-    count, kept = nb.cells[2].outputs[0]["text"].split(" ", 1)
-    [kept] = json.loads(kept)
-    assert count == "1" and kept["traceback"] == error["traceback"]
+    assert formatted == 1 and kept["traceback"] == error["traceback"]
+
+
+def _shown_and_kept(cells: list[str], tmp_path: Path, provisioner: str, also: str = "None"
+                    ) -> tuple[dict, dict, object]:
+    """Run ``cells``, the last of which fails, then one more that reads IPython's kept copy
+    of that error: the error output shown, the copy kept, and the value of ``also`` then."""
+    read = ("import json\nprint(json.dumps([list(get_ipython().history_manager.exceptions"
+            f".values()), {also}]))")
+    nb = run_notebook([*cells, read], tmp_path, provisioner, allow_errors=True,
+                      extra_arguments=[HIST])
+    [error] = [o for o in nb.cells[-2].outputs if o["output_type"] == "error"]
+    [kept], value = json.loads(nb.cells[-1].outputs[0]["text"])
+    return error, kept, value
 
 
 def test_non_ipykernel_command_falls_back_to_local_launch():
