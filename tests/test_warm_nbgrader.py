@@ -55,11 +55,39 @@ def test_gradebooks_share_one_engine_within_and_each_has_its_own_after(empty_gra
         assert after.find_student("ada").first_name == "Augusta"
 
 
+def test_a_gradebook_s_tables_are_made_sure_of_once_per_engine(empty_gradebook, tmp_path,
+                                                               monkeypatch):
+    made = []
+    create_all = sqlalchemy.MetaData.create_all
+    monkeypatch.setattr(sqlalchemy.MetaData, "create_all", lambda metadata, bind, **options: (
+        made.append(str(bind.url)), create_all(metadata, bind, **options))[1])
+    url = gradebook_url(empty_gradebook, tmp_path)
+    new = f"sqlite:///{tmp_path / 'new.db'}"
+    with warm_nbgrader():
+        for name in ("ada", "grace", "alan"):
+            with Gradebook(url) as gradebook:
+                gradebook.add_student(name)
+        with Gradebook(new) as made_here:  # a new gradebook: its tables made, and stamped
+            made_here.add_student("ada")
+            stamped = _alembic_version(made_here)
+    assert made == [url, new]
+    with Gradebook(url) as after:  # nbgrader's own way: asked again
+        assert sorted(student.id for student in after.students) == ["ada", "alan", "grace"]
+        assert stamped == _alembic_version(after)  # as nbgrader stamped the empty one
+    assert made == [url, new, url]
+
+
+def _alembic_version(gradebook):
+    return gradebook.db.execute(sqlalchemy.text(
+        "SELECT version_num FROM alembic_version")).scalar_one()
+
+
 def test_nbgraders_own_ways_are_back_after_a_failure():
     close, schemas = Gradebook.close, nbgrader.nbgraderformat.common.jsonschema
     with pytest.raises(ValueError), warm_nbgrader():
         raise ValueError("a replay failed")
     assert api.create_engine is sqlalchemy.create_engine and Gradebook.close is close
+    assert api.inspect is sqlalchemy.inspect and "create_all" not in vars(api.Base.metadata)
     assert nbgrader.nbgraderformat.common.jsonschema is schemas
 
 

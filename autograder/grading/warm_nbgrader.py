@@ -15,6 +15,8 @@ notebooks of one course, and a cluster's station makes a gradebook; so within
 - shares one engine per database URL: its pool keeps the connections, its cache the compiled
   statements. Each ``Gradebook`` still has its own session, whose transactions nbgrader begins
   and commits as it always does: the same rows, written in the same transactions;
+- makes sure once per engine that the gradebook's tables exist (nbgrader lists the tables and
+  asks for each whether it exists every time it opens a gradebook: a dozen queries);
 - checks each metadata schema once, then validates every cell against it as before (the same
   first error raised for a cell that does not fit);
 - reads the schema version a new gradebook is stamped with in this process, once
@@ -45,8 +47,10 @@ def warm_nbgrader() -> Iterator[None]:
     """Within: nbgrader in this process shares its engines and checked schemas (see the
     module docstring)."""
     engines: dict[str, Engine] = {}
+    tables_made: dict[int, list[str]] = {}  # by id of a shared engine: the tables it has
     owner = os.getpid()
     create_engine, close = api.create_engine, api.Gradebook.close
+    inspect, metadata = api.inspect, api.Base.metadata
     asked_alembic = api.get_alembic_version
     schema_module = nbgrader.nbgraderformat.common.jsonschema
 
@@ -64,8 +68,25 @@ def warm_nbgrader() -> Iterator[None]:
         if not any(gradebook.engine is engine for engine in engines.values()):
             gradebook.engine.dispose()
 
+    def shared(engine: Engine) -> bool:
+        return os.getpid() == owner and any(engine is known for known in engines.values())
+
+    def inspect_once(engine: Engine) -> Any:
+        """nbgrader asks for the tables to learn whether the gradebook is new."""
+        made = tables_made.get(id(engine)) if shared(engine) else None
+        return inspect(engine) if made is None else MadeTables(made)
+
+    def create_tables_once(bind: Engine, **options: Any) -> None:
+        if shared(bind) and id(bind) in tables_made:
+            return
+        type(metadata).create_all(metadata, bind=bind, **options)
+        if shared(bind):
+            tables_made[id(bind)] = inspect(bind).get_table_names()
+
     api.create_engine = shared_engine
     api.Gradebook.close = close_session
+    api.inspect = inspect_once
+    metadata.create_all = create_tables_once
     api.get_alembic_version = alembic_head
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemaValidation()
     try:
@@ -73,10 +94,23 @@ def warm_nbgrader() -> Iterator[None]:
     finally:
         api.create_engine = create_engine
         api.Gradebook.close = close
+        api.inspect = inspect
+        del metadata.create_all
         api.get_alembic_version = asked_alembic
         nbgrader.nbgraderformat.common.jsonschema = schema_module
         for engine in engines.values():
             engine.dispose()
+
+
+class MadeTables:
+    """Stands in for SQLAlchemy's inspector of a gradebook whose tables this process has
+    made sure of: what nbgrader asks of it, the names of the tables."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def get_table_names(self) -> list[str]:
+        return list(self.names)
 
 
 class CheckedSchemaValidation:
