@@ -31,6 +31,8 @@ from autograder import cli
 from autograder.cluster.access import ClusterTLS, dask_settings
 from autograder.cluster.dispatch import Recorder
 from autograder.cluster.kit import (
+    cells_fingerprint,
+    make_local_gradebook,
     pack_kit,
     read_files,
     read_links,
@@ -39,10 +41,10 @@ from autograder.cluster.kit import (
     write_links,
 )
 from autograder.cluster.private import private_local_cluster
-from autograder.cluster.replay import ReplayExecute, ReplayMismatch, replaying
+from autograder.cluster.replay import replaying
 from autograder.cluster.station import Recording, Station, StationSettings
 from autograder.command_error import CommandError
-from autograder.course_config import load_course_config, with_scripts_on_path
+from autograder.course_config import gradebook_url, load_course_config, with_scripts_on_path
 from autograder.grading.outcome import NotebookFailure, Outcome
 from autograder.grading.settings import RunSettings
 from cases.jacobians import ASSIGNMENT
@@ -105,35 +107,64 @@ def test_a_worker_with_other_checks_refuses_to_grade(generated_course):
 # --- recording what a worker graded ----------------------------------------------------------
 
 
-def test_replay_takes_the_place_of_the_preprocessor_that_runs_kernels(generated_course,
-                                                                      tmp_path):
+def test_replay_runs_the_course_s_autograde_preprocessors_but_the_one_that_runs_kernels(
+        generated_course, tmp_path):
+    course = load_course_config(generated_course).Autograde.autograde_preprocessors
     config = replaying(load_course_config(generated_course), tmp_path)
-    steps = config.Autograde.autograde_preprocessors
-    assert ReplayExecute in steps
-    assert not any(step.__name__ == "VerifiedExecute" for step in steps)
-    assert config.ReplayExecute.recordings == str(tmp_path)
+    assert [step.__name__ for step in config.Autograde.autograde_preprocessors] == [
+        step.__name__ for step in course if step.__name__ != "VerifiedExecute"]
+    assert config.ReplayingAutograde.recordings == str(tmp_path)
 
 
-def _resources(student: str, notebook: str) -> dict:
-    return {"nbgrader": {"student": student, "notebook": notebook}}
-
-
-def test_replay_refuses_a_recording_of_other_cells_or_none(generated_course, tmp_path):
-    source = generated_course / "source" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb"
+def test_a_gradebook_made_from_the_kit_holds_the_course_s_tests_and_no_other(generated_course,
+                                                                           tmp_path):
+    here = cells_fingerprint(gradebook_url(generated_course), ASSIGNMENT)
+    assert here and cells_fingerprint(gradebook_url(generated_course), "no such") == ""
+    unpack_kit(pack_kit(generated_course, ASSIGNMENT), tmp_path / "same")
+    made = make_local_gradebook(tmp_path / "same", ASSIGNMENT)
+    assert cells_fingerprint(made.db_url, ASSIGNMENT) == here
+    unpack_kit(pack_kit(generated_course, ASSIGNMENT), tmp_path / "edited")
+    source = tmp_path / "edited" / "source" / ASSIGNMENT / "01_scalar_wrt_scalar.ipynb"
     notebook = nbformat.read(source, as_version=4)
-    replay = ReplayExecute(recordings=str(tmp_path))
-    with pytest.raises(ReplayMismatch, match="was not graded on the cluster"):
-        replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
-    recorded = nbformat.read(source, as_version=4)
-    recorded.cells[3].outputs = [nbformat.v4.new_output("stream", text="ran")]
-    (tmp_path / "ann").mkdir()
-    nbformat.write(recorded, tmp_path / "ann" / "01_scalar_wrt_scalar.ipynb")
-    replayed, _ = replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
-    assert replayed.cells[3].outputs == recorded.cells[3].outputs
-    recorded.cells[3].source += "\n# edited on the worker"
-    nbformat.write(recorded, tmp_path / "ann" / "01_scalar_wrt_scalar.ipynb")
-    with pytest.raises(ReplayMismatch, match="other cells"):
-        replay.preprocess(notebook, _resources("ann", "01_scalar_wrt_scalar"))
+    test_cell = next(cell for cell in notebook.cells
+                     if cell.metadata.get("nbgrader", {}).get("grade"))
+    test_cell.source += "\nassert True  # one more line in a test cell"
+    nbformat.write(notebook, source)
+    edited = make_local_gradebook(tmp_path / "edited", ASSIGNMENT)
+    assert cells_fingerprint(edited.db_url, ASSIGNMENT) != here
+
+
+def _recording_of(course: Path, student: str, tests: str, leave_out: str = "") -> Recording:
+    """What a station sends back for ``student``, from the course's local grading: the
+    autograded notebooks (but ``leave_out``), as graded with the gradebook of ``tests``."""
+    folder = course / "autograded" / student / ASSIGNMENT
+    notebooks = {name: data for name, data in read_files(folder).items()
+                 if name.endswith(".ipynb") and name != leave_out}
+    return Recording(student, Outcome(student, "graded").to_json(), notebooks, "worker", tests)
+
+
+@pytest.mark.nbgrader
+def test_a_recording_is_recorded_as_graded_and_refused_if_of_other_tests_or_incomplete(
+        graded_class, tmp_path):
+    course = copy_course(graded_class.parallel, tmp_path / "course")
+    before, notebooks = gradebook_dump(course), autograded_notebooks(course)
+    settings = RunSettings(root=str(course), assignment=ASSIGNMENT, feedback=False,
+                           log=str(tmp_path / "log"))
+    first = sorted((course / "autograded" / "solution" / ASSIGNMENT).glob("*.ipynb"))[0]
+    with Recorder(settings) as recorder:
+        other = recorder.record("solution", _recording_of(course, "solution", "other tests"))
+        assert other.status == "failed" and "graded with other tests than the course's " \
+            "gradebook holds" in other.failures[0].reason
+        assert gradebook_dump(course) == before and autograded_notebooks(course) == notebooks
+        again = recorder.record("solution", _recording_of(course, "solution", recorder.tests))
+        assert again.status == "graded" and again.score == again.max_score
+        assert gradebook_dump(course) == before and autograded_notebooks(course) == notebooks
+        partial = recorder.record("solution", _recording_of(course, "solution", recorder.tests,
+                                                            leave_out=first.name))
+    assert partial.status == "partial"
+    assert [failure.notebook for failure in partial.failures] == [first.stem]
+    assert "was not graded on the cluster" in partial.failures[0].reason
+    assert not first.exists()
 
 
 @pytest.mark.nbgrader

@@ -35,8 +35,8 @@ from ..grading.settings import RunSettings
 from ..grading.warm_nbgrader import warm_nbgrader
 from ..grading.worker import Grader, log_nbgrader_to
 from ..stages import StageTime, add
-from .kit import pack_kit, read_files, read_links, write_files
-from .replay import replaying
+from .kit import cells_fingerprint, pack_kit, read_files, read_links, write_files
+from .replay import ReplayingAutograde, replaying
 from .station import Recording, StationSettings, grade_remotely, grading_stack
 
 IN_FLIGHT_PER_WORKER = 2
@@ -145,7 +145,8 @@ class Recorder:
     def __init__(self, settings: RunSettings) -> None:
         self.recordings = Path(tempfile.mkdtemp(prefix="autograder-recordings-"))
         course = replaying(load_course_config(Path(settings.root)), self.recordings)
-        self.grader = Grader(settings, course)
+        self.grader = Grader(settings, course, autograde=ReplayingAutograde)
+        self.tests = cells_fingerprint(self.grader.db_url, settings.assignment)
         self.warm = ExitStack()
         log_nbgrader_to(Path(settings.log))
 
@@ -169,6 +170,10 @@ class Recorder:
         graded = Outcome.from_json(recording.outcome)
         if any(failure.notebook == "*" for failure in graded.failures):
             return graded
+        if recording.tests != self.tests:
+            return Outcome(student, "failed", failures=[NotebookFailure("*", (
+                f"the worker on {recording.host} graded with other tests than the course's "
+                "gradebook holds: was source/ changed without generate_assignment?"))])
         started = time.monotonic()
         write_files(recording.notebooks, self.recordings / student)
         with warnings.catch_warnings():  # nbgrader's warnings: logged, never shown

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import tarfile
 import warnings
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
@@ -146,3 +148,25 @@ def make_local_gradebook(root: Path, assignment: str) -> CourseDirectory:
         GenerateAssignment(coursedir=coursedir, config=coursedir.config, force=True,
                            log=logging.getLogger(LOGGER)).start()
     return coursedir
+
+
+def cells_fingerprint(db_url: str, assignment: str) -> str:
+    """A digest of what a gradebook holds of ``assignment``'s notebooks: every cell nbgrader
+    keeps (its kind, name, source and checksum, and each graded cell's points). Two
+    gradebooks made from the same source notebooks have the same; ``""`` if the gradebook
+    does not hold the assignment."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            found = gradebook.find_assignment(assignment)
+        except MissingEntry:
+            return ""
+        notebooks = sorted(found.notebooks, key=lambda notebook: notebook.name)
+        held = [[notebook.name,
+                 sorted([cell.name, cell.cell_type, cell.locked, cell.source, cell.checksum]
+                        for cell in notebook.source_cells),
+                 sorted([cell.name, cell.cell_type, float(cell.max_score)]
+                        for cell in notebook.grade_cells),
+                 sorted(cell.name for cell in notebook.solution_cells),
+                 sorted([cell.name, float(cell.max_score)] for cell in notebook.task_cells)]
+                for notebook in notebooks]
+    return hashlib.sha256(json.dumps(held).encode()).hexdigest()

@@ -39,6 +39,7 @@ from ..grading.supervisor import GradingSupervisor
 from ..stages import StageTime, add
 from .kit import (
     Files,
+    cells_fingerprint,
     kit_id,
     local_gradebook,
     make_local_gradebook,
@@ -86,12 +87,16 @@ class Recording:
         The autograded notebooks, by file name.
     host : str
         The machine that graded.
+    tests : str
+        What the station's gradebook holds of the assignment's cells
+        (:func:`~.kit.cells_fingerprint`); empty if it has none.
     """
 
     student: str
     outcome: dict[str, Any]
     notebooks: Files
     host: str
+    tests: str = ""
 
 
 _STATIONS: dict[str, Station] = {}
@@ -152,10 +157,12 @@ class Station:
         config = grading_config(self.run)
         self.supervisor = GradingSupervisor(self.run, spawn, 1, config=config)
         self.refusal = self._refusal(config)
+        self.tests = ""
         if self.refusal is None:
             coursedir = make_local_gradebook(self.root, settings.assignment)
             self.submitted = self.root / coursedir.submitted_directory
             self.autograded = self.root / coursedir.autograded_directory
+            self.tests = cells_fingerprint(coursedir.db_url, settings.assignment)
 
     def _refusal(self, config: Config) -> str | None:
         """Why this machine must not grade for the run, if it must not."""
@@ -200,7 +207,8 @@ class Station:
         return self._recording(replace(outcome, stages=stages), notebooks)
 
     def _recording(self, outcome: Outcome, notebooks: Files) -> Recording:
-        return Recording(outcome.student, outcome.to_json(), notebooks, socket.gethostname())
+        return Recording(outcome.student, outcome.to_json(), notebooks, socket.gethostname(),
+                         self.tests)
 
     def close(self) -> None:
         """Stop the grading process (letting it shut its kernels down) and delete the course

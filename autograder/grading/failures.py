@@ -61,8 +61,8 @@ class KeepsErrors:
     nbgrader's ``convert_notebooks`` catches what a submission raises (a notebook that is not
     JSON, a kernel that died, a file the course's exporter refuses) and logs only its
     traceback; the steps that raise them, ``init_destination``, ``init_assignment`` and
-    ``convert_single_notebook``, record it here first. The first two are wrapped as
-    ``convert_notebooks`` starts: by then the course's exporter
+    ``convert_single_notebook``, record it here first. They are wrapped as
+    ``convert_notebooks`` starts (a subclass's own steps too): by then the course's exporter
     (:mod:`autograder.submission_exporter`) has put its check of the submission's files in
     front of them, and what that check raises is kept too.
     """
@@ -74,21 +74,14 @@ class KeepsErrors:
         super().__init__(*args, **kwargs)
 
     def convert_notebooks(self) -> None:
-        for step in ("init_destination", "init_assignment"):
+        for step in ("init_destination", "init_assignment", "convert_single_notebook"):
             setattr(self, step, self._keeping(getattr(self, step)))
         super().convert_notebooks()  # type: ignore[misc]
 
-    def convert_single_notebook(self, notebook_filename: str) -> None:
-        try:
-            super().convert_single_notebook(notebook_filename)  # type: ignore[misc]
-        except BaseException as exc:
-            self.caught.append(exc)
-            raise
-
-    def _keeping(self, step: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
-        def run(assignment_id: str, student_id: str) -> Any:
+    def _keeping(self, step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: str) -> Any:
             try:
-                return step(assignment_id, student_id)
+                return step(*args)
             except BaseException as exc:
                 self.caught.append(exc)
                 raise

@@ -52,10 +52,13 @@ LOGGER = "autograder.grading"
 class Grader:
     """Grades students of one assignment in this process, one at a time."""
 
-    def __init__(self, settings: RunSettings, course: Config | None = None) -> None:
+    def __init__(self, settings: RunSettings, course: Config | None = None,
+                 autograde: type[ErrorKeepingAutograde] = ErrorKeepingAutograde) -> None:
         """``course``: the course's nbgrader configuration, if not read from its
-        ``nbgrader_config.py``."""
+        ``nbgrader_config.py``; ``autograde``: the converter that grades (a subclass of
+        nbgrader's ``Autograde``)."""
         self.settings = settings
+        self.autograde = autograde
         self.log = logging.getLogger(LOGGER)
         self.config = grading_config(settings, course)
         coursedir = CourseDirectory(config=self.config)
@@ -90,7 +93,7 @@ class Grader:
 
     def _autograde(self, student: str, notebook: str) -> ConverterError | None:
         """Run nbgrader's Autograde; ``None`` on success, else what failed."""
-        return self._run(ErrorKeepingAutograde, self._coursedir(student, notebook))
+        return self._run(self.autograde, self._coursedir(student, notebook))
 
     def _run(self, converter: type[ErrorKeepingAutograde | ErrorKeepingFeedback],
              coursedir: CourseDirectory) -> ConverterError | None:
