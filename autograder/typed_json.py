@@ -19,6 +19,7 @@ field is refused.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import types
@@ -176,7 +177,7 @@ def _record(cls: Any, data: object, where: str) -> object:
     unknown = sorted(set(data) - set(fields), key=str)
     if unknown:
         raise RecordError(f"{where}: unknown field {unknown[0]!r}")
-    hints = typing.get_type_hints(cls)
+    hints = _field_types(cls)
     values = {}
     for name, field in fields.items():
         if name in data:
@@ -185,6 +186,13 @@ def _record(cls: Any, data: object, where: str) -> object:
               and field.default_factory is dataclasses.MISSING):
             raise RecordError(f"{where}: the field {name!r} is missing")
     return cls(**values)
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """The annotations of a record's fields, resolved once per class (typing resolves them
+    anew at each call: most of the time spent reading a record)."""
+    return typing.get_type_hints(cls)
 
 
 def _name(kind: Any) -> str:
