@@ -12,7 +12,6 @@ from nbgrader.preprocessors import (
     LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 from autograder.late_penalty import AssignmentLatePenalties, LatePenaltyPolicy
@@ -24,6 +23,7 @@ from autograder.nbgrader_plugins import (
     FlagForInstructor,
     RefuseLinks,
     RepairGradeIds,
+    SaveAutoGradesAtOnce,
     ShowStudentContentAsText,
     StripTestTracebacks,
 )
@@ -93,8 +93,10 @@ c.Autograde.sanitize_preprocessors = [
 # numerically -- set nbgrader's own "flagged" mark of the submitted notebook (the formgrader's
 # "Flagged?" column), with the reason in a note atop the autograded notebook and in this log;
 # a regrade without findings clears the mark the grader set, never one set by hand.
+# nbgrader's SaveAutoGrades commits after every cell; SaveAutoGradesAtOnce writes the same rows
+# in one transaction per notebook.
 c.Autograde.autograde_preprocessors = [
-    VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignmentLatePenalties,
+    VerifiedExecute, IgnorePattern, LimitOutput, SaveAutoGradesAtOnce, AssignmentLatePenalties,
     CheckCellMetadata, FlagForInstructor,
 ]
 

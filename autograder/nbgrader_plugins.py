@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader import utils
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import List
@@ -196,10 +197,53 @@ class RepairGradeIds(CoursePreprocessor):
             return {cell.name for cell in notebook.source_cells}
 
 
+class SaveAutoGradesAtOnce(CoursePreprocessor):
+    """nbgrader's ``SaveAutoGrades``, writing a notebook's rows in one transaction.
+
+    The same rows as nbgrader's: each grade cell's ``auto_score`` (nbgrader's
+    ``determine_grade``) and ``needs_manual_grade`` (when a grader's score is already there, or
+    the cell has no automatic score), and each solution or task cell's ``auto_comment``
+    ("No response." for an unchanged solution cell, else none). nbgrader looks each cell's row
+    up and commits after every cell; this reads the notebook's rows once and commits once,
+    or writes nothing if a cell names no row of the gradebook (nbgrader's ``MissingEntry``,
+    raised as nbgrader raises it).
+    """
+
+    def preprocess(self, nb: NotebookNode,
+                   resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ids = resources["nbgrader"]
+        with Gradebook(ids["db_url"]) as gradebook:
+            submitted = gradebook.find_submission_notebook(
+                ids["notebook"], ids["assignment"], ids["student"])
+            grades = {grade.name: grade for grade in submitted.grades}
+            comments = {comment.name: comment for comment in submitted.comments}
+            for cell in nb.cells:
+                if utils.is_grade(cell):
+                    grade = _row(grades, cell, "grade")
+                    grade.auto_score, _ = utils.determine_grade(cell, self.log)
+                    grade.needs_manual_grade = (grade.manual_score is not None
+                                                or grade.auto_score is None)
+                if utils.is_solution(cell) or utils.is_task(cell):
+                    unchanged = cell.metadata.nbgrader.get("checksum") == (
+                        utils.compute_checksum(cell))
+                    _row(comments, cell, "comment").auto_comment = (
+                        "No response." if unchanged and not utils.is_task(cell) else None)
+            gradebook.db.commit()
+        return nb, resources
+
+
+def _row(rows: dict[str, Any], cell: NotebookNode, kind: str) -> Any:
+    """The row of ``cell``'s grade_id, or nbgrader's ``MissingEntry``."""
+    grade_id = cell.metadata.nbgrader["grade_id"]
+    if grade_id not in rows:
+        raise MissingEntry(f"No such {kind}: {grade_id}")
+    return rows[grade_id]
+
+
 class FlagForInstructor(CoursePreprocessor):
     """Put the grader's findings where instructors look: nbgrader's own ``flagged`` mark.
 
-    Last in ``Autograde.autograde_preprocessors`` (after ``SaveAutoGrades``: no score depends
+    Last in ``Autograde.autograde_preprocessors`` (after the grades are saved: no score depends
     on it), so that every way of grading runs it: ``nbgrader autograde``, ``python -m
     autograder grade``, the formgrader's Autograde button, and the instructor's replay of a
     notebook graded on a cluster. For each notebook it

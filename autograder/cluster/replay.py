@@ -5,9 +5,9 @@ A cluster worker runs nbgrader's whole autograde pipeline on a private copy of t
 nbgrader's ``Autograde`` on the submission once more, as :class:`ReplayingAutograde`: for each
 notebook, instead of sanitizing the submission and running it, it takes the notebook the
 worker sanitized, ran and judged, and runs the rest of the course's autograde preprocessors
-on it. ``SaveAutoGrades``, ``AssignLatePenalties`` and the rest then write the rows to the
-course's gradebook exactly as in a local run, and one process writes the gradebook, whatever
-the number of workers.
+on it: those that save the grades, late penalties and flags write the rows to the course's
+gradebook exactly as in a local run, and one process writes the gradebook, whatever the
+number of workers.
 
 That the worker graded with the course's own tests is checked with each recording
 (:func:`autograder.cluster.kit.cells_fingerprint`): its gradebook, made from the kit, must
