@@ -22,6 +22,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
+from autograder.grading import run as grading_run
 from autograder.grading.failures import ConverterError, explain, with_one_retry
 from autograder.grading.inputs import what_changed
 from autograder.grading.outcome import NotebookFailure, NotebookFlag, Outcome
@@ -40,6 +41,8 @@ from autograder.kernels.fork.client import ZygoteError
 from autograder.notebook_files import parse_notebook_json
 from autograder.submission_files import read_file
 from autograder.terminal import printable
+from cases.jacobians import ASSIGNMENT
+from course.workspace import copy_course
 
 # --- failure reasons and the retry ---------------------------------------------------------------
 # Each failure is a real exception, raised where nbgrader's converters meet it; the reason comes
@@ -468,3 +471,50 @@ def test_records_round_trip_through_the_state_file(tmp_path: Path):
     save_state(tmp_path, "hw", records)
     assert load_state(tmp_path, "hw", on_problem=pytest.fail) == records
     assert load_state(tmp_path, "other", on_problem=pytest.fail) == {}
+
+
+class HandingBack:
+    """A backend that hands back an outcome for each student at once (the run's own logic,
+    without grading), and stops as an interrupted run does after ``stop_after`` students."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.stop_after = stop_after
+
+    def check(self, config):
+        return []
+
+    def where(self, students):
+        return "nowhere"
+
+    def grade(self, settings, students, say):
+        for number, student in enumerate(students):
+            if number == self.stop_after:
+                raise KeyboardInterrupt
+            yield Outcome(student, "graded", score=1.0, max_score=1.0)
+
+
+def test_the_records_are_written_at_the_end_of_a_run_even_an_interrupted_one(
+        generated_course, tmp_path, monkeypatch):
+    course = copy_course(generated_course, tmp_path / "course")
+    students = [f"s{number:02d}" for number in range(30)]
+    for student in students:
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("2027-01-10 12:00:00 UTC")
+    writes = []
+    save_state = grading_run.save_state
+    monkeypatch.setattr(grading_run, "save_state",
+                        lambda *args: (writes.append(1), save_state(*args))[1])
+    with pytest.raises(KeyboardInterrupt):
+        grading_run.grade_assignment(course, ASSIGNMENT, backend=HandingBack(stop_after=20),
+                                     stream=io.StringIO())
+    assert sorted(load_state(course, ASSIGNMENT, on_problem=pytest.fail)) == students[:20]
+    assert len(writes) == 1  # not once per student: the file holds the whole class
+    grading_run.grade_assignment(course, ASSIGNMENT, backend=HandingBack(),
+                                 stream=io.StringIO())
+    assert sorted(load_state(course, ASSIGNMENT, on_problem=pytest.fail)) == students
+    assert len(writes) == 2
+    monkeypatch.setattr(grading_run, "SAVE_EVERY", 0.0)  # a slow class: written as it goes
+    grading_run.grade_assignment(course, ASSIGNMENT, backend=HandingBack(), force=True,
+                                 stream=io.StringIO())
+    assert len(writes) == 2 + len(students) + 1

@@ -45,6 +45,12 @@ from .state import (
     state_path,
 )
 
+SAVE_EVERY = 5.0
+"""Seconds between writes of the grading records during a run (and one at its end, however
+it ends): the file holds every student's record, so writing it after each student would cost
+time in proportion to the class for every student. A record not yet written when the machine
+fails only means that student is graded again next time."""
+
 NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT the sandbox (VerifiedExecute.sandbox = False, "
                       "or --no-sandbox): student code runs "
                       "with your rights and can read the course directory, change the gradebook "
@@ -148,14 +154,19 @@ def grade_assignment(root: Path, assignment: str, *, backend: Backend | None = N
         stream.write(run.regrading + "\n")
     if to_grade:
         progress = Progress(len(to_grade), stream)
+        saved = time.monotonic()
         try:
             for outcome in backend.grade(settings, to_grade, progress.note):
                 progress.finished(outcome)
                 run.outcomes.append(outcome)
                 records[outcome.student] = StudentRecord(prints[outcome.student], outcome,
                                                          run.findings[outcome.student], inputs)
-                save_state(root, assignment, records)
+                if time.monotonic() - saved >= SAVE_EVERY:
+                    save_state(root, assignment, records)
+                    saved = time.monotonic()
         finally:
+            if run.outcomes:
+                save_state(root, assignment, records)
             progress.close()
     run.outcomes.sort(key=lambda outcome: outcome.student)
     run.seconds = time.monotonic() - started
