@@ -11,7 +11,7 @@ import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
-from nbgrader import utils
+from nbgrader import api, utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
@@ -215,8 +215,8 @@ class SaveAutoGradesAtOnce(CoursePreprocessor):
         with Gradebook(ids["db_url"]) as gradebook:
             submitted = gradebook.find_submission_notebook(
                 ids["notebook"], ids["assignment"], ids["student"])
-            grades = {grade.name: grade for grade in submitted.grades}
-            comments = {comment.name: comment for comment in submitted.comments}
+            grades = _rows_by_cell_name(gradebook, api.Grade, submitted.id)
+            comments = _rows_by_cell_name(gradebook, api.Comment, submitted.id)
             for cell in nb.cells:
                 if utils.is_grade(cell):
                     grade = _row(grades, cell, "grade")
@@ -230,6 +230,15 @@ class SaveAutoGradesAtOnce(CoursePreprocessor):
                         "No response." if unchanged and not utils.is_task(cell) else None)
             gradebook.db.commit()
         return nb, resources
+
+
+def _rows_by_cell_name(gradebook: Gradebook, model: Any, notebook_id: str) -> dict[str, Any]:
+    """A submitted notebook's rows of ``model`` (``Grade`` or ``Comment``) by the name of
+    their cell, in one query (their ``name`` loads each row's cell with one query each)."""
+    query = (gradebook.db.query(model, api.BaseCell.name)
+             .join(api.BaseCell, model.cell_id == api.BaseCell.id)
+             .filter(model.notebook_id == notebook_id))
+    return {name: row for row, name in query}
 
 
 def _row(rows: dict[str, Any], cell: NotebookNode, kind: str) -> Any:
