@@ -55,12 +55,16 @@ def test_gradebooks_share_one_engine_within_and_each_has_its_own_after(empty_gra
         assert after.find_student("ada").first_name == "Augusta"
 
 
-def test_a_gradebook_s_tables_are_made_sure_of_once_per_engine(empty_gradebook, tmp_path,
-                                                               monkeypatch):
-    made = []
+def test_a_gradebook_s_tables_and_course_are_made_sure_of_once_per_engine(empty_gradebook,
+                                                                          tmp_path,
+                                                                          monkeypatch):
+    made, checked = [], []
     create_all = sqlalchemy.MetaData.create_all
     monkeypatch.setattr(sqlalchemy.MetaData, "create_all", lambda metadata, bind, **options: (
         made.append(str(bind.url)), create_all(metadata, bind, **options))[1])
+    check_course = Gradebook.check_course
+    monkeypatch.setattr(Gradebook, "check_course", lambda gradebook, *args, **fields: (
+        checked.append(str(gradebook.engine.url)), check_course(gradebook, *args, **fields))[1])
     url = gradebook_url(empty_gradebook, tmp_path)
     new = f"sqlite:///{tmp_path / 'new.db'}"
     with warm_nbgrader():
@@ -70,11 +74,13 @@ def test_a_gradebook_s_tables_are_made_sure_of_once_per_engine(empty_gradebook, 
         with Gradebook(new) as made_here:  # a new gradebook: its tables made, and stamped
             made_here.add_student("ada")
             stamped = _alembic_version(made_here)
-    assert made == [url, new]
+            courses = [course.id for course in made_here.db.query(api.Course)]
+    assert made == [url, new] and checked == [url, new]
+    assert courses == ["default_course"]
     with Gradebook(url) as after:  # nbgrader's own way: asked again
         assert sorted(student.id for student in after.students) == ["ada", "alan", "grace"]
         assert stamped == _alembic_version(after)  # as nbgrader stamped the empty one
-    assert made == [url, new, url]
+    assert made == [url, new, url] and checked == [url, new, url]
 
 
 def _alembic_version(gradebook):

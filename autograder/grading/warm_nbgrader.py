@@ -15,8 +15,9 @@ notebooks of one course, and a cluster's station makes a gradebook; so within
 - shares one engine per database URL: its pool keeps the connections, its cache the compiled
   statements. Each ``Gradebook`` still has its own session, whose transactions nbgrader begins
   and commits as it always does: the same rows, written in the same transactions;
-- makes sure once per engine that the gradebook's tables exist (nbgrader lists the tables and
-  asks for each whether it exists every time it opens a gradebook: a dozen queries);
+- makes sure once per engine that the gradebook's tables exist, and that it holds the course
+  (nbgrader lists the tables, asks for each whether it exists, and looks the course up, every
+  time it opens a gradebook: a dozen queries and a commit);
 - checks each metadata schema once, then validates every cell against it as before (the same
   first error raised for a cell that does not fit);
 - reads the schema version a new gradebook is stamped with in this process, once
@@ -48,8 +49,10 @@ def warm_nbgrader() -> Iterator[None]:
     module docstring)."""
     engines: dict[str, Engine] = {}
     tables_made: dict[int, list[str]] = {}  # by id of a shared engine: the tables it has
+    courses_held: set[tuple[int, str]] = set()  # (id of a shared engine, course id)
     owner = os.getpid()
     create_engine, close = api.create_engine, api.Gradebook.close
+    check_course = api.Gradebook.check_course
     inspect, metadata = api.inspect, api.Base.metadata
     asked_alembic = api.get_alembic_version
     schema_module = nbgrader.nbgraderformat.common.jsonschema
@@ -83,8 +86,20 @@ def warm_nbgrader() -> Iterator[None]:
         if shared(bind):
             tables_made[id(bind)] = inspect(bind).get_table_names()
 
+    def check_course_once(gradebook: api.Gradebook, course_id: str = "default_course",
+                          **fields: Any) -> Any:
+        """nbgrader calls it as it opens a gradebook, and ignores what it returns."""
+        key = (id(gradebook.engine), course_id)
+        if key in courses_held and not fields:
+            return None
+        course = check_course(gradebook, course_id, **fields)
+        if shared(gradebook.engine):
+            courses_held.add(key)
+        return course
+
     api.create_engine = shared_engine
     api.Gradebook.close = close_session
+    api.Gradebook.check_course = check_course_once
     api.inspect = inspect_once
     metadata.create_all = create_tables_once
     api.get_alembic_version = alembic_head
@@ -94,6 +109,7 @@ def warm_nbgrader() -> Iterator[None]:
     finally:
         api.create_engine = create_engine
         api.Gradebook.close = close
+        api.Gradebook.check_course = check_course
         api.inspect = inspect
         del metadata.create_all
         api.get_alembic_version = asked_alembic
