@@ -93,7 +93,6 @@ class AssignmentLatePenalties(AssignLatePenalties):
         self.init_plugin()
         with Gradebook(resources["nbgrader"]["db_url"]) as gradebook:
             submission = gradebook.find_submission(assignment_id, student_id)
-            notebooks = sorted(submission.notebooks, key=lambda notebook: notebook.name)
             penalty = 0.0
             if submission.total_seconds_late > 0:
                 charged = self.plugin_inst.late_submission_penalty(
@@ -101,8 +100,13 @@ class AssignmentLatePenalties(AssignLatePenalties):
                 penalty = min(float(charged or 0.0), float(submission.score))
                 self.log.warning("%s is %s seconds late: late penalty %g for the assignment",
                                  submission, submission.total_seconds_late, penalty)
-            shares = spread(penalty, [float(notebook.score) for notebook in notebooks])
-            for notebook, share in zip(notebooks, shares, strict=True):
-                notebook.late_submission_penalty = share if penalty > 0 else None
+            if penalty > 0:
+                notebooks = sorted(submission.notebooks, key=lambda notebook: notebook.name)
+                shares = spread(penalty, [float(notebook.score) for notebook in notebooks])
+                for notebook, share in zip(notebooks, shares, strict=True):
+                    notebook.late_submission_penalty = share
+            else:  # on time, or no penalty: no notebook's name or score to look up
+                for notebook in submission.notebooks:
+                    notebook.late_submission_penalty = None
             gradebook.db.commit()
         return nb, resources
