@@ -2,19 +2,20 @@
 sqlite and on a real PostgreSQL server, side by side.
 
 On a cluster, every graded notebook comes back to the instructor's process, which records it
-in the course's gradebook through nbgrader's own ``Autograde``, with the worker's executed
-notebook in place of running it (:class:`autograder.cluster.dispatch.Recorder`,
-:mod:`autograder.cluster.replay`). That one process is the run's only gradebook writer, so
-its rate bounds how many workers a run can keep busy. This benchmark grades a few synthetic
-students once on a grading station (:class:`autograder.cluster.station.Station`, as a
-cluster worker does), then records their results again and again, as new students each time,
-into a fresh course on each database -- the same code path as ``grade --scheduler``, timed
-alone -- and checks that every recorded score is the station's. It prints, per database,
-the notebooks and students recorded per second, the CPU seconds per notebook of this process
-(and of the PostgreSQL server), and the number of grading workers one instructor process can
-feed when a worker spends ``--grading-seconds`` of a core per notebook (``bench_grade.py``
-measures it): at the rate measured, and with a core of its own (at its CPU seconds per
-notebook: the figure to trust on a busy machine).
+in the course's gradebook through nbgrader's own ``Autograde``, with the worker's graded
+notebook in place of sanitizing and running the submission
+(:class:`autograder.cluster.dispatch.Recorder`, :mod:`autograder.cluster.replay`). That one
+process is the run's only gradebook writer, so its rate bounds how many workers a run can
+keep busy. This benchmark grades a few synthetic students once on a grading station
+(:class:`autograder.cluster.station.Station`, as a cluster worker does), then records their
+results again and again, as new students each time, into a fresh course on each database --
+the same code path as ``grade --scheduler``, timed alone -- and checks that every recorded
+score is the station's. It prints, per database, the notebooks and students recorded per
+second, the CPU seconds per notebook of this process (and of the PostgreSQL server), and the
+number of grading workers one instructor process can feed when a worker spends ``--grading-
+seconds`` of a core per notebook (``bench_grade.py`` measures it): at the rate measured, and
+with a core of its own (at its CPU seconds per notebook: the figure to trust on a busy
+machine).
 
 Run: ``.venv/bin/python benchmarks/bench_gradebook.py [--assignment jacobians] [--graded 4]
 [--students 60]``. PostgreSQL: the distribution's server (``make postgres``), started for the
