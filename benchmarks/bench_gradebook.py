@@ -12,10 +12,10 @@ results again and again, as new students each time, into a fresh course on each 
 the same code path as ``grade --scheduler``, timed alone -- and checks that every recorded
 score is the station's. It prints, per database, the notebooks and students recorded per
 second, the CPU seconds per notebook of this process (and of the PostgreSQL server), and the
-number of grading workers one instructor process can feed when a worker spends ``--grading-
-seconds`` of a core per notebook (``bench_grade.py`` measures it): at the rate measured, and
-with a core of its own (at its CPU seconds per notebook: the figure to trust on a busy
-machine).
+number of grading workers one instructor process can feed when a worker spends
+``--grading-seconds`` of a core per notebook (``bench_grade.py`` measures it): at the rate
+measured, and with a core of its own (at its CPU seconds per notebook: the figure to trust
+on a busy machine).
 
 Run: ``.venv/bin/python benchmarks/bench_gradebook.py [--assignment jacobians] [--graded 4]
 [--students 60]``. PostgreSQL: the distribution's server (``make postgres``), started for the
