@@ -90,10 +90,12 @@ def _alembic_version(gradebook):
 
 def test_nbgraders_own_ways_are_back_after_a_failure():
     close, schemas = Gradebook.close, nbgrader.nbgraderformat.common.jsonschema
+    check_course = Gradebook.check_course
     with pytest.raises(ValueError), warm_nbgrader():
         raise ValueError("a replay failed")
     assert api.create_engine is sqlalchemy.create_engine and Gradebook.close is close
     assert api.inspect is sqlalchemy.inspect and "create_all" not in vars(api.Base.metadata)
+    assert Gradebook.check_course is check_course
     assert nbgrader.nbgraderformat.common.jsonschema is schemas
 
 
