@@ -15,7 +15,6 @@ from cases.case import Case
 from jacobian_checks.diagnosis import Diagnosis
 from jacobian_checks.expected import Expected
 from jacobian_checks.layout import JacobianLayout
-from jacobian_checks.public_case import Inputs
 
 from .named_answers import run_named
 from .references import run_examples, run_reference
@@ -34,16 +33,16 @@ class CaseExpectation:
         What the inputs are drawn from: :data:`~jacobian_checks.public_case.VISIBLE_SEED`
         for the notebook's own, a hidden run's seed (the same for every student). The
         references of a run are computed from ``sizes`` and ``seed`` once per process.
-    inputs : dict of str to ndarray or None
-        ``case.sample_inputs(sizes, seed)`` for a shape or values check; ``None`` for a
-        predicted shape.
+    has_inputs : bool
+        Whether the run has inputs, ``case.sample_inputs(sizes, seed)``, which its references
+        are computed on: a shape or values check has, a predicted shape has not.
 
     Examples
     --------
     >>> from cases.registry import get_case
     >>> case = get_case("scalar_wrt_vector")
     >>> sizes = {"B": 5, "D": 2}
-    >>> expectation = CaseExpectation(case, sizes, seed=7, inputs=case.sample_inputs(sizes, 7))
+    >>> expectation = CaseExpectation(case, sizes, seed=7, has_inputs=True)
     >>> expectation.fits(case.jacobian_shape(sizes)), expectation.fits((5, 2))
     (True, False)
     >>> expected = expectation.expected(case.jacobian_shape(sizes))
@@ -58,7 +57,7 @@ class CaseExpectation:
     case: Case
     sizes: dict[str, int]
     seed: int
-    inputs: Inputs | None = None
+    has_inputs: bool = False
 
     def fits(self, found: tuple[int, ...]) -> bool:
         return found == self.case.jacobian_shape(self.sizes)
@@ -71,7 +70,7 @@ class CaseExpectation:
 
     def expected(self, found: tuple[int, ...]) -> Expected:
         case, sizes = self.case, self.sizes
-        if self.inputs is None:
+        if not self.has_inputs:
             raise ValueError("the values of a run are judged on its inputs")
         return Expected(case.layout, run_reference(case.key, sizes, self.seed),
                         lambda: run_examples(case.key, sizes, self.seed),

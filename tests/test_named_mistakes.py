@@ -148,7 +148,7 @@ def _evidence(case: str, sizes: tuple[tuple[str, int], ...], seed: int
     answer is compared with (the grader's, every piece of evidence computed once)."""
     the_case = CASES[case]
     inputs = the_case.sample_inputs(dict(sizes), seed)
-    computed = CaseExpectation(the_case, dict(sizes), seed, inputs).expected(
+    computed = CaseExpectation(the_case, dict(sizes), seed, has_inputs=True).expected(
         the_case.jacobian_shape(dict(sizes)))
     examples = computed.examples() if computed.examples is not None else None
     named = list(computed.named()) if computed.named is not None else []

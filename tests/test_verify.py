@@ -489,12 +489,12 @@ def test_a_runs_references_are_computed_once_per_process_for_every_student(monke
     case = CASES["scalar_wrt_vector"]
     sizes = {"B": 6, "D": 4}
     for _student in range(3):
-        expectation = CaseExpectation(case, sizes, 1234, case.sample_inputs(sizes, 1234))
+        expectation = CaseExpectation(case, sizes, 1234, has_inputs=True)
         reference = expectation.expected(case.jacobian_shape(sizes)).reference
     assert len(computed) == 1
     fresh = reference_jacobian(case, case.sample_inputs(sizes, 1234))
     np.testing.assert_array_equal(reference.values, fresh.values)
-    other = CaseExpectation(case, sizes, 1235, case.sample_inputs(sizes, 1235))
+    other = CaseExpectation(case, sizes, 1235, has_inputs=True)
     assert not np.array_equal(other.expected(case.jacobian_shape(sizes)).reference.values,
                               fresh.values)
     assert len(computed) == 2

@@ -155,8 +155,8 @@ class Judge:
                 return judge_prediction(run, returned.shape, returned.kind)
             return _unusable(run, returned)
         inputs = case.sample_inputs(sizes, seed)
-        run = Run(case, check.check, sizes, CaseExpectation(case, sizes, seed, inputs), hidden,
-                  passed_at)
+        expectation = CaseExpectation(case, sizes, seed, has_inputs=True)
+        run = Run(case, check.check, sizes, expectation, hidden, passed_at)
         returned = await self._call(run, "array", [inputs[n] for n in case.arguments], seed)
         if not isinstance(returned, np.ndarray | NotAnArray):
             return _unusable(run, returned)
