@@ -22,10 +22,10 @@ from nbgrader.exchange.default.exchange import Exchange
 
 from .course_config import CONFIG_FILE, load_course_config
 from .course_secret import SECRET_FILE
+from .kernels.preflight import SandboxUnavailable
+from .kernels.preflight import check as check_sandbox
 from .new_course import KIT
 from .sandbox import cgroups
-from .sandbox.preflight import SandboxUnavailable
-from .sandbox.preflight import check as check_sandbox
 
 PINNED = ("nbgrader", "nbclient", "nbconvert", "ipykernel", "jupyter_client", "numpy",
           "traitlets")

@@ -14,8 +14,8 @@ from autograder.cli import main
 from autograder.command_error import CommandError
 from autograder.course_config import gradebook_url
 from autograder.doctor import examine
+from autograder.kernels.preflight import SandboxUnavailable
 from autograder.new_course import LatePolicy, new_course, parse_due_dates
-from autograder.sandbox.preflight import SandboxUnavailable
 from cases.registry import ASSIGNMENTS
 
 FIRST = next(iter(ASSIGNMENTS))

@@ -1000,7 +1000,9 @@ def test_a_real_kernel_runs_in_the_jail_over_ipc_and_dies_with_the_launcher(tmp_
 PREFLIGHT = """
 import errno, json, sys
 sys.path.insert(0, {repo!r})
-from autograder.sandbox import SandboxUnavailable, check, preflight, syscalls
+from autograder.kernels import preflight
+from autograder.kernels.preflight import SandboxUnavailable, check
+from autograder.sandbox import syscalls
 def refuse(flags):
     raise OSError(errno.EPERM, "unshare: Operation not permitted")
 if sys.argv[1] == "refuse":  # the probe itself, in this process, with unshare refused

@@ -171,8 +171,8 @@ class Station:
                     f"the grader, Python, NumPy or nbgrader ({grading_stack()}) than the "
                     f"instructor's machine ({self.settings.checks}): install the same there")
         if sandboxed(config):
-            from ..sandbox.preflight import SandboxUnavailable
-            from ..sandbox.preflight import check as check_sandbox
+            from ..kernels.preflight import SandboxUnavailable
+            from ..kernels.preflight import check as check_sandbox
 
             try:
                 check_sandbox()

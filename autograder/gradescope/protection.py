@@ -46,8 +46,8 @@ from pathlib import Path
 from traitlets import Bool, Integer
 from traitlets.config import Configurable
 
-from ..sandbox.preflight import SandboxUnavailable
-from ..sandbox.preflight import check as check_sandbox
+from ..kernels.preflight import SandboxUnavailable
+from ..kernels.preflight import check as check_sandbox
 from .unprivileged import User, command
 
 SANDBOX, UNPRIVILEGED, NONE = "sandbox", "unprivileged user, no sandbox", "none"

@@ -21,9 +21,9 @@ from typing import Protocol
 from traitlets.config import Config
 
 from ..command_error import CommandError
+from ..kernels.preflight import FALLBACK, SandboxUnavailable
+from ..kernels.preflight import check as check_sandbox
 from ..sandbox.cgroups import limit_notes
-from ..sandbox.preflight import FALLBACK, SandboxUnavailable
-from ..sandbox.preflight import check as check_sandbox
 from ..verify.executor import VerifiedExecute
 from .outcome import Outcome
 from .process import fork

@@ -6,5 +6,7 @@ warm process (:mod:`autograder.kernels.fork`) or started fresh, reached over IPC
 - :mod:`.provisioner`: ``JailProvisioner``, fresh kernels in a jail;
 - :mod:`.manager`: ``SandboxKernelManager``, which picks the provisioner and interrupts by
   message (a signal would reach the jail's launcher, not the kernel);
-- :mod:`.channels`: the bounds of every socket the grader opens to a kernel.
+- :mod:`.channels`: the bounds of every socket the grader opens to a kernel;
+- :mod:`.preflight`: whether this machine can start a kernel in a jail, and if not, what to
+  change, in an instructor's words.
 """

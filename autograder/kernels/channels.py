@@ -20,9 +20,11 @@ from typing import Any
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 
-from ..verify.replies import MAX_REPLY_CHARS
-
 MiB = 1 << 20
+
+MAX_REPLY_CHARS = 128 * MiB
+"""The longest reply text to a grader's call the shell channel carries, and that
+:mod:`autograder.verify.replies` parses: its largest array, uncompressed, in base64."""
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,18 @@ with a read-only view of a few host trees, a small scratch space, resource limit
 seccomp filter, and returns 0 in that child (like ``os.fork``), so a warm zygote can run
 preloaded code in it; ``python -m autograder.sandbox.launch`` execs a command in one
 instead. Killing the pid that :func:`spawn` returns in the parent kills every process of the
-jail. :func:`check` tells an instructor, before grading, what this machine lacks for it.
+jail. (:mod:`autograder.kernels.preflight` tells an instructor, before grading, what this
+machine lacks for a kernel's jail.)
 Only the standard library is imported here.
 """
 
 from .jail import SandboxError, host_uid, spawn
-from .preflight import SandboxUnavailable, check
 from .spec import JailSpec, Limits, default_env, default_read_only
 
 __all__ = [
     "JailSpec",
     "Limits",
     "SandboxError",
-    "SandboxUnavailable",
-    "check",
     "default_env",
     "default_read_only",
     "host_uid",

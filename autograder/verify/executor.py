@@ -43,8 +43,8 @@ from traitlets import Bool, Float, Integer
 from ..course_secret import SECRET_FILE, course_secret
 from ..hidden import HIDDEN_RUNS, hidden_runs
 from ..kernels.manager import SandboxKernelManager
-from ..sandbox.preflight import FALLBACK, SandboxUnavailable
-from ..sandbox.preflight import check as check_sandbox
+from ..kernels.preflight import FALLBACK, SandboxUnavailable
+from ..kernels.preflight import check as check_sandbox
 from ..sandbox.spec import Limits
 from ..stages import stage
 from .judge import CellVerdict, Judge, TestCell

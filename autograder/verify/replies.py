@@ -30,12 +30,12 @@ from numpy.lib import format as npy
 
 from jacobian_checks.coerce import NOT_A_SHAPE, NOT_AN_ARRAY, NotAnArray
 
-MAX_ARRAY_BYTES = 64 * 2**20
-"""The largest array data read, uncompressed: far above any Jacobian of the course."""
+from ..kernels.channels import MAX_REPLY_CHARS
 
-MAX_REPLY_CHARS = 2 * MAX_ARRAY_BYTES
-"""The longest reply text parsed: an array of :data:`MAX_ARRAY_BYTES` that does not compress,
-in base64, fits."""
+MAX_ARRAY_BYTES = MAX_REPLY_CHARS // 2
+"""The largest array data read, uncompressed (64 MiB): far above any Jacobian of the course,
+and in base64, if it does not compress, within the longest reply the kernel's shell channel
+carries (:data:`~autograder.kernels.channels.MAX_REPLY_CHARS`)."""
 
 MAX_HEADER_BYTES = 16 * 2**10
 """The most of an ``.npy`` file read to find its header (NumPy writes fewer than 200 bytes)."""

@@ -1,10 +1,10 @@
 """Can this machine sandbox kernels? :func:`check` says what is missing, in actionable words.
 
-It starts the jail a kernel gets (:func:`autograder.kernels.jailed.kernel_base_jail`), in
+It starts the jail a kernel gets (:func:`.jailed.kernel_base_jail`), in
 which a fresh interpreter imports what a kernel needs, and translates what failed into advice
 for the instructor: a jail that cannot be set up, or a Python installation whose kernel
 packages cannot be shown apart from the others. The jail is started by a fresh interpreter
-(``python -m autograder.sandbox.preflight``), since :func:`~autograder.sandbox.jail.spawn`
+(``python -m autograder.kernels.preflight``), since :func:`~autograder.sandbox.jail.spawn`
 needs a single-threaded parent and the caller may be a server with threads. The result is
 cached for the life of the process.
 """
@@ -16,8 +16,8 @@ import platform
 import subprocess
 import sys
 
-from . import cgroups
-from .jail import SandboxError, spawn
+from ..sandbox import cgroups
+from ..sandbox.jail import SandboxError, spawn
 
 #: What a kernel imports first; the probe's jailed interpreter must manage it.
 KERNEL_IMPORTS = "import ipykernel.kernelapp, numpy, jacobian_checks"
@@ -82,8 +82,8 @@ def _probe() -> SandboxUnavailable | None:
         return SandboxUnavailable(
             f"The grader's sandbox needs Linux; this machine runs {platform.system()}.",
             "Grade on a Linux machine or virtual machine.")
-    from ..kernels.jailed import kernel_base_jail
-    from ..kernels.python_view import SETUP_ADVICE, PythonViewError
+    from .jailed import kernel_base_jail
+    from .python_view import SETUP_ADVICE, PythonViewError
 
     try:
         spec = kernel_base_jail({})
