@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # (30 s instead of 45 s on the reference machine, most of it reading the index's pages).
 PIP    := pip==26.3
 
-.PHONY: venv demo test browser postgres lint pytest notebooks lock bundle bench bench-grade clean
+.PHONY: venv demo test browser postgres ruff lint pytest notebooks lock bundle bench bench-grade clean
 
 $(STAMP): pyproject.toml student/pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,7 +27,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m course.demo
 
-test: browser postgres lint pytest
+# ruff first (a second); mypy runs as one of the tests (tests/test_types.py), beside the others.
+test: browser postgres ruff pytest
 
 # The browser tests/test_browser.py drives: the distribution's Chromium, installed as root
 # with apt-get when missing (CI); elsewhere, say what to install.
@@ -52,8 +53,10 @@ postgres:
 	    exit 1; \
 	  fi; }
 
-lint: $(STAMP)
+ruff: $(STAMP)
 	$(BIN)/ruff check autograder cases student course tests benchmarks nbgrader_config.py
+
+lint: ruff
 	$(BIN)/mypy
 
 # The test files are shared out among TEST_WORKERS processes (pytest-xdist), a file's tests

@@ -35,17 +35,19 @@ def _names_the_graded_class(test_file: Path) -> bool:
 
 
 @functools.cache
-def _is_end_to_end(test_file: Path) -> bool:
-    return "pytest.mark.nbgrader" in test_file.read_text(encoding="utf-8")
+def _is_slow(test_file: Path) -> bool:
+    text = test_file.read_text(encoding="utf-8")
+    return "pytest.mark.nbgrader" in text or "pytest.mark.slow" in text
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the slow files first: the graded class's, then the other end-to-end files
-    (``pytest.mark.nbgrader``), then the rest, each file's tests in their order. ``make test``
+    (``pytest.mark.nbgrader``) and the other slow ones (``pytest.mark.slow``), then the rest,
+    each file's tests in their order. ``make test``
     hands the files out in this order (``--no-loadscope-reorder``), so that its processes end
     together: a slow file handed out last would run on one process while the other idles."""
     items.sort(key=lambda item: (not _names_the_graded_class(item.path),
-                                 not _is_end_to_end(item.path)))
+                                 not _is_slow(item.path)))
 
 
 @pytest.hookimpl(optionalhook=True)
