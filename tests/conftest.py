@@ -43,9 +43,9 @@ def _is_slow(test_file: Path) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the slow files first: the graded class's, then the other end-to-end files
     (``pytest.mark.nbgrader``) and the other slow ones (``pytest.mark.slow``), then the rest,
-    each file's tests in their order. ``make test``
-    hands the files out in this order (``--no-loadscope-reorder``), so that its processes end
-    together: a slow file handed out last would run on one process while the other idles."""
+    each file's tests in their order. ``make test`` hands the files out in this order
+    (``--no-loadscope-reorder``), so that its processes end together: a slow file handed out
+    last would run on one process while the others idle."""
     items.sort(key=lambda item: (not _names_the_graded_class(item.path),
                                  not _is_slow(item.path)))
 
