@@ -177,7 +177,7 @@ def test_a_student_no_worker_could_grade_keeps_the_grades_the_gradebook_held(gra
     refused = Outcome("solution", "failed", failures=[NotebookFailure("*", "refused")])
     with Recorder(settings) as recorder:
         for recording in ("its grading killed several Dask workers in turn",
-                          Recording("solution", refused.to_json(), {}, "worker")):
+                          Recording("solution", refused.to_json(), {}, "worker", "")):
             outcome = recorder.record("solution", recording)
             assert outcome.status == "failed" and outcome.failures[0].notebook == "*"
     assert gradebook_dump(course) == before

@@ -89,14 +89,15 @@ class Recording:
         The machine that graded.
     tests : str
         What the station's gradebook holds of the assignment's cells
-        (:func:`~.kit.cells_fingerprint`); empty if it has none.
+        (:func:`~.kit.cells_fingerprint`); empty if it has none, or if the station refused to
+        grade (then the outcome says why, and the recording is not compared).
     """
 
     student: str
     outcome: dict[str, Any]
     notebooks: Files
     host: str
-    tests: str = ""
+    tests: str
 
 
 _STATIONS: dict[str, Station] = {}
